@@ -1,0 +1,89 @@
+# hccstudy: one plain Makefile (GNU make + pkg-config).
+#
+#   make                 build build/hccstudy (installs missing Debian packages)
+#   make test            build and run every test layer
+#   make test SANITIZE=address,undefined   the same under ASan + UBSan
+#   make bench           benchmarks side by side with R
+#   make clean
+#
+# Warnings are errors (WERROR=-Werror); V=1 shows full commands.
+
+PKGS      = jansson gsl
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WERROR   ?= -Werror
+WARN      = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wcast-qual -Wvla
+ifdef SANITIZE
+BUILD    ?= build/san
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=$(SANITIZE)
+else
+BUILD    ?= build
+endif
+
+# Evaluated when a recipe runs, i.e. after the package check below.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(WERROR) $(CFLAGS)
+ALL_LIBS     = $(PKG_LIBS) -lm
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+DEPS_OK  := build/.deps-ok
+
+.PHONY: all test check bench clean deps test-deps
+all: $(BUILD)/hccstudy
+
+# Install missing Debian packages once (scripts/deps.sh is idempotent).
+$(DEPS_OK): scripts/deps.sh
+	$(Q)bash scripts/deps.sh build
+	$(Q)mkdir -p build && touch $@
+
+deps: $(DEPS_OK)
+
+test-deps: $(DEPS_OK)
+	$(Q)bash scripts/deps.sh test
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The default protocol is embedded with .incbin (src/study/protocol_embed.c).
+$(BUILD)/src/study/protocol_embed.o: protocols/challenge06.json
+
+$(BUILD)/libhcc.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/hccstudy: $(MAIN_OBJ) $(BUILD)/libhcc.a
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libhcc.a | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST  $@")
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libhcc.a $(ALL_LIBS)
+
+test: $(BUILD)/hccstudy $(UNIT_BIN) test-deps
+	$(Q)bash tests/run.sh $(BUILD)
+
+check: test
+
+bench: $(BUILD)/hccstudy test-deps
+	$(Q)bash bench/run.sh $(BUILD)/hccstudy
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

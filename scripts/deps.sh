@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install the Debian packages hccstudy needs, only those missing.
+#   scripts/deps.sh build   libraries and tools to build hccstudy
+#   scripts/deps.sh test    plus what the test layers use (R + survival)
+# Runs apt-get as root, or through sudo otherwise.  Idempotent and quiet when
+# everything is present.
+set -eu
+what=${1:-build}
+
+build_pkgs="gcc make pkg-config libjansson-dev libgsl-dev"
+test_pkgs="jq r-base-core r-cran-survival"
+
+pkgs=$build_pkgs
+[ "$what" = test ] && pkgs="$test_pkgs"
+
+missing=""
+for p in $pkgs; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "hccstudy: missing packages:$missing (no apt-get here; install them by hand)" >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "hccstudy: missing packages:$missing; run as root or install sudo" >&2
+    exit 1
+  fi
+fi
+echo "hccstudy: installing Debian packages:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2

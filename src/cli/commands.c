@@ -1,0 +1,44 @@
+/*
+** commands.c: the command table, sorted by name (a unit test checks it), so
+** that lookup by unique prefix is well defined (Fossil dispatch.c).
+*/
+#include "commands.h"
+
+const struct cli_command cli_commands[] = {
+  {"dose", cmd_dose, "dose --weight-kg W [--reduction N] [--json]",
+   "Lenvatinib and PD-1 inhibitor dose for a body weight.\n"
+   "  --weight-kg W     body weight at screening, kg (required)\n"
+   "  --reduction N     number of lenvatinib dose reductions so far (0)\n"
+   "Lenvatinib starts at 12 mg daily when W >= 60 kg, else 8 mg daily, and\n"
+   "steps down the protocol's ladder: 12 -> 8 -> 4 -> 4 mg every other day\n"
+   "(-> discontinued), 8 -> 4 -> 4 mg every other day -> discontinued.\n"
+   "PD-1 inhibitor: 200 mg IV every 21 days.\n"},
+  {"eligibility", cmd_eligibility,
+   "eligibility [--input FILE] [--json]",
+   "Check a screening record (JSON on stdin or --input) against the\n"
+   "protocol's inclusion and exclusion criteria, and score Child-Pugh and\n"
+   "ALBI.  'eligible' is true, false, or null when nothing failed but some\n"
+   "input is missing.  See README.md for the input keys.\n"},
+  {"endpoints", cmd_endpoints, "endpoints [--input FILE] [--json]",
+   "Derive PFS and OS (FDA censoring rules) and the best overall response\n"
+   "from a patient's assessments, death, new-therapy, last-contact and\n"
+   "cut-off dates (JSON on stdin or --input).\n"},
+  {"mrecist", cmd_mrecist, "mrecist [--input FILE] [--json]",
+   "mRECIST time-point responses and best overall response (with\n"
+   "confirmation and minimum SD duration) for one patient's baseline and\n"
+   "assessments (JSON on stdin or --input).\n"},
+  {"protocol", cmd_protocol, "protocol [--json]",
+   "Show the protocol in force (the embedded CHALLENGE-06 protocol, or the\n"
+   "file given with --protocol FILE), after validating it.\n"},
+  {"schedule", cmd_schedule,
+   "schedule --start DATE [--progression DATE] [--until DATE] [--json]",
+   "Visit schedule: tumour assessments every 56 days (+/- 3) from treatment\n"
+   "start until progression, then survival contacts every 56 days (+/- 7)\n"
+   "from progression, up to --until (default: the study completion date).\n"},
+  {"stats", cmd_stats, "stats km|logrank|cox|zph --data FILE.csv ...",
+   "Survival statistics on a CSV file: Kaplan-Meier, log-rank, Cox model,\n"
+   "proportional-hazards test.  'hccstudy help stats' lists the options.\n"},
+};
+
+const int cli_n_commands =
+    (int)(sizeof(cli_commands) / sizeof(cli_commands[0]));

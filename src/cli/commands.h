@@ -1,0 +1,17 @@
+/*
+** commands.h: the command entry points (one cmd_<name> per command).
+*/
+#ifndef HCC_COMMANDS_H
+#define HCC_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_dose(struct cli *c);        /* cmd_rules.c */
+int cmd_eligibility(struct cli *c); /* cmd_rules.c */
+int cmd_endpoints(struct cli *c);   /* cmd_response.c */
+int cmd_mrecist(struct cli *c);     /* cmd_response.c */
+int cmd_protocol(struct cli *c);    /* cmd_rules.c */
+int cmd_schedule(struct cli *c);    /* cmd_rules.c */
+int cmd_stats(struct cli *c);       /* cmd_stats.c */
+
+#endif

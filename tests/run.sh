@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs every test layer against one build directory and prints the total as
+# the last line, "N passed, N failed".  Each layer prints its own
+# "N passed, N failed" line; a layer that crashes or prints no such line
+# counts as one failure.
+#   tests/run.sh BUILD_DIR
+set -u
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+export HCCSTUDY="$root/$build/hccstudy"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# run_layer NAME COMMAND...: run one layer, add its closing line to the total.
+run_layer() {
+  local name=$1
+  shift
+  "$@" >"$log" 2>&1
+  local rc=$?
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    cat "$log"
+    echo "!! $name: no result line (exit $rc)"
+    total_fail=$((total_fail + 1))
+    return
+  fi
+  local p f
+  p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1
+    echo "!! $name exited $rc"
+  fi
+  if [ "$f" -ne 0 ]; then
+    grep -v -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 60
+  fi
+  printf '%-28s %s\n' "$name" "$line"
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+}
+
+for t in "$root/$build"/tests/test_*; do
+  [ -x "$t" ] || continue
+  run_layer "unit/$(basename "$t")" "$t"
+done
+run_layer golden bash "$root/tests/golden/run.sh" "$HCCSTUDY"
+for v in "$root"/tests/validation/*.sh; do
+  [ -f "$v" ] || continue
+  run_layer "validation/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
+done
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
