@@ -56,7 +56,13 @@ static int main_protocol(struct cli *c, struct err *e) {
   const char *path = cli_opt(c, "--protocol");
   struct buf b;
   int rc;
+  size_t len;
+  const char *text;
   if (path == NULL) {
+    text = protocol_default_text(&len);
+    c->proto_src = "built-in";
+    c->proto_text = xstrndup(text, len);
+    c->proto_len = len;
     return protocol_default(&c->proto, e);
   }
   buf_init(&b, 0);
@@ -64,7 +70,9 @@ static int main_protocol(struct cli *c, struct err *e) {
   if (rc == APP_OK) {
     rc = protocol_parse(buf_str(&b), b.len, path, &c->proto, e);
   }
-  buf_reset(&b);
+  c->proto_src = path;
+  c->proto_len = b.len;
+  c->proto_text = buf_detach(&b);
   return rc;
 }
 
@@ -112,6 +120,7 @@ int main(int argc, char **argv) {
     rc = cmd->fn(&c);
   }
   xfree(c.used);
+  xfree(c.proto_text);
   fflush(stdout);
   return rc;
 }

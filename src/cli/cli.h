@@ -24,6 +24,9 @@ struct cli {
   bool *used;            /* argc flags: taken by cli_opt/cli_flag */
   const char *name;      /* the command's full name, for messages */
   struct protocol proto; /* the protocol in force (default or --protocol) */
+  const char *proto_src; /* where it came from: a path or "built-in" */
+  char *proto_text;      /* its JSON text (owned by main) */
+  size_t proto_len;      /* bytes in proto_text */
 };
 
 /* One entry of the sorted command table (cli/commands.c). */

@@ -15,6 +15,7 @@
 set -u
 bin=${1:?usage: run.sh HCCSTUDY}
 dir=$(cd "$(dirname "$0")" && pwd)
+cd "$dir" || exit 1
 pass=0
 fail=0
 tmp=$(mktemp -d)
