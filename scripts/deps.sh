@@ -8,7 +8,7 @@ set -eu
 what=${1:-build}
 
 build_pkgs="gcc make pkg-config libjansson-dev libgsl-dev"
-test_pkgs="jq r-base-core r-cran-survival"
+test_pkgs="jq time r-base-core r-cran-survival r-cran-matchit r-cran-rpact"
 
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$test_pkgs"
