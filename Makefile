@@ -8,7 +8,7 @@
 #
 # Warnings are errors (WERROR=-Werror); V=1 shows full commands.
 
-PKGS      = jansson gsl
+PKGS      = jansson gsl sqlite3 libsodium
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
@@ -62,6 +62,7 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 
 # The default protocol is embedded with .incbin (src/study/protocol_embed.c).
 $(BUILD)/src/study/protocol_embed.o: protocols/challenge06.json
+$(BUILD)/src/db/schema_embed.o: $(wildcard src/db/schema/*.sql)
 
 $(BUILD)/libhcc.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

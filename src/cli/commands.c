@@ -5,6 +5,11 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
+  {"audit", cmd_audit, "audit log|verify --db FILE --user NAME [--json]",
+   "Show the audit trail (log, newest --limit entries, default 50) or verify\n"
+   "its hash chain (verify: exit 0 when intact, 1 naming the first broken\n"
+   "entry).  Roles: admin, pi, monitor, data_manager.  The password comes\n"
+   "from HCCSTUDY_PASSWORD or is asked for at the terminal.\n"},
   {"dose", cmd_dose, "dose --weight-kg W [--reduction N] [--json]",
    "Lenvatinib and PD-1 inhibitor dose for a body weight.\n"
    "  --weight-kg W     body weight at screening, kg (required)\n"
@@ -23,6 +28,11 @@ const struct cli_command cli_commands[] = {
    "Derive PFS and OS (FDA censoring rules) and the best overall response\n"
    "from a patient's assessments, death, new-therapy, last-contact and\n"
    "cut-off dates (JSON on stdin or --input).\n"},
+  {"init", cmd_init, "init --db FILE [--admin NAME]",
+   "Create a study database from the protocol in force, with an\n"
+   "administrator account (default name admin) whose password comes from\n"
+   "HCCSTUDY_ADMIN_PASSWORD or is asked for at the terminal (at least 12\n"
+   "characters).  Refuses a database that already holds a study.\n"},
   {"mrecist", cmd_mrecist, "mrecist [--input FILE] [--json]",
    "mRECIST time-point responses and best overall response (with\n"
    "confirmation and minimum SD duration) for one patient's baseline and\n"
@@ -35,9 +45,18 @@ const struct cli_command cli_commands[] = {
    "Visit schedule: tumour assessments every 56 days (+/- 3) from treatment\n"
    "start until progression, then survival contacts every 56 days (+/- 7)\n"
    "from progression, up to --until (default: the study completion date).\n"},
+  {"site", cmd_site, "site add --db FILE --user NAME --code CODE --name NAME",
+   "Add a participating site (admin only; audited).\n"},
   {"stats", cmd_stats, "stats km|logrank|cox|zph --data FILE.csv ...",
    "Survival statistics on a CSV file: Kaplan-Meier, log-rank, Cox model,\n"
    "proportional-hazards test.  'hccstudy help stats' lists the options.\n"},
+  {"user", cmd_user,
+   "user add --db FILE --user NAME --username NEW --role ROLE [--site CODE]",
+   "Add a user account (admin only; audited).  Roles: admin, pi,\n"
+   "investigator, coordinator, monitor, data_manager, statistician;\n"
+   "investigators and coordinators belong to one site and see only its\n"
+   "patients.  The new password comes from HCCSTUDY_NEW_PASSWORD or the\n"
+   "terminal (at least 12 characters; stored as an argon2id hash).\n"},
 };
 
 const int cli_n_commands =

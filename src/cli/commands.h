@@ -6,12 +6,16 @@
 
 #include "cli.h"
 
+int cmd_audit(struct cli *c);       /* cmd_admin.c */
 int cmd_dose(struct cli *c);        /* cmd_rules.c */
 int cmd_eligibility(struct cli *c); /* cmd_rules.c */
 int cmd_endpoints(struct cli *c);   /* cmd_response.c */
+int cmd_init(struct cli *c);        /* cmd_admin.c */
 int cmd_mrecist(struct cli *c);     /* cmd_response.c */
 int cmd_protocol(struct cli *c);    /* cmd_rules.c */
 int cmd_schedule(struct cli *c);    /* cmd_rules.c */
+int cmd_site(struct cli *c);        /* cmd_admin.c */
 int cmd_stats(struct cli *c);       /* cmd_stats.c */
+int cmd_user(struct cli *c);        /* cmd_admin.c */
 
 #endif

@@ -1,0 +1,339 @@
+/*
+** cmd_admin.c: commands that manage a study database: init, site, user,
+** audit.  Every command takes --db FILE (default $HCCSTUDY_DB) and, except
+** init, acts as a named user (--user, default $HCCSTUDY_USER) who logs in
+** with a password from $HCCSTUDY_PASSWORD or typed at the terminal.
+*/
+#include "commands.h"
+
+#include "../core/jsonx.h"
+#include "../core/mem.h"
+#include "../db/db.h"
+#include "../store/audit.h"
+#include "../store/store.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Longest password accepted from the terminal. */
+#define CLI_MAX_PASSWORD 256
+
+/* Password from environment variable `env`, else prompted on the terminal
+** without echo.  Caller frees with xfree(). */
+static char *read_password(const char *env, const char *prompt,
+                           struct err *e) {
+  const char *v = getenv(env);
+  char line[CLI_MAX_PASSWORD];
+  struct termios old, quiet;
+  FILE *tty;
+  size_t n;
+  if (v != NULL) {
+    return xstrdup(v);
+  }
+  tty = fopen("/dev/tty", "r+");
+  if (tty == NULL) {
+    ERR_SET(e, APP_EINVAL, "no terminal to ask for the password: set %s",
+            env);
+    return NULL;
+  }
+  fprintf(tty, "%s", prompt);
+  fflush(tty);
+  tcgetattr(fileno(tty), &old);
+  quiet = old;
+  quiet.c_lflag &= ~(tcflag_t)ECHO;
+  tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+  if (fgets(line, sizeof(line), tty) == NULL) {
+    line[0] = '\0';
+  }
+  tcsetattr(fileno(tty), TCSAFLUSH, &old);
+  fprintf(tty, "\n");
+  fclose(tty);
+  n = strcspn(line, "\r\n");
+  line[n] = '\0';
+  return xstrdup(line);
+}
+
+static const char *db_path(struct cli *c) {
+  const char *p = cli_opt(c, "--db");
+  return p ? p : getenv("HCCSTUDY_DB");
+}
+
+/* Open the study and log in as --user.  On success the caller closes *db. */
+static int open_as_user(struct cli *c, const char *path, const char *user,
+                        struct db **db, struct actor *a, struct err *e) {
+  char *pw;
+  int rc;
+  int version = 0;
+  if (user == NULL) {
+    user = getenv("HCCSTUDY_USER");
+  }
+  if (user == NULL) {
+    return ERR_SET(e, APP_EINVAL, "%s: --user is required (or set "
+                   "HCCSTUDY_USER)", c->name);
+  }
+  if (path == NULL) {
+    return ERR_SET(e, APP_EINVAL, "%s: --db is required (or set "
+                   "HCCSTUDY_DB)", c->name);
+  }
+  if (access(path, F_OK) != 0) {
+    return ERR_SET(e, APP_EINVAL, "--db: %s does not exist (create it with "
+                   "'hccstudy init --db %s')", path, path);
+  }
+  rc = db_open(path, db, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_schema_version(*db, &version, e);
+  if (rc == APP_OK && version == 0) {
+    rc = ERR_SET(e, APP_EINVAL, "--db: %s holds no study (run 'hccstudy "
+                 "init')", path);
+  }
+  if (rc == APP_OK) {
+    rc = db_migrate(*db, e);
+  }
+  if (rc == APP_OK) {
+    pw = read_password("HCCSTUDY_PASSWORD", "Password: ", e);
+    rc = pw ? store_login(*db, user, pw, a, e) : APP_EINVAL;
+    if (pw) {
+      memset(pw, 0, strlen(pw));
+    }
+    xfree(pw);
+  }
+  if (rc != APP_OK) {
+    db_close(*db);
+    *db = NULL;
+  }
+  return rc;
+}
+
+int cmd_init(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  const char *path = db_path(c);
+  const char *admin = cli_opt(c, "--admin");
+  char *pw = NULL;
+  int rc;
+  err_clear(&e);
+  if (cli_done(c, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  if (path == NULL) {
+    ERR_SET(&e, APP_EINVAL, "init: --db FILE is required");
+    return cli_fail(&e);
+  }
+  if (admin == NULL) {
+    admin = "admin";
+  }
+  pw = read_password("HCCSTUDY_ADMIN_PASSWORD", "New admin password: ", &e);
+  if (pw == NULL) {
+    return cli_fail(&e);
+  }
+  rc = db_open(path, &db, &e);
+  if (rc == APP_OK) {
+    rc = store_init(db, &c->proto, c->proto_text, admin, pw, &e);
+    db_close(db);
+  }
+  memset(pw, 0, strlen(pw));
+  xfree(pw);
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  printf("created study %s (%s) in %s; administrator: %s\n",
+         c->proto.study_id, c->proto.nct_id, path, admin);
+  return 0;
+}
+
+int cmd_site(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  const char *path = db_path(c);
+  const char *user = cli_opt(c, "--user");
+  const char *code = cli_opt(c, "--code");
+  const char *name = cli_opt(c, "--name");
+  int64_t id = 0;
+  int rc;
+  err_clear(&e);
+  if (c->argc < 1 || strcmp(c->argv[0], "add") != 0) {
+    ERR_SET(&e, APP_EINVAL, "site: expected 'site add --code CODE --name "
+            "NAME'");
+    return cli_fail(&e);
+  }
+  c->used[0] = true;
+  if (cli_done(c, &e) != APP_OK ||
+      open_as_user(c, path, user, &db, &a, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  rc = store_site_add(db, &a, code, name, &id, &e);
+  db_close(db);
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  printf("site %s added (id %" PRId64 ")\n", code, id);
+  return 0;
+}
+
+int cmd_user(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  const char *path = db_path(c);
+  const char *user = cli_opt(c, "--user");
+  const char *username = cli_opt(c, "--username");
+  const char *role = cli_opt(c, "--role");
+  const char *site = cli_opt(c, "--site");
+  char *pw = NULL;
+  int rc;
+  err_clear(&e);
+  if (c->argc < 1 || strcmp(c->argv[0], "add") != 0) {
+    ERR_SET(&e, APP_EINVAL, "user: expected 'user add --username NAME "
+            "--role ROLE [--site CODE]'");
+    return cli_fail(&e);
+  }
+  c->used[0] = true;
+  if (cli_done(c, &e) != APP_OK ||
+      open_as_user(c, path, user, &db, &a, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  pw = read_password("HCCSTUDY_NEW_PASSWORD", "Password for the new user: ",
+                     &e);
+  rc = pw ? store_user_add(db, &a, username, role, site, pw, &e)
+          : APP_EINVAL;
+  db_close(db);
+  if (pw) {
+    memset(pw, 0, strlen(pw));
+    xfree(pw);
+  }
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  printf("user %s added as %s\n", username, role);
+  return 0;
+}
+
+static int audit_log(struct cli *c, struct db *db, long limit, bool json,
+                     struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *arr = json_array();
+  int rc;
+  static const char *const cols[] = {
+    "seq", "ts_utc", "actor", "role", "site", "action", "entity",
+    "entity_id", "field", "old_value", "new_value", "reason", "hash"};
+  (void)c;
+  rc = db_prepare(db,
+                  "SELECT seq, ts_utc, actor, role, site, action, entity, "
+                  "entity_id, field, old_value, new_value, reason, hash "
+                  "FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT $1) "
+                  "ORDER BY seq",
+                  &st, e);
+  if (rc != APP_OK) {
+    json_decref(arr);
+    return rc;
+  }
+  db_bind_int64(st, 1, limit);
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    int i;
+    if (json) {
+      json_t *o = json_object();
+      json_object_set_new(o, "seq", json_integer(db_column_int64(st, 0)));
+      for (i = 1; i < 13; i++) {
+        const char *v = db_column_text(st, i);
+        json_object_set_new(o, cols[i], v ? json_string(v) : json_null());
+      }
+      json_array_append_new(arr, o);
+    } else {
+      const char *f = db_column_text(st, 8);
+      const char *ov = db_column_text(st, 9);
+      const char *nv = db_column_text(st, 10);
+      const char *why = db_column_text(st, 11);
+      printf("%6" PRId64 "  %s  %s (%s)  %s %s %s%s%s%s%s -> %s%s%s\n",
+             db_column_int64(st, 0), db_column_text(st, 1),
+             db_column_text(st, 2), db_column_text(st, 3),
+             db_column_text(st, 5), db_column_text(st, 6),
+             db_column_text(st, 7) ? db_column_text(st, 7) : "",
+             f ? "." : "", f ? f : "", ": ", ov ? ov : "-", nv ? nv : "-",
+             why ? "  reason: " : "", why ? why : "");
+    }
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    json_decref(arr);
+    return APP_EDB;
+  }
+  if (json) {
+    json_t *o = json_object();
+    json_object_set_new(o, "entries", arr);
+    cli_print_json(o);
+    json_decref(o);
+  } else {
+    json_decref(arr);
+  }
+  return APP_OK;
+}
+
+int cmd_audit(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  struct audit_check chk;
+  const char *path = db_path(c);
+  const char *user = cli_opt(c, "--user");
+  const char *lim = cli_opt(c, "--limit");
+  bool json = cli_flag(c, "--json");
+  long limit = 50;
+  int rc;
+  err_clear(&e);
+  if (c->argc < 1 || (strcmp(c->argv[0], "log") != 0 &&
+                      strcmp(c->argv[0], "verify") != 0)) {
+    ERR_SET(&e, APP_EINVAL, "audit: expected 'audit log' or 'audit "
+            "verify'");
+    return cli_fail(&e);
+  }
+  c->used[0] = true;
+  if (cli_done(c, &e) != APP_OK ||
+      (lim && cli_parse_long("--limit", lim, 1, 100000000, &limit, &e)) ||
+      open_as_user(c, path, user, &db, &a, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  if (a.role != ROLE_ADMIN && a.role != ROLE_DATA_MANAGER &&
+      a.role != ROLE_MONITOR && a.role != ROLE_PI) {
+    db_close(db);
+    ERR_SET(&e, APP_EINVAL, "audit: permission denied for the %s role",
+            role_name(a.role));
+    return cli_fail(&e);
+  }
+  if (strcmp(c->argv[0], "log") == 0) {
+    rc = audit_log(c, db, limit, json, &e);
+    db_close(db);
+    return rc == APP_OK ? 0 : cli_fail(&e);
+  }
+  rc = audit_verify(db, &chk, &e);
+  db_close(db);
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  if (json) {
+    json_t *o = json_object();
+    json_object_set_new(o, "intact", json_boolean(chk.first_bad == 0));
+    json_object_set_new(o, "checked", json_integer(chk.n_checked));
+    json_object_set_new(o, "first_bad",
+                        chk.first_bad ? json_integer(chk.first_bad)
+                                      : json_null());
+    json_object_set_new(o, "problem",
+                        chk.first_bad ? json_string(chk.why) : json_null());
+    cli_print_json(o);
+    json_decref(o);
+  } else if (chk.first_bad == 0) {
+    printf("audit trail intact: %" PRId64 " entries verified\n",
+           chk.n_checked);
+  } else {
+    printf("audit trail BROKEN at entry %" PRId64 ": %s (%" PRId64
+           " entries before it verified)\n",
+           chk.first_bad, chk.why, chk.n_checked);
+  }
+  return chk.first_bad == 0 ? 0 : 1;
+}

@@ -1,0 +1,274 @@
+/*
+** db.c: the backend-neutral part of db.h: connection set-up, statement
+** bookkeeping, nested transactions and schema migrations.
+**
+** Migrations are recorded in the table schema_migrations (portable, unlike
+** SQLite's user_version) and each one runs in its own transaction, so a
+** failed migration leaves the database at the previous version.
+*/
+#include "db_int.h"
+
+#include "../core/mem.h"
+
+#include <assert.h>
+#include <string.h>
+#include <time.h>
+
+int db_open(const char *url, struct db **out, struct err *e) {
+  struct db *db = xcalloc(1, sizeof(*db));
+  const char *target = url;
+  *out = NULL;
+  if (url == NULL || url[0] == '\0') {
+    xfree(db);
+    return ERR_SET(e, APP_EINVAL, "--db: no database given (use --db FILE "
+                   "or set HCCSTUDY_DB)");
+  }
+  if (strncmp(url, "postgres://", 11) == 0 ||
+      strncmp(url, "postgresql://", 13) == 0) {
+    xfree(db);
+    return ERR_SET(e, APP_EINVAL, "--db: the PostgreSQL backend is not "
+                   "available yet (issue 8)");
+  }
+  if (strncmp(url, "sqlite:", 7) == 0) {
+    target = url + 7;
+  }
+  db->be = &db_sqlite_backend;
+  if (db->be->open(db, target, e) != APP_OK) {
+    xfree(db);
+    return APP_EDB;
+  }
+  *out = db;
+  return APP_OK;
+}
+
+void db_close(struct db *db) {
+  if (db == NULL) {
+    return;
+  }
+  assert(db->n_stmts == 0);
+  db->be->close(db);
+  xfree(db);
+}
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
+               struct err *e) {
+  struct db_stmt *st = xcalloc(1, sizeof(*st));
+  st->db = db;
+  if (db->be->prepare(db, sql, st, e) != APP_OK) {
+    xfree(st);
+    *out = NULL;
+    return APP_EDB;
+  }
+  db->n_stmts++;
+  *out = st;
+  return APP_OK;
+}
+
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v) {
+  return st->db->be->bind(st, idx, DB_T_INT, v, 0, NULL, 0);
+}
+
+int db_bind_double(struct db_stmt *st, int idx, double v) {
+  return st->db->be->bind(st, idx, DB_T_DOUBLE, 0, v, NULL, 0);
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *v) {
+  if (v == NULL) {
+    return db_bind_null(st, idx);
+  }
+  return st->db->be->bind(st, idx, DB_T_TEXT, 0, 0, v, strlen(v));
+}
+
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n) {
+  return st->db->be->bind(st, idx, DB_T_BLOB, 0, 0, p, n);
+}
+
+int db_bind_null(struct db_stmt *st, int idx) {
+  return st->db->be->bind(st, idx, DB_T_NULL, 0, 0, NULL, 0);
+}
+
+int db_step(struct db_stmt *st, struct err *e) {
+  return st->db->be->step(st, e);
+}
+
+bool db_column_is_null(struct db_stmt *st, int col) {
+  return st->db->be->is_null(st, col);
+}
+
+int64_t db_column_int64(struct db_stmt *st, int col) {
+  return st->db->be->col_int(st, col);
+}
+
+double db_column_double(struct db_stmt *st, int col) {
+  return st->db->be->col_double(st, col);
+}
+
+const char *db_column_text(struct db_stmt *st, int col) {
+  return st->db->be->col_text(st, col);
+}
+
+const void *db_column_blob(struct db_stmt *st, int col, size_t *n) {
+  return st->db->be->col_blob(st, col, n);
+}
+
+char *db_column_dup(struct db_stmt *st, int col) {
+  const char *s = db_column_text(st, col);
+  return s ? xstrdup(s) : NULL;
+}
+
+void db_reset(struct db_stmt *st) {
+  st->db->be->reset(st);
+}
+
+void db_finalize(struct db_stmt *st) {
+  if (st == NULL) {
+    return;
+  }
+  st->db->be->finalize(st);
+  st->db->n_stmts--;
+  xfree(st);
+}
+
+int db_exec(struct db *db, const char *sql, struct err *e) {
+  return db->be->exec(db, sql, e);
+}
+
+int db_begin_write(struct db *db, struct err *e) {
+  if (db->depth++ > 0) {
+    return APP_OK;
+  }
+  db->must_rollback = false;
+  if (db_exec(db, strcmp(db->be->name, "sqlite") == 0 ? "BEGIN IMMEDIATE"
+                                                      : "BEGIN",
+              e) != APP_OK) {
+    db->depth = 0;
+    return APP_EDB;
+  }
+  return APP_OK;
+}
+
+int db_commit(struct db *db, struct err *e) {
+  assert(db->depth > 0);
+  if (--db->depth > 0) {
+    return APP_OK;
+  }
+  if (db->must_rollback) {
+    struct err ignore;
+    err_clear(&ignore);
+    db_exec(db, "ROLLBACK", &ignore);
+    return ERR_SET(e, APP_EDB, "database: transaction rolled back by an "
+                   "inner level");
+  }
+  if (db_exec(db, "COMMIT", e) != APP_OK) {
+    struct err ignore;
+    err_clear(&ignore);
+    db_exec(db, "ROLLBACK", &ignore);
+    return APP_EDB;
+  }
+  return APP_OK;
+}
+
+void db_rollback(struct db *db) {
+  struct err ignore;
+  assert(db->depth > 0);
+  if (--db->depth > 0) {
+    db->must_rollback = true;
+    return;
+  }
+  err_clear(&ignore);
+  db_exec(db, "ROLLBACK", &ignore);
+}
+
+int64_t db_last_insert_id(struct db *db) {
+  return db->be->last_insert_id(db);
+}
+
+int64_t db_changes(struct db *db) {
+  return db->be->changes(db);
+}
+
+int db_open_statements(const struct db *db) {
+  return db->n_stmts;
+}
+
+const char *db_backend_name(const struct db *db) {
+  return db->be->name;
+}
+
+int db_schema_version(struct db *db, int *out, struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc;
+  *out = 0;
+  rc = db_exec(db,
+               "CREATE TABLE IF NOT EXISTS schema_migrations ("
+               " version INTEGER PRIMARY KEY,"
+               " name TEXT NOT NULL,"
+               " applied_utc TEXT NOT NULL)",
+               e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_prepare(db, "SELECT COALESCE(MAX(version), 0) FROM "
+                      "schema_migrations", &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    *out = (int)db_column_int64(st, 0);
+    rc = APP_OK;
+  } else {
+    rc = APP_EDB;
+  }
+  db_finalize(st);
+  return rc;
+}
+
+int db_migrate(struct db *db, struct err *e) {
+  int have = 0;
+  int i;
+  int rc = db_schema_version(db, &have, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  if (have > db_migrations[db_n_migrations - 1].version) {
+    return ERR_SET(e, APP_EDB, "database: schema version %d is newer than "
+                   "this hccstudy (%d); upgrade hccstudy", have,
+                   db_migrations[db_n_migrations - 1].version);
+  }
+  for (i = 0; i < db_n_migrations; i++) {
+    const struct db_migration *m = &db_migrations[i];
+    struct db_stmt *st = NULL;
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tmv;
+    if (m->version <= have) {
+      continue;
+    }
+    gmtime_r(&t, &tmv);
+    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    if (db_begin_write(db, e) != APP_OK) {
+      return APP_EDB;
+    }
+    rc = db_exec(db, m->sql, e);
+    if (rc == APP_OK) {
+      rc = db_prepare(db, "INSERT INTO schema_migrations(version, name, "
+                          "applied_utc) VALUES ($1, $2, $3)", &st, e);
+    }
+    if (rc == APP_OK) {
+      db_bind_int64(st, 1, m->version);
+      db_bind_text(st, 2, m->name);
+      db_bind_text(st, 3, now);
+      rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+      db_finalize(st);
+    }
+    if (rc != APP_OK) {
+      db_rollback(db);
+      return ERR_SET(e, APP_EDB, "database: migration %s failed", m->name);
+    }
+    if (db_commit(db, e) != APP_OK) {
+      return APP_EDB;
+    }
+  }
+  return APP_OK;
+}

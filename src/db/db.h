@@ -1,0 +1,100 @@
+/*
+** db.h: the neutral SQL API.  Only src/db/ includes a driver header.
+**
+** SQL is written once, with PostgreSQL's $1, $2 ... placeholders, and runs on
+** every backend (SQLite now; PostgreSQL behind the same table of functions).
+** Values are always bound, never formatted into SQL.  Text returned by
+** db_column_text() is valid only until the next db_step()/db_reset()/
+** db_finalize() on that statement: copy it (db_column_dup) to keep it.
+**
+** Transactions nest: db_begin() inside a transaction only counts a level;
+** the outermost db_commit() commits, and a db_rollback() at any level rolls
+** the whole transaction back and makes the outer commit fail.
+*/
+#ifndef HCC_DB_H
+#define HCC_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+
+struct db;      /* an open connection (opaque) */
+struct db_stmt; /* a prepared statement (opaque) */
+
+/* Results of db_step(). */
+enum db_step_result {
+  DB_ROW = 1,  /* a row is available */
+  DB_DONE = 0  /* no (more) rows */
+  /* a negative value is a failure: APP_EDB/APP_ECONFLICT, detail in err */
+};
+
+/* Open a database.  `url` is "sqlite:PATH", or a plain PATH (SQLite).  A
+** new SQLite file is created, switched to WAL with synchronous=FULL and
+** foreign keys on.  Caller closes with db_close(). */
+int db_open(const char *url, struct db **out, struct err *e);
+
+/* Close; statements still open are a bug (asserted in debug builds). */
+void db_close(struct db *db);
+
+/* Apply the embedded migrations (src/db/schema/NNN-*.sql) that are newer
+** than the database's schema version, each in its own transaction. */
+int db_migrate(struct db *db, struct err *e);
+
+/* The database's schema version (number of the last migration applied). */
+int db_schema_version(struct db *db, int *out, struct err *e);
+
+/* Prepare one statement.  Caller finalizes with db_finalize(). */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
+               struct err *e);
+
+/* Bind parameter $idx (1-based).  An index the SQL does not hold is a
+** programming error reported as APP_EINTERNAL. */
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+int db_bind_double(struct db_stmt *st, int idx, double v);
+int db_bind_text(struct db_stmt *st, int idx, const char *v); /* NULL->NULL */
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
+int db_bind_null(struct db_stmt *st, int idx);
+
+/* Step: DB_ROW, DB_DONE, or a negative value with err set (a constraint
+** violation is APP_ECONFLICT, anything else APP_EDB). */
+int db_step(struct db_stmt *st, struct err *e);
+
+/* Column accessors, 0-based.  NULL reads as 0, 0.0 or NULL text. */
+bool db_column_is_null(struct db_stmt *st, int col);
+int64_t db_column_int64(struct db_stmt *st, int col);
+double db_column_double(struct db_stmt *st, int col);
+const char *db_column_text(struct db_stmt *st, int col);
+const void *db_column_blob(struct db_stmt *st, int col, size_t *n);
+/* A copy of a text column (NULL for NULL); caller frees with xfree(). */
+char *db_column_dup(struct db_stmt *st, int col);
+
+/* Reset for re-execution with new bindings. */
+void db_reset(struct db_stmt *st);
+
+/* Free a statement; NULL is allowed. */
+void db_finalize(struct db_stmt *st);
+
+/* Run SQL that returns no rows and takes no parameters (schema, pragmas). */
+int db_exec(struct db *db, const char *sql, struct err *e);
+
+/* Transactions (nesting counted, see above).  db_begin_write() takes the
+** write lock at once (SQLite BEGIN IMMEDIATE) to avoid upgrade deadlocks. */
+int db_begin_write(struct db *db, struct err *e);
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+
+/* The rowid/serial of the last insert on this connection. */
+int64_t db_last_insert_id(struct db *db);
+
+/* Rows changed by the last statement. */
+int64_t db_changes(struct db *db);
+
+/* Statements currently prepared and not finalized (tests assert 0). */
+int db_open_statements(const struct db *db);
+
+/* The backend's name: "sqlite" or "postgres". */
+const char *db_backend_name(const struct db *db);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+** db_int.h: internals shared by db.c and the backends.  Not for use
+** outside src/db/.
+**
+** A backend is a table of functions (curl's struct Curl_ssl, lwan's struct
+** db); db.c adds what is common: nesting of transactions, statement
+** counting, migrations.
+*/
+#ifndef HCC_DB_INT_H
+#define HCC_DB_INT_H
+
+#include "db.h"
+
+/* Kinds of bound values. */
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_DOUBLE, DB_T_TEXT, DB_T_BLOB };
+
+/* One backend's operations. */
+struct db_backend {
+  const char *name;  /* "sqlite", "postgres" */
+  int (*open)(struct db *db, const char *target, struct err *e);
+  void (*close)(struct db *db);
+  int (*prepare)(struct db *db, const char *sql, struct db_stmt *st,
+                 struct err *e);
+  int (*bind)(struct db_stmt *st, int idx, enum db_type t, int64_t i,
+              double d, const void *p, size_t n);
+  int (*step)(struct db_stmt *st, struct err *e);
+  bool (*is_null)(struct db_stmt *st, int col);
+  int64_t (*col_int)(struct db_stmt *st, int col);
+  double (*col_double)(struct db_stmt *st, int col);
+  const char *(*col_text)(struct db_stmt *st, int col);
+  const void *(*col_blob)(struct db_stmt *st, int col, size_t *n);
+  void (*reset)(struct db_stmt *st);
+  void (*finalize)(struct db_stmt *st);
+  int (*exec)(struct db *db, const char *sql, struct err *e);
+  int64_t (*last_insert_id)(struct db *db);
+  int64_t (*changes)(struct db *db);
+};
+
+/* An open connection. */
+struct db {
+  const struct db_backend *be; /* operations */
+  void *conn;                  /* backend handle (sqlite3 *, PGconn *) */
+  int depth;                   /* transaction nesting depth, 0 = none */
+  bool must_rollback;          /* an inner level rolled back */
+  int n_stmts;                 /* prepared statements not yet finalized */
+};
+
+/* A prepared statement. */
+struct db_stmt {
+  struct db *db;  /* owning connection */
+  void *h;        /* backend handle (sqlite3_stmt *, ...) */
+};
+
+extern const struct db_backend db_sqlite_backend;
+
+/* The embedded migrations, in order. */
+struct db_migration {
+  int version;       /* 1, 2, ... */
+  const char *name;  /* file name, for messages */
+  const char *sql;   /* the SQL text, NUL-terminated */
+};
+
+/* The migration table and its length (schema_embed.c). */
+extern const struct db_migration db_migrations[];
+extern const int db_n_migrations;
+
+#endif

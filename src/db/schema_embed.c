@@ -1,0 +1,23 @@
+/*
+** schema_embed.c: the schema migrations (src/db/schema/NNN-name.sql),
+** linked into the binary with .incbin and listed in order.  Adding a
+** migration: add the file, an .incbin block and a table row here, and the
+** Makefile dependency.
+*/
+#include "db_int.h"
+
+extern const char db_schema_001[];
+
+__asm__(".section .rodata\n"
+        ".global db_schema_001\n"
+        "db_schema_001:\n"
+        ".incbin \"src/db/schema/001-core.sql\"\n"
+        ".byte 0\n"
+        ".previous\n");
+
+const struct db_migration db_migrations[] = {
+  {1, "001-core.sql", db_schema_001},
+};
+
+const int db_n_migrations =
+    (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

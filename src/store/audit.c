@@ -1,0 +1,166 @@
+/*
+** audit.c: hash-chained, append-only audit trail (see audit.h).
+**
+** Canonical text of a row, hashed with SHA-256 (libsodium): every field in a
+** fixed order as "<length>:<bytes>;" ("-;" for NULL), then prev_hash.  The
+** length prefix makes the encoding unambiguous, so no two different rows
+** share a canonical text.
+*/
+#include "audit.h"
+
+#include "../core/buf.h"
+#include "../core/clock.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Hex SHA-256 length plus NUL. */
+#define AUDIT_HASH_LEN 65
+
+/* prev_hash of the first row. */
+static const char audit_genesis[AUDIT_HASH_LEN] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Number of text fields in a row besides seq and the hashes. */
+#define AUDIT_N_FIELDS 11
+
+static void canon_field(struct buf *b, const char *s) {
+  if (s == NULL) {
+    buf_lit(b, "-;");
+  } else {
+    buf_appendf(b, "%zu:", strlen(s));
+    buf_puts(b, s);
+    buf_putc(b, ';');
+  }
+}
+
+/* Hash of row seq with fields f[AUDIT_N_FIELDS] and prev. */
+static void audit_hash(int64_t seq, const char *const *f, const char *prev,
+                       char out[AUDIT_HASH_LEN]) {
+  struct buf b;
+  unsigned char h[crypto_hash_sha256_BYTES];
+  int i;
+  buf_init(&b, 0);
+  buf_appendf(&b, "%" PRId64 ";", seq);
+  for (i = 0; i < AUDIT_N_FIELDS; i++) {
+    canon_field(&b, f[i]);
+  }
+  buf_puts(&b, prev);
+  crypto_hash_sha256(h, (const unsigned char *)buf_str(&b), b.len);
+  sodium_bin2hex(out, AUDIT_HASH_LEN, h, sizeof(h));
+  buf_reset(&b);
+}
+
+int audit_append(struct db *db, const struct actor *a,
+                 const struct audit_entry *en, struct err *e) {
+  struct db_stmt *st = NULL;
+  char prev[AUDIT_HASH_LEN];
+  char hash[AUDIT_HASH_LEN];
+  char now[CLOCK_STR_LEN];
+  int64_t seq = 1;
+  const char *f[AUDIT_N_FIELDS];
+  int rc;
+  int i;
+
+  memcpy(prev, audit_genesis, sizeof(prev));
+  rc = db_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC "
+                      "LIMIT 1", &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    const char *h = db_column_text(st, 1);
+    seq = db_column_int64(st, 0) + 1;
+    snprintf(prev, sizeof(prev), "%s", h ? h : "");
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    return APP_EDB;
+  }
+  clock_now_utc(now);
+  f[0] = now;
+  f[1] = a ? a->username : "system";
+  f[2] = a ? role_name(a->role) : "system";
+  f[3] = a && a->site_code[0] ? a->site_code : NULL;
+  f[4] = en->action;
+  f[5] = en->entity;
+  f[6] = en->entity_id;
+  f[7] = en->field;
+  f[8] = en->old_value;
+  f[9] = en->new_value;
+  f[10] = en->reason;
+  audit_hash(seq, f, prev, hash);
+  rc = db_prepare(db,
+                  "INSERT INTO audit(seq, ts_utc, actor, role, site, action, "
+                  "entity, entity_id, field, old_value, new_value, reason, "
+                  "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                  "$9, $10, $11, $12, $13, $14)",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, seq);
+  for (i = 0; i < AUDIT_N_FIELDS; i++) {
+    db_bind_text(st, i + 2, f[i]);
+  }
+  db_bind_text(st, 13, prev);
+  db_bind_text(st, 14, hash);
+  rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+  db_finalize(st);
+  return rc;
+}
+
+int audit_verify(struct db *db, struct audit_check *out, struct err *e) {
+  struct db_stmt *st = NULL;
+  char prev[AUDIT_HASH_LEN];
+  char hash[AUDIT_HASH_LEN];
+  int64_t expect_seq = 1;
+  int rc;
+  memset(out, 0, sizeof(*out));
+  memcpy(prev, audit_genesis, sizeof(prev));
+  rc = db_prepare(db,
+                  "SELECT seq, ts_utc, actor, role, site, action, entity, "
+                  "entity_id, field, old_value, new_value, reason, "
+                  "prev_hash, hash FROM audit ORDER BY seq",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    const char *f[AUDIT_N_FIELDS];
+    int64_t seq = db_column_int64(st, 0);
+    const char *stored_prev = db_column_text(st, 12);
+    const char *stored_hash = db_column_text(st, 13);
+    int i;
+    for (i = 0; i < AUDIT_N_FIELDS; i++) {
+      f[i] = db_column_text(st, i + 1);
+    }
+    if (seq != expect_seq) {
+      out->first_bad = expect_seq;
+      snprintf(out->why, sizeof(out->why), "entry %" PRId64 " is missing "
+               "(next present is %" PRId64 ")", expect_seq, seq);
+      break;
+    }
+    if (stored_prev == NULL || strcmp(stored_prev, prev) != 0) {
+      out->first_bad = seq;
+      snprintf(out->why, sizeof(out->why), "entry %" PRId64 " does not "
+               "follow the previous entry (chain broken)", seq);
+      break;
+    }
+    audit_hash(seq, f, prev, hash);
+    if (stored_hash == NULL || strcmp(stored_hash, hash) != 0) {
+      out->first_bad = seq;
+      snprintf(out->why, sizeof(out->why), "entry %" PRId64 " was altered "
+               "(its content does not match its hash)", seq);
+      break;
+    }
+    memcpy(prev, hash, sizeof(prev));
+    out->n_checked++;
+    expect_seq++;
+  }
+  db_finalize(st);
+  return rc < 0 ? APP_EDB : APP_OK;
+}

@@ -1,0 +1,454 @@
+/*
+** store.c: study creation, sites, users and login (see store.h).
+**
+** Passwords are hashed with argon2id (libsodium crypto_pwhash_str,
+** "interactive" limits: 64 MiB, 2 passes), never stored or logged in clear.
+** Each write and its audit entries share one transaction.
+*/
+#include "store.h"
+
+#include "../core/clock.h"
+#include "../core/mem.h"
+#include "audit.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const role_names[ROLE_COUNT] = {
+  "admin", "pi", "investigator", "coordinator", "monitor", "data_manager",
+  "statistician"};
+
+const char *role_name(enum role r) {
+  return (r >= 0 && r < ROLE_COUNT) ? role_names[r] : "unknown";
+}
+
+int role_parse(const char *s) {
+  int i;
+  for (i = 0; s != NULL && i < ROLE_COUNT; i++) {
+    if (strcmp(s, role_names[i]) == 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/* Whether a role sees only its own site's patients. */
+static bool role_is_site_scoped(enum role r) {
+  return r == ROLE_INVESTIGATOR || r == ROLE_COORDINATOR;
+}
+
+static int store_sodium(struct err *e) {
+  if (sodium_init() < 0) {
+    return ERR_SET(e, APP_EINTERNAL, "libsodium failed to initialise");
+  }
+  return APP_OK;
+}
+
+static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES],
+                         struct err *e) {
+  if (store_sodium(e) != APP_OK) {
+    return APP_EINTERNAL;
+  }
+  if (crypto_pwhash_str(out, pw, strlen(pw),
+                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return ERR_SET(e, APP_EINTERNAL, "password hashing ran out of memory");
+  }
+  return APP_OK;
+}
+
+static int check_password_rules(const char *pw, struct err *e) {
+  if (pw == NULL || strlen(pw) < STORE_MIN_PASSWORD) {
+    return ERR_SET(e, APP_EINVAL, "password: at least %d characters are "
+                   "required", STORE_MIN_PASSWORD);
+  }
+  if (strlen(pw) > 128) {
+    return ERR_SET(e, APP_EINVAL, "password: at most 128 characters");
+  }
+  return APP_OK;
+}
+
+static int check_name(const char *what, const char *s, size_t max,
+                      struct err *e) {
+  size_t i;
+  if (s == NULL || s[0] == '\0' || strlen(s) > max) {
+    return ERR_SET(e, APP_EINVAL, "%s: 1 to %zu characters are required",
+                   what, max);
+  }
+  for (i = 0; s[i]; i++) {
+    char c = s[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) {
+      return ERR_SET(e, APP_EINVAL, "%s: only letters, digits, '_', '-' and "
+                     "'.' are allowed", what);
+    }
+  }
+  return APP_OK;
+}
+
+static int insert_user(struct db *db, const char *username, enum role r,
+                       int64_t site_id, const char *pw_hash, int64_t *id,
+                       struct err *e) {
+  struct db_stmt *st = NULL;
+  char now[CLOCK_STR_LEN];
+  int rc;
+  clock_now_utc(now);
+  rc = db_prepare(db, "INSERT INTO app_user(username, role, site_id, "
+                      "pw_hash, created_utc) VALUES ($1, $2, $3, $4, $5)",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_text(st, 1, username);
+  db_bind_text(st, 2, role_name(r));
+  if (site_id > 0) {
+    db_bind_int64(st, 3, site_id);
+  } else {
+    db_bind_null(st, 3);
+  }
+  db_bind_text(st, 4, pw_hash);
+  db_bind_text(st, 5, now);
+  rc = db_step(st, e);
+  db_finalize(st);
+  if (rc != DB_DONE) {
+    if (e->code == APP_ECONFLICT) {
+      e->code = APP_OK;
+      e->msg[0] = '\0';
+      return ERR_SET(e, APP_ECONFLICT, "username: \"%s\" already exists",
+                     username);
+    }
+    return APP_EDB;
+  }
+  *id = db_last_insert_id(db);
+  return APP_OK;
+}
+
+int store_init(struct db *db, const struct protocol *p,
+               const char *protocol_json, const char *admin_username,
+               const char *admin_password, struct err *e) {
+  struct db_stmt *st = NULL;
+  char now[CLOCK_STR_LEN];
+  char pw_hash[crypto_pwhash_STRBYTES];
+  char idtext[32];
+  int64_t uid = 0;
+  int rc;
+  struct audit_entry en = {0};
+
+  if (check_name("username", admin_username, 63, e) != APP_OK ||
+      check_password_rules(admin_password, e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  if (db_migrate(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  if (hash_password(admin_password, pw_hash, e) != APP_OK) {
+    return APP_EINTERNAL;
+  }
+  if (db_begin_write(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  clock_now_utc(now);
+  rc = db_prepare(db, "INSERT INTO study(id, nct_id, study_id, "
+                      "protocol_json, created_utc) VALUES (1, $1, $2, $3, "
+                      "$4)", &st, e);
+  if (rc == APP_OK) {
+    db_bind_text(st, 1, p->nct_id);
+    db_bind_text(st, 2, p->study_id);
+    db_bind_text(st, 3, protocol_json);
+    db_bind_text(st, 4, now);
+    rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+    db_finalize(st);
+    if (rc != APP_OK && e->code == APP_ECONFLICT) {
+      e->code = APP_OK;
+      e->msg[0] = '\0';
+      rc = ERR_SET(e, APP_ECONFLICT, "--db: this database already holds a "
+                   "study");
+    }
+  }
+  en.action = "create";
+  en.entity = "study";
+  en.entity_id = p->study_id;
+  en.new_value = p->nct_id;
+  en.reason = "study created";
+  if (rc == APP_OK) {
+    rc = audit_append(db, NULL, &en, e);
+  }
+  if (rc == APP_OK) {
+    rc = insert_user(db, admin_username, ROLE_ADMIN, 0, pw_hash, &uid, e);
+  }
+  if (rc == APP_OK) {
+    snprintf(idtext, sizeof(idtext), "%" PRId64, uid);
+    memset(&en, 0, sizeof(en));
+    en.action = "create";
+    en.entity = "app_user";
+    en.entity_id = idtext;
+    en.field = "username";
+    en.new_value = admin_username;
+    en.reason = "initial administrator";
+    rc = audit_append(db, NULL, &en, e);
+  }
+  if (rc != APP_OK) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}
+
+/* Look up a user by name: id, role, site, hash, active, failures. */
+static int find_user(struct db *db, const char *username, struct actor *a,
+                     char pw_hash[crypto_pwhash_STRBYTES], int *active,
+                     int *failed, struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db,
+                      "SELECT u.id, u.role, COALESCE(u.site_id, 0), "
+                      "COALESCE(s.code, ''), u.pw_hash, u.is_active, "
+                      "u.failed_logins FROM app_user u LEFT JOIN site s ON "
+                      "s.id = u.site_id WHERE u.username = $1",
+                      &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_text(st, 1, username);
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    memset(a, 0, sizeof(*a));
+    a->user_id = db_column_int64(st, 0);
+    snprintf(a->username, sizeof(a->username), "%s", username);
+    a->role = (enum role)role_parse(db_column_text(st, 1));
+    a->site_id = db_column_int64(st, 2);
+    snprintf(a->site_code, sizeof(a->site_code), "%s",
+             db_column_text(st, 3));
+    snprintf(pw_hash, crypto_pwhash_STRBYTES, "%s", db_column_text(st, 4));
+    *active = (int)db_column_int64(st, 5);
+    *failed = (int)db_column_int64(st, 6);
+    rc = APP_OK;
+  } else if (rc == DB_DONE) {
+    rc = APP_ENOTFOUND;
+  } else {
+    rc = APP_EDB;
+  }
+  db_finalize(st);
+  return rc;
+}
+
+int store_login(struct db *db, const char *username, const char *password,
+                struct actor *out, struct err *e) {
+  char pw_hash[crypto_pwhash_STRBYTES];
+  char idtext[32];
+  int active = 0, failed = 0;
+  int rc;
+  bool ok;
+  struct db_stmt *st = NULL;
+  struct audit_entry en = {0};
+  struct actor a;
+
+  if (store_sodium(e) != APP_OK) {
+    return APP_EINTERNAL;
+  }
+  rc = find_user(db, username ? username : "", &a, pw_hash, &active,
+                 &failed, e);
+  if (rc == APP_EDB) {
+    return rc;
+  }
+  ok = rc == APP_OK && active &&
+       crypto_pwhash_str_verify(pw_hash, password ? password : "",
+                                password ? strlen(password) : 0) == 0;
+  if (db_begin_write(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  en.entity = "app_user";
+  en.action = ok ? "login" : "login_failed";
+  en.field = "username";
+  en.new_value = username;
+  if (rc == APP_OK) {
+    snprintf(idtext, sizeof(idtext), "%" PRId64, a.user_id);
+    en.entity_id = idtext;
+    rc = db_prepare(db,
+                    ok ? "UPDATE app_user SET failed_logins = 0 WHERE id = $1"
+                       : "UPDATE app_user SET failed_logins = failed_logins "
+                         "+ 1, is_active = CASE WHEN failed_logins + 1 >= $2 "
+                         "THEN 0 ELSE is_active END WHERE id = $1",
+                    &st, e);
+    if (rc == APP_OK) {
+      db_bind_int64(st, 1, a.user_id);
+      if (!ok) {
+        db_bind_int64(st, 2, STORE_MAX_FAILED_LOGINS);
+      }
+      rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+      db_finalize(st);
+    }
+    if (!ok && active && failed + 1 >= STORE_MAX_FAILED_LOGINS) {
+      en.reason = "account locked after repeated failed logins";
+    }
+  } else {
+    rc = APP_OK;
+    en.reason = "unknown username";
+  }
+  if (rc == APP_OK) {
+    rc = audit_append(db, ok ? &a : NULL, &en, e);
+  }
+  if (rc != APP_OK) {
+    db_rollback(db);
+    return rc;
+  }
+  if (db_commit(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  if (!ok) {
+    return ERR_SET(e, APP_EINVAL, "invalid username or password (or the "
+                   "account is locked)");
+  }
+  *out = a;
+  return APP_OK;
+}
+
+static int require_role(const struct actor *a, enum role r, const char *what,
+                        struct err *e) {
+  if (a == NULL || a->role != r) {
+    return ERR_SET(e, APP_EINVAL, "%s: permission denied (needs the %s "
+                   "role)", what, role_name(r));
+  }
+  return APP_OK;
+}
+
+int store_site_add(struct db *db, const struct actor *a, const char *code,
+                   const char *name, int64_t *id, struct err *e) {
+  struct db_stmt *st = NULL;
+  char now[CLOCK_STR_LEN];
+  char idtext[32];
+  struct audit_entry en = {0};
+  int rc;
+  if (require_role(a, ROLE_ADMIN, "site add", e) != APP_OK ||
+      check_name("site code", code, 15, e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
+    return ERR_SET(e, APP_EINVAL, "site name: 1 to 200 characters are "
+                   "required");
+  }
+  if (db_begin_write(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  clock_now_utc(now);
+  rc = db_prepare(db, "INSERT INTO site(code, name, created_utc) VALUES "
+                      "($1, $2, $3)", &st, e);
+  if (rc == APP_OK) {
+    db_bind_text(st, 1, code);
+    db_bind_text(st, 2, name);
+    db_bind_text(st, 3, now);
+    rc = db_step(st, e) == DB_DONE ? APP_OK : e->code;
+    db_finalize(st);
+    if (rc == APP_ECONFLICT) {
+      e->code = APP_OK;
+      e->msg[0] = '\0';
+      ERR_SET(e, APP_ECONFLICT, "site code: \"%s\" already exists", code);
+    }
+  }
+  if (rc == APP_OK) {
+    *id = db_last_insert_id(db);
+    snprintf(idtext, sizeof(idtext), "%" PRId64, *id);
+    en.action = "create";
+    en.entity = "site";
+    en.entity_id = idtext;
+    en.field = "code";
+    en.new_value = code;
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc == APP_OK) {
+    en.field = "name";
+    en.new_value = name;
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc != APP_OK) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}
+
+static int site_id_by_code(struct db *db, const char *code, int64_t *id,
+                           struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "SELECT id FROM site WHERE code = $1", &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_text(st, 1, code);
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    *id = db_column_int64(st, 0);
+    rc = APP_OK;
+  } else if (rc == DB_DONE) {
+    rc = ERR_SET(e, APP_ENOTFOUND, "site: no site with code \"%s\"", code);
+  } else {
+    rc = APP_EDB;
+  }
+  db_finalize(st);
+  return rc;
+}
+
+int store_user_add(struct db *db, const struct actor *a,
+                   const char *username, const char *role,
+                   const char *site_code, const char *password,
+                   struct err *e) {
+  char pw_hash[crypto_pwhash_STRBYTES];
+  char idtext[32];
+  int64_t site_id = 0, uid = 0;
+  int r = role_parse(role);
+  int rc;
+  struct audit_entry en = {0};
+  if (require_role(a, ROLE_ADMIN, "user add", e) != APP_OK ||
+      check_name("username", username, 63, e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  if (r < 0) {
+    return ERR_SET(e, APP_EINVAL, "role: \"%s\" is not one of admin, pi, "
+                   "investigator, coordinator, monitor, data_manager, "
+                   "statistician", role ? role : "");
+  }
+  if (role_is_site_scoped((enum role)r) &&
+      (site_code == NULL || site_code[0] == '\0')) {
+    return ERR_SET(e, APP_EINVAL, "site: the %s role needs a site",
+                   role_name((enum role)r));
+  }
+  if (check_password_rules(password, e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  if (site_code != NULL && site_code[0] != '\0' &&
+      site_id_by_code(db, site_code, &site_id, e) != APP_OK) {
+    return e->code;
+  }
+  if (hash_password(password, pw_hash, e) != APP_OK) {
+    return APP_EINTERNAL;
+  }
+  if (db_begin_write(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  rc = insert_user(db, username, (enum role)r, site_id, pw_hash, &uid, e);
+  if (rc == APP_OK) {
+    snprintf(idtext, sizeof(idtext), "%" PRId64, uid);
+    en.action = "create";
+    en.entity = "app_user";
+    en.entity_id = idtext;
+    en.field = "username";
+    en.new_value = username;
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc == APP_OK) {
+    en.field = "role";
+    en.new_value = role_name((enum role)r);
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc == APP_OK && site_id > 0) {
+    en.field = "site";
+    en.new_value = site_code;
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc != APP_OK) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}

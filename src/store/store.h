@@ -1,0 +1,76 @@
+/*
+** store.h: the study records.  Every write goes through here, in a
+** transaction, with its audit record; access rules are enforced here, not in
+** the front ends.
+**
+** An actor is the authenticated user on whose behalf an operation runs.
+** Site-scoped roles (investigator, coordinator) see only their site's
+** patients; the others see every site.
+*/
+#ifndef HCC_STORE_H
+#define HCC_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../db/db.h"
+#include "../study/protocol.h"
+
+/* Roles, from least to most administrative (order carries no rights). */
+enum role {
+  ROLE_ADMIN = 0,
+  ROLE_PI,
+  ROLE_INVESTIGATOR,
+  ROLE_COORDINATOR,
+  ROLE_MONITOR,
+  ROLE_DATA_MANAGER,
+  ROLE_STATISTICIAN,
+  ROLE_COUNT
+};
+
+/* The user an operation runs for. */
+struct actor {
+  int64_t user_id;     /* app_user.id; 0 for "system" */
+  char username[64];   /* login name */
+  enum role role;      /* role */
+  int64_t site_id;     /* site, 0 for all sites */
+  char site_code[16];  /* site code, "" for all sites */
+};
+
+/* Minimum password length (OWASP ASVS 2.1.1). */
+#define STORE_MIN_PASSWORD 12
+
+/* Name of a role ("coordinator"); role_parse returns -1 for unknown. */
+const char *role_name(enum role r);
+int role_parse(const char *s);
+
+/* Create the study in an empty database: apply migrations, store the
+** protocol, and create the admin account.  Refuses a database that already
+** holds a study. */
+int store_init(struct db *db, const struct protocol *p,
+               const char *protocol_json, const char *admin_username,
+               const char *admin_password, struct err *e);
+
+/* Authenticate: check the password (argon2id), count failures and lock the
+** account after STORE_MAX_FAILED_LOGINS; every attempt is audited.
+** Returns APP_OK with *out filled, or APP_EINVAL ("invalid username or
+** password", the same text whether the user exists or not). */
+int store_login(struct db *db, const char *username, const char *password,
+                struct actor *out, struct err *e);
+
+/* Failed logins in a row before an account is locked. */
+#define STORE_MAX_FAILED_LOGINS 5
+
+/* Add a site (admin only). */
+int store_site_add(struct db *db, const struct actor *a, const char *code,
+                   const char *name, int64_t *id, struct err *e);
+
+/* Add a user (admin only).  Site-scoped roles need a site code; password
+** at least STORE_MIN_PASSWORD characters. */
+int store_user_add(struct db *db, const struct actor *a,
+                   const char *username, const char *role,
+                   const char *site_code, const char *password,
+                   struct err *e);
+
+#endif

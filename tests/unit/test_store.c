@@ -1,0 +1,189 @@
+/*
+** test_store.c: the database layer, study creation, users, login lockout
+** and the tamper-evident audit trail.
+*/
+#include "harness.h"
+
+#include "db/db.h"
+#include "store/audit.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char path[64];
+
+static int64_t count(struct db *db, const char *sql) {
+  struct db_stmt *st = NULL;
+  struct err e;
+  int64_t n = -1;
+  err_clear(&e);
+  if (db_prepare(db, sql, &st, &e) == APP_OK && db_step(st, &e) == DB_ROW) {
+    n = db_column_int64(st, 0);
+  }
+  db_finalize(st);
+  return n;
+}
+
+static void test_db_layer(struct db *db) {
+  struct db_stmt *st = NULL;
+  struct err e;
+  int v = 0;
+  err_clear(&e);
+  CHECK(db_schema_version(db, &v, &e) == APP_OK);
+  CHECK_INT_EQ(v, 1);
+  /* $N placeholders bind by name even when they appear out of order. */
+  CHECK(db_prepare(db, "SELECT $2 || $1", &st, &e) == APP_OK);
+  db_bind_text(st, 1, "a");
+  db_bind_text(st, 2, "b");
+  CHECK_INT_EQ(db_step(st, &e), DB_ROW);
+  CHECK_STR_EQ(db_column_text(st, 0), "ba");
+  CHECK_INT_EQ(db_bind_text(st, 3, "x"), APP_EINTERNAL);
+  db_finalize(st);
+  /* A nested rollback rolls the outer transaction back. */
+  CHECK(db_begin_write(db, &e) == APP_OK);
+  CHECK(db_begin_write(db, &e) == APP_OK);
+  CHECK(db_exec(db, "CREATE TABLE t(x)", &e) == APP_OK);
+  db_rollback(db);
+  CHECK(db_commit(db, &e) == APP_EDB);
+  err_clear(&e);
+  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                         "'t'"), 0);
+  /* Migrating again changes nothing. */
+  CHECK(db_migrate(db, &e) == APP_OK);
+  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM schema_migrations"), 1);
+}
+
+static void test_users(struct db *db) {
+  struct actor admin, coord, nobody;
+  struct err e;
+  int64_t id = 0;
+  int i;
+  err_clear(&e);
+  CHECK(store_login(db, "admin", "a-long-enough-password", &admin, &e) ==
+        APP_OK);
+  CHECK_INT_EQ(admin.role, ROLE_ADMIN);
+  CHECK(store_site_add(db, &admin, "TJH", "Tongji Hospital", &id, &e) ==
+        APP_OK);
+  CHECK(store_site_add(db, &admin, "TJH", "again", &id, &e) ==
+        APP_ECONFLICT);
+  CHECK(strstr(e.msg, "TJH") != NULL);
+  err_clear(&e);
+  CHECK(store_site_add(db, &admin, "bad code!", "x", &id, &e) == APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_user_add(db, &admin, "coord1", "coordinator", "TJH",
+                       "coordinator-password", &e) == APP_OK);
+  CHECK(store_user_add(db, &admin, "coord2", "coordinator", NULL,
+                       "coordinator-password", &e) == APP_EINVAL);
+  CHECK(strstr(e.msg, "site") != NULL);
+  err_clear(&e);
+  CHECK(store_user_add(db, &admin, "x", "nurse", NULL, "password-long-x",
+                       &e) == APP_EINVAL);
+  CHECK(strstr(e.msg, "role") != NULL);
+  err_clear(&e);
+  CHECK(store_user_add(db, &admin, "y", "monitor", NULL, "short", &e) ==
+        APP_EINVAL);
+  CHECK(strstr(e.msg, "password") != NULL);
+  err_clear(&e);
+  CHECK(store_user_add(db, &admin, "z", "monitor", "NOPE",
+                       "monitor-password-1", &e) == APP_ENOTFOUND);
+  err_clear(&e);
+  CHECK(store_login(db, "coord1", "coordinator-password", &coord, &e) ==
+        APP_OK);
+  CHECK_INT_EQ(coord.role, ROLE_COORDINATOR);
+  CHECK_STR_EQ(coord.site_code, "TJH");
+  /* Only an admin manages sites and users. */
+  CHECK(store_site_add(db, &coord, "XYZ", "x", &id, &e) == APP_EINVAL);
+  CHECK(strstr(e.msg, "permission denied") != NULL);
+  err_clear(&e);
+  CHECK(store_user_add(db, &coord, "w", "monitor", NULL,
+                       "monitor-password-1", &e) == APP_EINVAL);
+  err_clear(&e);
+  /* Unknown user and wrong password give the same message. */
+  CHECK(store_login(db, "ghost", "whatever-password", &nobody, &e) ==
+        APP_EINVAL);
+  CHECK(strstr(e.msg, "invalid username or password") != NULL);
+  err_clear(&e);
+  /* Five failures lock the account; the right password then fails too. */
+  for (i = 0; i < STORE_MAX_FAILED_LOGINS; i++) {
+    CHECK(store_login(db, "coord1", "wrong-password-xx", &nobody, &e) ==
+          APP_EINVAL);
+    err_clear(&e);
+  }
+  CHECK(store_login(db, "coord1", "coordinator-password", &coord, &e) ==
+        APP_EINVAL);
+  err_clear(&e);
+  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE action = "
+                         "'login_failed'"), 7);
+  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE reason LIKE "
+                         "'account locked%'"), 1);
+}
+
+static void test_audit(struct db *db) {
+  struct audit_check chk;
+  struct err e;
+  int64_t n;
+  err_clear(&e);
+  CHECK(audit_verify(db, &chk, &e) == APP_OK);
+  n = count(db, "SELECT COUNT(*) FROM audit");
+  CHECK(n > 10);
+  CHECK_INT_EQ(chk.first_bad, 0);
+  CHECK_INT_EQ(chk.n_checked, n);
+  /* The database refuses UPDATE and DELETE. */
+  CHECK(db_exec(db, "UPDATE audit SET actor = 'x' WHERE seq = 3", &e) !=
+        APP_OK);
+  CHECK(strstr(e.msg, "append-only") != NULL);
+  err_clear(&e);
+  CHECK(db_exec(db, "DELETE FROM audit WHERE seq = 3", &e) != APP_OK);
+  err_clear(&e);
+  /* Someone with file access drops the triggers and edits entry 4. */
+  CHECK(db_exec(db, "DROP TRIGGER audit_no_update; DROP TRIGGER "
+                    "audit_no_delete", &e) == APP_OK);
+  CHECK(db_exec(db, "UPDATE audit SET new_value = 'TJX' WHERE seq = 4", &e)
+        == APP_OK);
+  CHECK(audit_verify(db, &chk, &e) == APP_OK);
+  CHECK_INT_EQ(chk.first_bad, 4);
+  CHECK_INT_EQ(chk.n_checked, 3);
+  CHECK(strstr(chk.why, "altered") != NULL);
+  /* Recomputing that row's own hash does not help: the next one breaks. */
+  CHECK(db_exec(db, "UPDATE audit SET new_value = 'TJH' WHERE seq = 4", &e)
+        == APP_OK);
+  CHECK(db_exec(db, "DELETE FROM audit WHERE seq = 6", &e) == APP_OK);
+  CHECK(audit_verify(db, &chk, &e) == APP_OK);
+  CHECK_INT_EQ(chk.first_bad, 6);
+  CHECK(strstr(chk.why, "missing") != NULL);
+}
+
+int main(void) {
+  struct db *db = NULL;
+  struct protocol p;
+  struct err e;
+  err_clear(&e);
+  snprintf(path, sizeof(path), "/tmp/hcc-test-store-%d.db", (int)getpid());
+  unlink(path);
+  if (protocol_default(&p, &e) != APP_OK || db_open(path, &db, &e) != APP_OK) {
+    fprintf(stderr, "setup: %s\n", e.msg);
+    return 1;
+  }
+  CHECK(store_init(db, &p, "{}", "admin", "a-long-enough-password", &e) ==
+        APP_OK);
+  CHECK(store_init(db, &p, "{}", "admin2", "a-long-enough-password", &e) ==
+        APP_ECONFLICT);
+  err_clear(&e);
+  test_db_layer(db);
+  test_users(db);
+  test_audit(db);
+  CHECK_INT_EQ(db_open_statements(db), 0);
+  db_close(db);
+  unlink(path);
+  {
+    char wal[80];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof(wal), "%s-shm", path);
+    unlink(wal);
+  }
+  return harness_report();
+}
