@@ -11,109 +11,17 @@
 #include "../db/db.h"
 #include "../store/audit.h"
 #include "../store/store.h"
+#include "cli_study.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
-
-/* Longest password accepted from the terminal. */
-#define CLI_MAX_PASSWORD 256
-
-/* Password from environment variable `env`, else prompted on the terminal
-** without echo.  Caller frees with xfree(). */
-static char *read_password(const char *env, const char *prompt,
-                           struct err *e) {
-  const char *v = getenv(env);
-  char line[CLI_MAX_PASSWORD];
-  struct termios old, quiet;
-  FILE *tty;
-  size_t n;
-  if (v != NULL) {
-    return xstrdup(v);
-  }
-  tty = fopen("/dev/tty", "r+");
-  if (tty == NULL) {
-    ERR_SET(e, APP_EINVAL, "no terminal to ask for the password: set %s",
-            env);
-    return NULL;
-  }
-  fprintf(tty, "%s", prompt);
-  fflush(tty);
-  tcgetattr(fileno(tty), &old);
-  quiet = old;
-  quiet.c_lflag &= ~(tcflag_t)ECHO;
-  tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-  if (fgets(line, sizeof(line), tty) == NULL) {
-    line[0] = '\0';
-  }
-  tcsetattr(fileno(tty), TCSAFLUSH, &old);
-  fprintf(tty, "\n");
-  fclose(tty);
-  n = strcspn(line, "\r\n");
-  line[n] = '\0';
-  return xstrdup(line);
-}
-
-static const char *db_path(struct cli *c) {
-  const char *p = cli_opt(c, "--db");
-  return p ? p : getenv("HCCSTUDY_DB");
-}
-
-/* Open the study and log in as --user.  On success the caller closes *db. */
-static int open_as_user(struct cli *c, const char *path, const char *user,
-                        struct db **db, struct actor *a, struct err *e) {
-  char *pw;
-  int rc;
-  int version = 0;
-  if (user == NULL) {
-    user = getenv("HCCSTUDY_USER");
-  }
-  if (user == NULL) {
-    return ERR_SET(e, APP_EINVAL, "%s: --user is required (or set "
-                   "HCCSTUDY_USER)", c->name);
-  }
-  if (path == NULL) {
-    return ERR_SET(e, APP_EINVAL, "%s: --db is required (or set "
-                   "HCCSTUDY_DB)", c->name);
-  }
-  if (access(path, F_OK) != 0) {
-    return ERR_SET(e, APP_EINVAL, "--db: %s does not exist (create it with "
-                   "'hccstudy init --db %s')", path, path);
-  }
-  rc = db_open(path, db, e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  rc = db_schema_version(*db, &version, e);
-  if (rc == APP_OK && version == 0) {
-    rc = ERR_SET(e, APP_EINVAL, "--db: %s holds no study (run 'hccstudy "
-                 "init')", path);
-  }
-  if (rc == APP_OK) {
-    rc = db_migrate(*db, e);
-  }
-  if (rc == APP_OK) {
-    pw = read_password("HCCSTUDY_PASSWORD", "Password: ", e);
-    rc = pw ? store_login(*db, user, pw, a, e) : APP_EINVAL;
-    if (pw) {
-      memset(pw, 0, strlen(pw));
-    }
-    xfree(pw);
-  }
-  if (rc != APP_OK) {
-    db_close(*db);
-    *db = NULL;
-  }
-  return rc;
-}
 
 int cmd_init(struct cli *c) {
   struct err e;
   struct db *db = NULL;
-  const char *path = db_path(c);
+  const char *path = cli_db_path(c);
   const char *admin = cli_opt(c, "--admin");
   char *pw = NULL;
   int rc;
@@ -128,7 +36,7 @@ int cmd_init(struct cli *c) {
   if (admin == NULL) {
     admin = "admin";
   }
-  pw = read_password("HCCSTUDY_ADMIN_PASSWORD", "New admin password: ", &e);
+  pw = cli_read_password("HCCSTUDY_ADMIN_PASSWORD", "New admin password: ", &e);
   if (pw == NULL) {
     return cli_fail(&e);
   }
@@ -151,8 +59,6 @@ int cmd_site(struct cli *c) {
   struct err e;
   struct db *db = NULL;
   struct actor a;
-  const char *path = db_path(c);
-  const char *user = cli_opt(c, "--user");
   const char *code = cli_opt(c, "--code");
   const char *name = cli_opt(c, "--name");
   int64_t id = 0;
@@ -164,8 +70,7 @@ int cmd_site(struct cli *c) {
     return cli_fail(&e);
   }
   c->used[0] = true;
-  if (cli_done(c, &e) != APP_OK ||
-      open_as_user(c, path, user, &db, &a, &e) != APP_OK) {
+  if (cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
   rc = store_site_add(db, &a, code, name, &id, &e);
@@ -181,8 +86,6 @@ int cmd_user(struct cli *c) {
   struct err e;
   struct db *db = NULL;
   struct actor a;
-  const char *path = db_path(c);
-  const char *user = cli_opt(c, "--user");
   const char *username = cli_opt(c, "--username");
   const char *role = cli_opt(c, "--role");
   const char *site = cli_opt(c, "--site");
@@ -195,11 +98,10 @@ int cmd_user(struct cli *c) {
     return cli_fail(&e);
   }
   c->used[0] = true;
-  if (cli_done(c, &e) != APP_OK ||
-      open_as_user(c, path, user, &db, &a, &e) != APP_OK) {
+  if (cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  pw = read_password("HCCSTUDY_NEW_PASSWORD", "Password for the new user: ",
+  pw = cli_read_password("HCCSTUDY_NEW_PASSWORD", "Password for the new user: ",
                      &e);
   rc = pw ? store_user_add(db, &a, username, role, site, pw, &e)
           : APP_EINVAL;
@@ -280,8 +182,6 @@ int cmd_audit(struct cli *c) {
   struct db *db = NULL;
   struct actor a;
   struct audit_check chk;
-  const char *path = db_path(c);
-  const char *user = cli_opt(c, "--user");
   const char *lim = cli_opt(c, "--limit");
   bool json = cli_flag(c, "--json");
   long limit = 50;
@@ -294,9 +194,8 @@ int cmd_audit(struct cli *c) {
     return cli_fail(&e);
   }
   c->used[0] = true;
-  if (cli_done(c, &e) != APP_OK ||
-      (lim && cli_parse_long("--limit", lim, 1, 100000000, &limit, &e)) ||
-      open_as_user(c, path, user, &db, &a, &e) != APP_OK) {
+  if ((lim && cli_parse_long("--limit", lim, 1, 100000000, &limit, &e)) ||
+      cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
   if (a.role != ROLE_ADMIN && a.role != ROLE_DATA_MANAGER &&

@@ -28,6 +28,16 @@ const struct cli_command cli_commands[] = {
    "Derive PFS and OS (FDA censoring rules) and the best overall response\n"
    "from a patient's assessments, death, new-therapy, last-contact and\n"
    "cut-off dates (JSON on stdin or --input).\n"},
+  {"export", cmd_export, "export --db FILE --user NAME [--patient CODE]",
+   "Print the casebooks the user may see (or one) as JSON: each patient's\n"
+   "header, every record with its id and version, and the derived values\n"
+   "(eligibility, schedule with window status, mRECIST, PFS, OS).\n"},
+  {"import", cmd_import, "import --db FILE --user NAME [--input FILE] [--json]",
+   "Import casebooks (JSON: {\"patients\": [{\"site\" or \"code\",\n"
+   "\"records\": [{\"kind\", \"data\", and for updates \"id\",\n"
+   "\"version\", \"reason\"}]}]}).  All or nothing: every problem is\n"
+   "listed with its path and nothing is written unless there are none.\n"
+   "'hccstudy dictionary' lists the record kinds and fields.\n"},
   {"init", cmd_init, "init --db FILE [--admin NAME]",
    "Create a study database from the protocol in force, with an\n"
    "administrator account (default name admin) whose password comes from\n"
@@ -37,6 +47,9 @@ const struct cli_command cli_commands[] = {
    "mRECIST time-point responses and best overall response (with\n"
    "confirmation and minimum SD duration) for one patient's baseline and\n"
    "assessments (JSON on stdin or --input).\n"},
+  {"patient", cmd_patient, "patient add --db FILE --user NAME [--site CODE]",
+   "Register a patient at a site (the user's own site for investigators\n"
+   "and coordinators) and print the new study id (SITE-0001).\n"},
   {"protocol", cmd_protocol, "protocol [--json]",
    "Show the protocol in force (the embedded CHALLENGE-06 protocol, or the\n"
    "file given with --protocol FILE), after validating it.\n"},
@@ -50,6 +63,8 @@ const struct cli_command cli_commands[] = {
   {"stats", cmd_stats, "stats km|logrank|cox|zph --data FILE.csv ...",
    "Survival statistics on a CSV file: Kaplan-Meier, log-rank, Cox model,\n"
    "proportional-hazards test.  'hccstudy help stats' lists the options.\n"},
+  {"status", cmd_status, "status --db FILE --user NAME [--json]",
+   "Enrolment by site, status and cohort against the target enrolment.\n"},
   {"user", cmd_user,
    "user add --db FILE --user NAME --username NEW --role ROLE [--site CODE]",
    "Add a user account (admin only; audited).  Roles: admin, pi,\n"

@@ -10,12 +10,16 @@ int cmd_audit(struct cli *c);       /* cmd_admin.c */
 int cmd_dose(struct cli *c);        /* cmd_rules.c */
 int cmd_eligibility(struct cli *c); /* cmd_rules.c */
 int cmd_endpoints(struct cli *c);   /* cmd_response.c */
+int cmd_export(struct cli *c);      /* cmd_data.c */
+int cmd_import(struct cli *c);      /* cmd_data.c */
 int cmd_init(struct cli *c);        /* cmd_admin.c */
 int cmd_mrecist(struct cli *c);     /* cmd_response.c */
+int cmd_patient(struct cli *c);     /* cmd_data.c */
 int cmd_protocol(struct cli *c);    /* cmd_rules.c */
 int cmd_schedule(struct cli *c);    /* cmd_rules.c */
 int cmd_site(struct cli *c);        /* cmd_admin.c */
 int cmd_stats(struct cli *c);       /* cmd_stats.c */
+int cmd_status(struct cli *c);      /* cmd_data.c */
 int cmd_user(struct cli *c);        /* cmd_admin.c */
 
 #endif

@@ -7,16 +7,22 @@
 #include "db_int.h"
 
 extern const char db_schema_001[];
+extern const char db_schema_002[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
         "db_schema_001:\n"
         ".incbin \"src/db/schema/001-core.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_002\n"
+        "db_schema_002:\n"
+        ".incbin \"src/db/schema/002-patients.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
   {1, "001-core.sql", db_schema_001},
+  {2, "002-patients.sql", db_schema_002},
 };
 
 const int db_n_migrations =

@@ -1,0 +1,217 @@
+/*
+** cmd_data.c: patient data on the command line: patient add, import,
+** export, status.  All go through src/store/ as the logged-in user, so the
+** same access rules, edit checks and audit trail apply as in the browser.
+*/
+#include "commands.h"
+
+#include "../core/jsonx.h"
+#include "../core/mem.h"
+#include "../store/patient.h"
+#include "cli_study.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+int cmd_patient(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  struct patient pt;
+  const char *site = cli_opt(c, "--site");
+  int rc;
+  err_clear(&e);
+  if (c->argc < 1 || strcmp(c->argv[0], "add") != 0) {
+    ERR_SET(&e, APP_EINVAL, "patient: expected 'patient add [--site CODE]'");
+    return cli_fail(&e);
+  }
+  c->used[0] = true;
+  if (cli_open_study(c, &db, &a, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  rc = store_patient_create(db, &a, site, &pt, &e);
+  db_close(db);
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  printf("%s\n", pt.code);
+  return 0;
+}
+
+int cmd_import(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  json_t *doc = NULL;
+  json_t *problems = json_array();
+  const char *input = cli_opt(c, "--input");
+  bool json = cli_flag(c, "--json");
+  int64_t n = 0;
+  int rc;
+  size_t i;
+  err_clear(&e);
+  if (cli_open_study(c, &db, &a, &e) != APP_OK ||
+      cli_read_json(input, &doc, &e) != APP_OK) {
+    db_close(db);
+    json_decref(problems);
+    return cli_fail(&e);
+  }
+  rc = store_import(db, &a, doc, problems, &n, &e);
+  db_close(db);
+  json_decref(doc);
+  if (json) {
+    json_t *o = json_pack("{s:b,s:I,s:O}", "imported", rc == APP_OK,
+                          "records", (json_int_t)n, "problems", problems);
+    cli_print_json(o);
+    json_decref(o);
+  } else if (rc == APP_OK) {
+    printf("imported %" PRId64 " record(s)\n", n);
+  }
+  if (rc != APP_OK) {
+    for (i = 0; i < json_array_size(problems); i++) {
+      json_t *p = json_array_get(problems, i);
+      fprintf(stderr, "hccstudy: %s: %s\n",
+              json_string_value(json_object_get(p, "field")),
+              json_string_value(json_object_get(p, "message")));
+    }
+    json_decref(problems);
+    return cli_fail(&e);
+  }
+  json_decref(problems);
+  return 0;
+}
+
+/* Codes of the patients the actor may read, in code order. */
+static int visible_codes(struct db *db, const struct actor *a,
+                         json_t **out, struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *arr = json_array();
+  int rc = db_prepare(db,
+                      "SELECT code FROM patient WHERE $1 = 0 OR site_id = "
+                      "$1 ORDER BY code",
+                      &st, e);
+  if (rc != APP_OK) {
+    json_decref(arr);
+    return rc;
+  }
+  db_bind_int64(st, 1, (a->role == ROLE_INVESTIGATOR ||
+                        a->role == ROLE_COORDINATOR)
+                           ? a->site_id
+                           : 0);
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    json_array_append_new(arr, json_string(db_column_text(st, 0)));
+  }
+  db_finalize(st);
+  *out = arr;
+  return rc < 0 ? APP_EDB : APP_OK;
+}
+
+int cmd_export(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  json_t *codes = NULL, *out, *arr;
+  const char *one = cli_opt(c, "--patient");
+  size_t i;
+  int rc = APP_OK;
+  err_clear(&e);
+  if (cli_open_study(c, &db, &a, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  if (one != NULL) {
+    codes = json_pack("[s]", one);
+  } else if (visible_codes(db, &a, &codes, &e) != APP_OK) {
+    db_close(db);
+    return cli_fail(&e);
+  }
+  arr = json_array();
+  for (i = 0; rc == APP_OK && i < json_array_size(codes); i++) {
+    json_t *cb = NULL;
+    rc = store_casebook(db, &a, json_string_value(json_array_get(codes, i)),
+                        &cb, &e);
+    if (rc == APP_OK) {
+      json_array_append_new(arr, cb);
+    }
+  }
+  db_close(db);
+  json_decref(codes);
+  if (rc != APP_OK) {
+    json_decref(arr);
+    return cli_fail(&e);
+  }
+  out = json_pack("{s:o}", "casebooks", arr);
+  cli_print_json(out);
+  json_decref(out);
+  return 0;
+}
+
+int cmd_status(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  struct db_stmt *st = NULL;
+  bool json = cli_flag(c, "--json");
+  json_t *rows = json_array();
+  int64_t enrolled = 0;
+  int rc;
+  size_t i;
+  err_clear(&e);
+  if (cli_open_study(c, &db, &a, &e) != APP_OK) {
+    json_decref(rows);
+    return cli_fail(&e);
+  }
+  rc = db_prepare(db,
+                  "SELECT s.code, p.status, COALESCE(p.cohort, ''), "
+                  "COUNT(*) FROM patient p JOIN site s ON s.id = p.site_id "
+                  "WHERE $1 = 0 OR p.site_id = $1 GROUP BY s.code, "
+                  "p.status, p.cohort ORDER BY s.code, p.status, p.cohort",
+                  &st, &e);
+  if (rc == APP_OK) {
+    db_bind_int64(st, 1, (a.role == ROLE_INVESTIGATOR ||
+                          a.role == ROLE_COORDINATOR)
+                             ? a.site_id
+                             : 0);
+    while ((rc = db_step(st, &e)) == DB_ROW) {
+      int64_t n = db_column_int64(st, 3);
+      json_array_append_new(
+          rows, json_pack("{s:s,s:s,s:s,s:I}", "site",
+                          db_column_text(st, 0), "status",
+                          db_column_text(st, 1), "cohort",
+                          db_column_text(st, 2), "patients",
+                          (json_int_t)n));
+      if (strcmp(db_column_text(st, 1), "enrolled") == 0 ||
+          strcmp(db_column_text(st, 1), "off_study") == 0) {
+        enrolled += n;
+      }
+    }
+    db_finalize(st);
+    rc = rc < 0 ? APP_EDB : APP_OK;
+  }
+  db_close(db);
+  if (rc != APP_OK) {
+    json_decref(rows);
+    return cli_fail(&e);
+  }
+  if (json) {
+    json_t *o = json_pack("{s:I,s:i,s:o}", "enrolled", (json_int_t)enrolled,
+                          "target", c->proto.target_enrollment, "by_site",
+                          rows);
+    cli_print_json(o);
+    json_decref(o);
+    return 0;
+  }
+  printf("%s: %" PRId64 " of %d patients enrolled\n\n%-8s %-14s %-6s %s\n",
+         c->proto.study_id, enrolled, c->proto.target_enrollment, "site",
+         "status", "cohort", "patients");
+  for (i = 0; i < json_array_size(rows); i++) {
+    json_t *r = json_array_get(rows, i);
+    printf("%-8s %-14s %-6s %" JSON_INTEGER_FORMAT "\n",
+           json_string_value(json_object_get(r, "site")),
+           json_string_value(json_object_get(r, "status")),
+           json_string_value(json_object_get(r, "cohort")),
+           json_integer_value(json_object_get(r, "patients")));
+  }
+  json_decref(rows);
+  return 0;
+}

@@ -1,0 +1,71 @@
+/*
+** forms.h: the study's case report forms as data.
+**
+** Each record kind (screening, enrolment, baseline, tumour assessment,
+** adverse event, ...) is a form: a list of fields with type, unit, range or
+** allowed values, and whether it is required.  The store validates every
+** record against its form before writing, import reports every problem of a
+** casebook at once, and docs/data-dictionary.md is written from these tables
+** (hccstudy dictionary), so the three cannot disagree.  Pure.
+*/
+#ifndef HCC_FORMS_H
+#define HCC_FORMS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Field types. */
+enum field_type {
+  FT_NUMBER = 0, /* real number within [min, max] */
+  FT_INTEGER,    /* whole number within [min, max] */
+  FT_DATE,       /* "YYYY-MM-DD" */
+  FT_BOOL,       /* true/false */
+  FT_ENUM,       /* one of values[] */
+  FT_TEXT,       /* UTF-8 text of at most max_len bytes */
+  FT_ARRAY       /* array of objects described by items */
+};
+
+struct form_spec;
+
+/* One field of a form. */
+struct field_spec {
+  const char *name;                /* JSON key */
+  enum field_type type;            /* type */
+  bool is_required;                /* must be present and not null */
+  double min;                      /* FT_NUMBER/FT_INTEGER lower bound */
+  double max;                      /* upper bound */
+  const char *unit;                /* unit of measure, or NULL */
+  const char *const *values;       /* FT_ENUM: NULL-terminated list */
+  size_t max_len;                  /* FT_TEXT: most bytes; FT_ARRAY: items */
+  const struct form_spec *items;   /* FT_ARRAY: the item form */
+  const char *label;               /* human label */
+};
+
+/* A form. */
+struct form_spec {
+  const char *kind;                /* record kind, e.g. "adverse_event" */
+  const char *title;               /* human title */
+  bool is_repeating;               /* several records per patient */
+  int n_fields;                    /* entries in fields */
+  const struct field_spec *fields; /* the fields */
+};
+
+/* All top-level forms, and their number. */
+extern const struct form_spec *const form_all[];
+extern const int form_n_all;
+
+/* The form of a record kind, or NULL. */
+const struct form_spec *form_find(const char *kind);
+
+/* Validate obj against f.  Every problem is appended to problems (a JSON
+** array) as {"field": "ctx.name[2].id", "message": "..."}: unknown keys,
+** missing required fields, wrong types, values out of range.  Returns the
+** number of problems added. */
+int form_validate(const struct form_spec *f, const json_t *obj,
+                  const char *ctx, json_t *problems);
+
+/* Name of a field type ("number", "integer", ...). */
+const char *field_type_name(enum field_type t);
+
+#endif
