@@ -49,6 +49,9 @@ for t in "$root/$build"/tests/test_*; do
   run_layer "unit/$(basename "$t")" "$t"
 done
 run_layer golden bash "$root/tests/golden/run.sh" "$HCCSTUDY"
+for v in "$root"/tests/cli/*.sh; do
+  run_layer "cli/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
+done
 for v in "$root"/tests/validation/*.sh; do
   [ -f "$v" ] || continue
   run_layer "validation/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"

@@ -247,9 +247,6 @@ static int load_protocol(struct db *db, struct protocol *p, struct err *e) {
   if (rc == DB_ROW) {
     const char *t = db_column_text(st, 0);
     rc = protocol_parse(t, strlen(t), "stored protocol", p, e);
-    if (rc != APP_OK) {
-      rc = protocol_default(p, e); /* databases made before it was kept */
-    }
   } else {
     rc = APP_EDB;
   }

@@ -159,6 +159,7 @@ static void test_audit(struct db *db) {
 int main(void) {
   struct db *db = NULL;
   struct protocol p;
+  size_t plen;
   struct err e;
   err_clear(&e);
   snprintf(path, sizeof(path), "/tmp/hcc-test-store-%d.db", (int)getpid());
@@ -167,9 +168,9 @@ int main(void) {
     fprintf(stderr, "setup: %s\n", e.msg);
     return 1;
   }
-  CHECK(store_init(db, &p, "{}", "admin", "a-long-enough-password", &e) ==
+  CHECK(store_init(db, &p, protocol_default_text(&plen), "admin", "a-long-enough-password", &e) ==
         APP_OK);
-  CHECK(store_init(db, &p, "{}", "admin2", "a-long-enough-password", &e) ==
+  CHECK(store_init(db, &p, protocol_default_text(&plen), "admin2", "a-long-enough-password", &e) ==
         APP_ECONFLICT);
   err_clear(&e);
   test_db_layer(db);
