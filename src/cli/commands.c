@@ -10,6 +10,9 @@ const struct cli_command cli_commands[] = {
    "its hash chain (verify: exit 0 when intact, 1 naming the first broken\n"
    "entry).  Roles: admin, pi, monitor, data_manager.  The password comes\n"
    "from HCCSTUDY_PASSWORD or is asked for at the terminal.\n"},
+  {"dictionary", cmd_dictionary, "dictionary [--json]",
+   "The data dictionary: every record kind (form), its fields, types,\n"
+   "units, ranges and allowed values (Markdown, or JSON with --json).\n"},
   {"dose", cmd_dose, "dose --weight-kg W [--reduction N] [--json]",
    "Lenvatinib and PD-1 inhibitor dose for a body weight.\n"
    "  --weight-kg W     body weight at screening, kg (required)\n"

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 int cmd_audit(struct cli *c);       /* cmd_admin.c */
+int cmd_dictionary(struct cli *c);  /* cmd_dictionary.c */
 int cmd_dose(struct cli *c);        /* cmd_rules.c */
 int cmd_eligibility(struct cli *c); /* cmd_rules.c */
 int cmd_endpoints(struct cli *c);   /* cmd_response.c */
