@@ -46,6 +46,10 @@ const struct cli_command cli_commands[] = {
    "administrator account (default name admin) whose password comes from\n"
    "HCCSTUDY_ADMIN_PASSWORD or is asked for at the terminal (at least 12\n"
    "characters).  Refuses a database that already holds a study.\n"},
+  {"lock", cmd_lock,
+   "lock --db FILE --user NAME --patient CODE [--unlock --reason TEXT]",
+   "Lock a casebook (data managers): a locked casebook refuses every\n"
+   "write.  --unlock needs a reason.  Audited.\n"},
   {"mrecist", cmd_mrecist, "mrecist [--input FILE] [--json]",
    "mRECIST time-point responses and best overall response (with\n"
    "confirmation and minimum SD duration) for one patient's baseline and\n"
@@ -56,11 +60,30 @@ const struct cli_command cli_commands[] = {
   {"protocol", cmd_protocol, "protocol [--json]",
    "Show the protocol in force (the embedded CHALLENGE-06 protocol, or the\n"
    "file given with --protocol FILE), after validating it.\n"},
+  {"query", cmd_query,
+   "query raise|answer|close|list --db FILE --user NAME ...",
+   "Queries on patient data.\n"
+   "  raise  --patient CODE [--record ID] [--field F] --text T  (monitor,\n"
+   "         data_manager)\n"
+   "  answer --id N --text T        (investigator, coordinator, "
+   "data_manager)\n"
+   "  close  --id N [--text NOTE]   (monitor, data_manager)\n"
+   "  list   [--patient CODE] [--status open|answered|closed] [--json]\n"
+   "Edit checks raise queries by themselves (raised_by 'system') and close\n"
+   "them when the data no longer trigger them.\n"},
   {"schedule", cmd_schedule,
    "schedule --start DATE [--progression DATE] [--until DATE] [--json]",
    "Visit schedule: tumour assessments every 56 days (+/- 3) from treatment\n"
    "start until progression, then survival contacts every 56 days (+/- 7)\n"
    "from progression, up to --until (default: the study completion date).\n"},
+  {"sdv", cmd_sdv, "sdv --db FILE --user NAME --record ID",
+   "Mark a record verified against source at its current version\n"
+   "(monitors).  A later change of the record makes the mark stale.\n"},
+  {"sign", cmd_sign,
+   "sign --db FILE --user NAME --patient CODE [--meaning TEXT]",
+   "Sign a casebook electronically (investigators, PI): the password is\n"
+   "asked again, the meaning is stored with a SHA-256 of the signed data,\n"
+   "and any later change voids the signature visibly.\n"},
   {"site", cmd_site, "site add --db FILE --user NAME --code CODE --name NAME",
    "Add a participating site (admin only; audited).\n"},
   {"stats", cmd_stats, "stats km|logrank|cox|zph --data FILE.csv ...",

@@ -14,10 +14,14 @@ int cmd_endpoints(struct cli *c);   /* cmd_response.c */
 int cmd_export(struct cli *c);      /* cmd_data.c */
 int cmd_import(struct cli *c);      /* cmd_data.c */
 int cmd_init(struct cli *c);        /* cmd_admin.c */
+int cmd_lock(struct cli *c);        /* cmd_workflow.c */
 int cmd_mrecist(struct cli *c);     /* cmd_response.c */
 int cmd_patient(struct cli *c);     /* cmd_data.c */
 int cmd_protocol(struct cli *c);    /* cmd_rules.c */
+int cmd_query(struct cli *c);       /* cmd_workflow.c */
 int cmd_schedule(struct cli *c);    /* cmd_rules.c */
+int cmd_sdv(struct cli *c);         /* cmd_workflow.c */
+int cmd_sign(struct cli *c);        /* cmd_workflow.c */
 int cmd_site(struct cli *c);        /* cmd_admin.c */
 int cmd_stats(struct cli *c);       /* cmd_stats.c */
 int cmd_status(struct cli *c);      /* cmd_data.c */

@@ -195,6 +195,10 @@ const char *db_backend_name(const struct db *db) {
   return db->be->name;
 }
 
+int db_latest_schema_version(void) {
+  return db_migrations[db_n_migrations - 1].version;
+}
+
 int db_schema_version(struct db *db, int *out, struct err *e) {
   struct db_stmt *st = NULL;
   int rc;

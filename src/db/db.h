@@ -42,6 +42,9 @@ void db_close(struct db *db);
 ** than the database's schema version, each in its own transaction. */
 int db_migrate(struct db *db, struct err *e);
 
+/* The newest schema version this build knows (its last migration). */
+int db_latest_schema_version(void);
+
 /* The database's schema version (number of the last migration applied). */
 int db_schema_version(struct db *db, int *out, struct err *e);
 

@@ -8,6 +8,7 @@
 
 extern const char db_schema_001[];
 extern const char db_schema_002[];
+extern const char db_schema_003[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
@@ -18,11 +19,16 @@ __asm__(".section .rodata\n"
         "db_schema_002:\n"
         ".incbin \"src/db/schema/002-patients.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_003\n"
+        "db_schema_003:\n"
+        ".incbin \"src/db/schema/003-workflow.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
   {1, "001-core.sql", db_schema_001},
   {2, "002-patients.sql", db_schema_002},
+  {3, "003-workflow.sql", db_schema_003},
 };
 
 const int db_n_migrations =

@@ -7,8 +7,10 @@
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../study/casebook.h"
+#include "../study/checks.h"
 #include "../study/forms.h"
 #include "audit.h"
+#include "workflow.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -322,6 +324,11 @@ static int derive(struct db *db, const struct patient *pt, struct err *e) {
                         pt->status, status, "derived from the records", e);
     }
   }
+  if (rc == APP_OK) {
+    json_t *findings = checks_run(&proto, records, derived, clock_today());
+    rc = workflow_sync_checks(db, pt, findings, e);
+    json_decref(findings);
+  }
   free(text);
   json_decref(derived);
   json_decref(records);
@@ -513,6 +520,9 @@ int store_record_save(struct db *db, const struct actor *a,
                     reason, e);
   }
   if (rc == APP_OK) {
+    rc = workflow_void_signatures(db, &pt, e);
+  }
+  if (rc == APP_OK) {
     rc = derive(db, &pt, e);
   }
   free(text);
@@ -562,6 +572,26 @@ int store_casebook(struct db *db, const struct actor *a, const char *code,
                 "locked", pt.is_locked, "version", (json_int_t)pt.version));
   json_object_set_new(doc, "records", records);
   json_object_set_new(doc, "derived", derived ? derived : json_null());
+  {
+    json_t *sigs = json_array();
+    if (db_prepare(db, "SELECT signed_by, role, meaning, content_sha256, "
+                       "signed_utc, is_void FROM signature WHERE patient_id "
+                       "= $1 ORDER BY id", &st, e) == APP_OK) {
+      db_bind_int64(st, 1, pt.id);
+      while (db_step(st, e) == DB_ROW) {
+        json_array_append_new(
+            sigs, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "signed_by",
+                            db_column_text(st, 0), "role",
+                            db_column_text(st, 1), "meaning",
+                            db_column_text(st, 2), "content_sha256",
+                            db_column_text(st, 3), "signed_utc",
+                            db_column_text(st, 4), "valid",
+                            db_column_int64(st, 5) == 0));
+      }
+      db_finalize(st);
+    }
+    json_object_set_new(doc, "signatures", sigs);
+  }
   *out = doc;
   return APP_OK;
 }

@@ -308,7 +308,10 @@ static int parse_response(const json_t *root, struct response_rules *r,
                e) ||
       need_num(o, c, "new_lesion_growth_mm", 1, 100, &r->new_growth_mm, e) ||
       need_num(o, c, "porta_hepatis_node_min_short_axis_mm", 1, 100,
-               &r->porta_node_min_mm, e)) {
+               &r->porta_node_min_mm, e) ||
+      need_int(o, c, "max_target_lesions", 1, 20, &r->max_targets, e) ||
+      need_int(o, c, "max_target_lesions_per_organ", 1, 20,
+               &r->max_targets_per_organ, e)) {
     return APP_EINVAL;
   }
   if (strcmp(crit, "mRECIST") != 0) {

@@ -103,6 +103,9 @@ struct response_rules {
   double new_liver_min_mm;   /* new typical liver lesion counts at (10) */
   double new_growth_mm;      /* equivocal lesion confirmed by growth of (10) */
   double porta_node_min_mm;  /* new porta hepatis node: short axis (20) */
+  int max_targets;           /* target lesions allowed in all (5) */
+  int max_targets_per_organ; /* target lesions per organ (2; LEAP-012
+                                allowed 5 intrahepatic) */
 };
 
 /* Endpoint derivation options. */

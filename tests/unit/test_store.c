@@ -33,7 +33,8 @@ static void test_db_layer(struct db *db) {
   int v = 0;
   err_clear(&e);
   CHECK(db_schema_version(db, &v, &e) == APP_OK);
-  CHECK_INT_EQ(v, 2);
+  CHECK_INT_EQ(v, db_latest_schema_version());
+  CHECK(v >= 3);
   /* $N placeholders bind by name even when they appear out of order. */
   CHECK(db_prepare(db, "SELECT $2 || $1", &st, &e) == APP_OK);
   db_bind_text(st, 1, "a");
@@ -53,7 +54,8 @@ static void test_db_layer(struct db *db) {
                          "'t'"), 0);
   /* Migrating again changes nothing. */
   CHECK(db_migrate(db, &e) == APP_OK);
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM schema_migrations"), 2);
+  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM schema_migrations"),
+               db_latest_schema_version());
 }
 
 static void test_users(struct db *db) {

@@ -1,0 +1,264 @@
+/*
+** checks.c: edit checks over one patient's records (see checks.h).
+*/
+#include "checks.h"
+
+#include "dose.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void finding(json_t *out, const char *check, json_int_t record_id,
+                    const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void finding(json_t *out, const char *check, json_int_t record_id,
+                    const char *field, const char *fmt, ...) {
+  char text[240];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  json_array_append_new(out, json_pack("{s:s,s:I,s:s,s:s}", "check", check,
+                                       "record_id", record_id, "field",
+                                       field, "text", text));
+}
+
+static const char *kind_of(const json_t *r) {
+  const char *k = json_string_value(json_object_get(r, "kind"));
+  return k ? k : "";
+}
+
+static int get_date(const json_t *data, const char *key, date_t *out) {
+  const char *s = json_string_value(json_object_get(data, key));
+  return s != NULL && date_parse(s, out) == 0;
+}
+
+static const json_t *first_data(const json_t *records, const char *kind) {
+  size_t i;
+  for (i = 0; i < json_array_size(records); i++) {
+    if (strcmp(kind_of(json_array_get(records, i)), kind) == 0) {
+      return json_object_get(json_array_get(records, i), "data");
+    }
+  }
+  return NULL;
+}
+
+/* Date fields checked against consent and today. */
+static const struct {
+  const char *kind;
+  const char *field;
+  int before_consent_ok; /* screening work-up may precede consent */
+} date_fields[] = {
+  {"screening", "screening_date", 1}, {"baseline_scan", "date", 1},
+  {"enrolment", "treatment_start", 0}, {"assessment", "date", 0},
+  {"tace", "date", 0},                 {"haic", "date", 0},
+  {"pd1_dose", "date", 0},             {"lenvatinib", "date", 0},
+  {"adverse_event", "onset_date", 0},  {"adverse_event", "resolution_date", 0},
+  {"lab", "date", 1},                  {"new_therapy", "date", 0},
+  {"survival_contact", "date", 0},     {"death", "date", 0},
+  {"end_of_study", "date", 0},
+};
+
+static void check_dates(const json_t *records, date_t today, json_t *out) {
+  const json_t *enrol = first_data(records, "enrolment");
+  date_t consent = 0, t;
+  int has_consent = enrol && get_date(enrol, "consent_date", &consent);
+  size_t i, k;
+  for (i = 0; i < json_array_size(records); i++) {
+    const json_t *r = json_array_get(records, i);
+    const json_t *d = json_object_get(r, "data");
+    json_int_t id = json_integer_value(json_object_get(r, "id"));
+    for (k = 0; k < sizeof(date_fields) / sizeof(date_fields[0]); k++) {
+      if (strcmp(kind_of(r), date_fields[k].kind) != 0 ||
+          !get_date(d, date_fields[k].field, &t)) {
+        continue;
+      }
+      if (t > today) {
+        finding(out, "date_in_future", id, date_fields[k].field,
+                "%s %s is in the future", date_fields[k].kind,
+                date_fields[k].field);
+      }
+      if (has_consent && !date_fields[k].before_consent_ok && t < consent) {
+        finding(out, "date_before_consent", id, date_fields[k].field,
+                "%s %s is before the consent date", date_fields[k].kind,
+                date_fields[k].field);
+      }
+    }
+  }
+}
+
+static void check_windows(const json_t *records, const json_t *derived,
+                          json_t *out) {
+  const json_t *sched = json_object_get(derived, "schedule");
+  size_t i, k;
+  for (i = 0; i < json_array_size(sched); i++) {
+    const json_t *v = json_array_get(sched, i);
+    const char *st = json_string_value(json_object_get(v, "status"));
+    const char *done = json_string_value(json_object_get(v, "done_date"));
+    if (st == NULL || done == NULL ||
+        (strcmp(st, "early") != 0 && strcmp(st, "late") != 0)) {
+      continue;
+    }
+    for (k = 0; k < json_array_size(records); k++) {
+      const json_t *r = json_array_get(records, k);
+      const char *d = json_string_value(
+          json_object_get(json_object_get(r, "data"), "date"));
+      if (strcmp(kind_of(r), "assessment") == 0 && d != NULL &&
+          strcmp(d, done) == 0) {
+        finding(out, "visit_window",
+                json_integer_value(json_object_get(r, "id")), "date",
+                "assessment %" JSON_INTEGER_FORMAT " on %s is %s: the window "
+                "is %s to %s",
+                json_integer_value(json_object_get(v, "number")), d, st,
+                json_string_value(json_object_get(v, "window_start")),
+                json_string_value(json_object_get(v, "window_end")));
+      }
+    }
+  }
+}
+
+static void check_lenvatinib(const struct protocol *p,
+                             const json_t *records, json_t *out) {
+  const json_t *base = first_data(records, "baseline");
+  double w;
+  size_t i;
+  if (base == NULL || !json_is_number(json_object_get(base, "weight_kg"))) {
+    return;
+  }
+  w = json_number_value(json_object_get(base, "weight_kg"));
+  for (i = 0; i < json_array_size(records); i++) {
+    const json_t *r = json_array_get(records, i);
+    const json_t *d = json_object_get(r, "data");
+    struct dose_result dr;
+    struct err e;
+    int level;
+    double mg;
+    const char *sched;
+    if (strcmp(kind_of(r), "lenvatinib") != 0 ||
+        !json_is_integer(json_object_get(d, "reduction_level"))) {
+      continue;
+    }
+    level = (int)json_integer_value(json_object_get(d, "reduction_level"));
+    mg = json_number_value(json_object_get(d, "dose_mg"));
+    sched = json_string_value(json_object_get(d, "schedule"));
+    err_clear(&e);
+    if (dose_compute(&p->dosing, w, level, &dr, &e) != APP_OK) {
+      continue;
+    }
+    if (fabs(mg - dr.lenvatinib_mg) > 1e-9 || sched == NULL ||
+        strcmp(sched, dose_schedule_name(dr.lenvatinib_schedule)) != 0) {
+      finding(out, "lenvatinib_dose",
+              json_integer_value(json_object_get(r, "id")), "dose_mg",
+              "lenvatinib %g mg %s does not match %g kg after %d "
+              "reduction(s): expected %g mg %s",
+              mg, sched ? sched : "?", w, level, dr.lenvatinib_mg,
+              dose_schedule_name(dr.lenvatinib_schedule));
+    }
+  }
+}
+
+static void check_pd1(const struct protocol *p, const json_t *records,
+                      json_t *out) {
+  date_t prev = 0, t;
+  int has_prev = 0;
+  size_t i;
+  int lo = p->dosing.pd1_interval_days - 7;
+  int hi = p->dosing.pd1_interval_days + 7;
+  /* Records come in entry order; sort dates by scanning for each next. */
+  for (;;) {
+    date_t best = 0;
+    json_int_t best_id = 0;
+    int found = 0;
+    for (i = 0; i < json_array_size(records); i++) {
+      const json_t *r = json_array_get(records, i);
+      if (strcmp(kind_of(r), "pd1_dose") == 0 &&
+          get_date(json_object_get(r, "data"), "date", &t) &&
+          (!has_prev || t > prev) && (!found || t < best)) {
+        best = t;
+        best_id = json_integer_value(json_object_get(r, "id"));
+        found = 1;
+      }
+    }
+    if (!found) {
+      break;
+    }
+    if (has_prev && (best - prev < lo || best - prev > hi)) {
+      finding(out, "pd1_interval", best_id, "date",
+              "PD-1 dose %d days after the previous one (protocol: every %d "
+              "days)", (int)(best - prev), p->dosing.pd1_interval_days);
+    }
+    prev = best;
+    has_prev = 1;
+  }
+}
+
+static void check_grade5(const json_t *records, json_t *out) {
+  size_t i;
+  int has_death = first_data(records, "death") != NULL;
+  for (i = 0; i < json_array_size(records) && !has_death; i++) {
+    const json_t *r = json_array_get(records, i);
+    if (strcmp(kind_of(r), "adverse_event") == 0 &&
+        json_integer_value(
+            json_object_get(json_object_get(r, "data"), "grade")) == 5) {
+      finding(out, "grade5_no_death",
+              json_integer_value(json_object_get(r, "id")), "grade",
+              "a grade 5 adverse event needs a death record");
+    }
+  }
+}
+
+static void check_targets(const struct response_rules *rr,
+                          const json_t *records, json_t *out) {
+  size_t i, j, k;
+  for (i = 0; i < json_array_size(records); i++) {
+    const json_t *r = json_array_get(records, i);
+    const json_t *tg;
+    if (strcmp(kind_of(r), "baseline_scan") != 0) {
+      continue;
+    }
+    tg = json_object_get(json_object_get(r, "data"), "target");
+    if (json_array_size(tg) > (size_t)rr->max_targets) {
+      finding(out, "target_count",
+              json_integer_value(json_object_get(r, "id")), "target",
+              "%zu target lesions; at most %d are allowed",
+              json_array_size(tg), rr->max_targets);
+    }
+    for (j = 0; j < json_array_size(tg); j++) {
+      const char *organ =
+          json_string_value(json_object_get(json_array_get(tg, j), "organ"));
+      int n = 0;
+      int seen_before = 0;
+      for (k = 0; k < json_array_size(tg) && organ; k++) {
+        const char *o = json_string_value(
+            json_object_get(json_array_get(tg, k), "organ"));
+        if (o != NULL && strcmp(o, organ) == 0) {
+          n++;
+          if (k < j) {
+            seen_before = 1;
+          }
+        }
+      }
+      if (!seen_before && n > rr->max_targets_per_organ) {
+        finding(out, "target_count",
+                json_integer_value(json_object_get(r, "id")), "target",
+                "%d target lesions in the %s; at most %d per organ", n,
+                organ, rr->max_targets_per_organ);
+      }
+    }
+  }
+}
+
+json_t *checks_run(const struct protocol *p, const json_t *records,
+                   const json_t *derived, date_t today) {
+  json_t *out = json_array();
+  check_dates(records, today, out);
+  check_windows(records, derived, out);
+  check_lenvatinib(p, records, out);
+  check_pd1(p, records, out);
+  check_grade5(records, out);
+  check_targets(&p->response, records, out);
+  return out;
+}

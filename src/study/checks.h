@@ -1,0 +1,33 @@
+/*
+** checks.h: edit checks.  They look at one patient's records and say what
+** deserves a query; they never refuse data (a value can be unusual and
+** right).  The store raises a query for each finding and closes it by itself
+** once the data no longer triggers it.  Pure.
+**
+** Checks (ids are stable; the store keys queries on them):
+**   visit_window      a tumour assessment outside its visit window
+**   lenvatinib_dose   a lenvatinib dose that does not match the weight and
+**                     reduction level (protocol ladder)
+**   pd1_interval      PD-1 doses less than 14 or more than 28 days apart
+**                     (protocol: every 21 days)
+**   date_before_consent  a treatment, scan or event dated before consent
+**   date_in_future    any date after today
+**   grade5_no_death   a grade 5 adverse event without a death record
+**   target_count      more target lesions than the protocol allows in all
+**                     or per organ (response.max_target_lesions*)
+*/
+#ifndef HCC_CHECKS_H
+#define HCC_CHECKS_H
+
+#include <jansson.h>
+
+#include "../core/date.h"
+#include "protocol.h"
+
+/* Run every check over records (the store's [{"id","kind","data"}]) and
+** derived (casebook_derive's output).  Returns a new array of findings
+** {"check", "record_id", "field", "text"}.  Caller json_decref()s it. */
+json_t *checks_run(const struct protocol *p, const json_t *records,
+                   const json_t *derived, date_t today);
+
+#endif

@@ -1,0 +1,266 @@
+/*
+** test_workflow.c: edit checks raising and closing their own queries, the
+** manual query workflow by role, signatures voided by a change, locks, SDV.
+*/
+#include "harness.h"
+
+#include "db/db.h"
+#include "store/audit.h"
+#include "store/patient.h"
+#include "store/store.h"
+#include "store/workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct db *db;
+static struct actor admin, coord, inv, mon, dm, coord_b;
+static const char *const pw = "test-password-123";
+
+static int64_t count(const char *sql) {
+  struct db_stmt *st = NULL;
+  struct err e;
+  int64_t n = -1;
+  err_clear(&e);
+  if (db_prepare(db, sql, &st, &e) == APP_OK && db_step(st, &e) == DB_ROW) {
+    n = db_column_int64(st, 0);
+  }
+  db_finalize(st);
+  return n;
+}
+
+static void setup(void) {
+  struct err e;
+  struct protocol p;
+  size_t plen;
+  int64_t id;
+  static const struct {
+    const char *name, *role, *site;
+    struct actor *a;
+  } users[] = {
+    {"coord", "coordinator", "SA", &coord},
+    {"inv", "investigator", "SA", &inv},
+    {"mon", "monitor", NULL, &mon},
+    {"dm", "data_manager", NULL, &dm},
+    {"coord.b", "coordinator", "SB", &coord_b},
+  };
+  size_t i;
+  err_clear(&e);
+  CHECK(protocol_default(&p, &e) == APP_OK);
+  CHECK(store_init(db, &p, protocol_default_text(&plen), "admin", pw, &e) ==
+        APP_OK);
+  CHECK(store_login(db, "admin", pw, &admin, &e) == APP_OK);
+  CHECK(store_site_add(db, &admin, "SA", "Site A", &id, &e) == APP_OK);
+  CHECK(store_site_add(db, &admin, "SB", "Site B", &id, &e) == APP_OK);
+  for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+    CHECK(store_user_add(db, &admin, users[i].name, users[i].role,
+                         users[i].site, pw, &e) == APP_OK);
+    CHECK(store_login(db, users[i].name, pw, users[i].a, &e) == APP_OK);
+  }
+}
+
+static int64_t save(const char *kind, int64_t id, int64_t version,
+                    json_t *data, const char *reason) {
+  struct err e;
+  int64_t out = 0;
+  err_clear(&e);
+  if (store_record_save(db, &coord, "SA-0001", kind, id, version, data,
+                        reason, "", NULL, &out, &e) != APP_OK) {
+    fprintf(stderr, "save %s: %s\n", kind, e.msg);
+  }
+  json_decref(data);
+  return out;
+}
+
+static int64_t open_checks(const char *check) {
+  char sql[200];
+  snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM query WHERE check_id = "
+           "'%s' AND status = 'open'", check);
+  return count(sql);
+}
+
+static void test_edit_checks(void) {
+  struct patient p;
+  struct err e;
+  int64_t len_id, ae_id;
+  err_clear(&e);
+  CHECK(store_patient_create(db, &coord, NULL, &p, &e) == APP_OK);
+  save("enrolment", 0, 0,
+       json_pack("{s:s,s:s,s:s}", "consent_date", "2026-02-02", "cohort",
+                 "TACE", "treatment_start", "2026-02-05"), NULL);
+  save("baseline", 0, 0,
+       json_pack("{s:i,s:s,s:s,s:s,s:i,s:f,s:f,s:f,s:s,s:s,s:i,s:f,s:s,s:f}",
+                 "age", 60, "sex", "male", "aetiology", "hbv", "bclc", "C",
+                 "ecog", 0, "bilirubin_umol_l", 15.0, "albumin_g_l", 40.0,
+                 "inr", 1.0, "ascites", "none", "encephalopathy", "none",
+                 "tumour_number", 2, "largest_diameter_mm", 80.0,
+                 "portal_vein_invasion", "vp2", "weight_kg", 58.0), NULL);
+  /* 58 kg starts at 8 mg: 12 mg raises a query ... */
+  len_id = save("lenvatinib", 0, 0,
+                json_pack("{s:s,s:s,s:f,s:s,s:i}", "date", "2026-02-05",
+                          "action", "start", "dose_mg", 12.0, "schedule",
+                          "daily", "reduction_level", 0), NULL);
+  CHECK_INT_EQ(open_checks("lenvatinib_dose"), 1);
+  /* ... and correcting the dose closes it by itself. */
+  save("lenvatinib", len_id, 1,
+       json_pack("{s:s,s:s,s:f,s:s,s:i}", "date", "2026-02-05", "action",
+                 "start", "dose_mg", 8.0, "schedule", "daily",
+                 "reduction_level", 0), "wrong dose entered");
+  CHECK_INT_EQ(open_checks("lenvatinib_dose"), 0);
+  CHECK_INT_EQ(count("SELECT COUNT(*) FROM query WHERE check_id = "
+                     "'lenvatinib_dose' AND status = 'closed' AND closed_by "
+                     "= 'system'"), 1);
+  /* PD-1 every 21 days: 14 and 28 days apart are fine, 29 is not. */
+  save("pd1_dose", 0, 0, json_pack("{s:s,s:s,s:f}", "date", "2026-02-05",
+                                   "agent", "tislelizumab", "dose_mg",
+                                   200.0), NULL);
+  save("pd1_dose", 0, 0, json_pack("{s:s,s:s,s:f}", "date", "2026-02-19",
+                                   "agent", "tislelizumab", "dose_mg",
+                                   200.0), NULL);
+  save("pd1_dose", 0, 0, json_pack("{s:s,s:s,s:f}", "date", "2026-03-19",
+                                   "agent", "tislelizumab", "dose_mg",
+                                   200.0), NULL);
+  CHECK_INT_EQ(open_checks("pd1_interval"), 0);
+  save("pd1_dose", 0, 0, json_pack("{s:s,s:s,s:f}", "date", "2026-04-17",
+                                   "agent", "tislelizumab", "dose_mg",
+                                   200.0), NULL);
+  CHECK_INT_EQ(open_checks("pd1_interval"), 1);
+  /* A treatment before consent. */
+  save("tace", 0, 0, json_pack("{s:s,s:s}", "date", "2026-02-01",
+                               "technique", "ctace"), NULL);
+  CHECK_INT_EQ(open_checks("date_before_consent"), 1);
+  /* A grade 5 AE without a death record, then the death record. */
+  ae_id = save("adverse_event", 0, 0,
+               json_pack("{s:s,s:i,s:s,s:b}", "term", "Hepatic failure",
+                         "grade", 5, "onset_date", "2026-05-01", "serious",
+                         1), NULL);
+  CHECK(ae_id > 0);
+  CHECK_INT_EQ(open_checks("grade5_no_death"), 1);
+  save("death", 0, 0, json_pack("{s:s,s:s}", "date", "2026-05-03", "cause",
+                                "adverse_event"), NULL);
+  CHECK_INT_EQ(open_checks("grade5_no_death"), 0);
+  /* Three targets in the liver: more than 2 per organ. */
+  save("baseline_scan", 0, 0,
+       json_pack("{s:s,s:s,s:[{s:s,s:s,s:f},{s:s,s:s,s:f},{s:s,s:s,s:f}]}",
+                 "date", "2026-02-03", "modality", "mri", "target", "id",
+                 "T1", "organ", "liver", "viable_mm", 30.0, "id", "T2",
+                 "organ", "liver", "viable_mm", 20.0, "id", "T3", "organ",
+                 "liver", "viable_mm", 15.0), NULL);
+  CHECK_INT_EQ(open_checks("target_count"), 1);
+  /* A scan on day 63 is late for the day-56 visit (window +/- 3). */
+  save("assessment", 0, 0,
+       json_pack("{s:s,s:s,s:[{s:s,s:f},{s:s,s:f},{s:s,s:f}]}", "date",
+                 "2026-04-09", "modality", "mri", "target", "id", "T1",
+                 "viable_mm", 20.0, "id", "T2", "viable_mm", 10.0, "id",
+                 "T3", "viable_mm", 10.0), NULL);
+  CHECK_INT_EQ(open_checks("visit_window"), 1);
+}
+
+static void test_queries(void) {
+  struct err e;
+  int64_t qid = 0;
+  json_t *list = NULL;
+  err_clear(&e);
+  CHECK(store_query_raise(db, &coord, "SA-0001", 0, NULL, "why?", &qid,
+                          &e) == APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_query_raise(db, &mon, "SA-0001", 0, "age", "Please check the "
+                          "age against the source", &qid, &e) == APP_OK);
+  CHECK(store_query_close(db, &coord, qid, NULL, &e) == APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_query_answer(db, &coord_b, qid, "x", &e) == APP_ENOTFOUND);
+  err_clear(&e);
+  CHECK(store_query_answer(db, &coord, qid, "Checked: correct", &e) ==
+        APP_OK);
+  CHECK(store_query_answer(db, &coord, qid, "again", &e) == APP_ECONFLICT);
+  err_clear(&e);
+  CHECK(store_query_close(db, &mon, qid, "ok", &e) == APP_OK);
+  CHECK(store_query_list(db, &coord_b, NULL, NULL, &list, &e) == APP_OK);
+  CHECK_INT_EQ(json_array_size(list), 0); /* another site's queries */
+  json_decref(list);
+  CHECK(store_query_list(db, &coord, "SA-0001", "closed", &list, &e) ==
+        APP_OK);
+  CHECK(json_array_size(list) >= 2);
+  json_decref(list);
+}
+
+static void test_sign_lock(void) {
+  struct err e;
+  json_t *cb = NULL;
+  int64_t rec = 0;
+  err_clear(&e);
+  CHECK(store_sign(db, &coord, "SA-0001", pw, "approved", &e) ==
+        APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_sign(db, &inv, "SA-0001", "wrong-password-1", "approved", &e)
+        == APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_sign(db, &inv, "SA-0001", pw, "I approve this casebook", &e)
+        == APP_OK);
+  CHECK_INT_EQ(count("SELECT COUNT(*) FROM signature WHERE is_void = 0"), 1);
+  /* A change voids the signature, visibly. */
+  save("lab", 0, 0, json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-01",
+                              "test", "ALT", "value", 40.0, "unit", "U/L"),
+       NULL);
+  CHECK_INT_EQ(count("SELECT COUNT(*) FROM signature WHERE is_void = 1"), 1);
+  CHECK(store_casebook(db, &mon, "SA-0001", &cb, &e) == APP_OK);
+  CHECK(json_is_false(json_object_get(
+      json_array_get(json_object_get(cb, "signatures"), 0), "valid")));
+  json_decref(cb);
+  /* SDV by a monitor only. */
+  rec = count("SELECT MIN(id) FROM record");
+  CHECK(store_sdv_mark(db, &coord, rec, &e) == APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_sdv_mark(db, &mon, rec, &e) == APP_OK);
+  /* A locked casebook refuses writes; unlocking needs a reason. */
+  CHECK(store_lock(db, &mon, "SA-0001", true, NULL, &e) == APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_lock(db, &dm, "SA-0001", true, NULL, &e) == APP_OK);
+  {
+    json_t *d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-02", "test",
+                          "AST", "value", 41.0, "unit", "U/L");
+    int64_t id = 0;
+    CHECK(store_record_save(db, &coord, "SA-0001", "lab", 0, 0, d, NULL, "",
+                            NULL, &id, &e) == APP_ECONFLICT);
+    CHECK(strstr(e.msg, "locked") != NULL);
+    json_decref(d);
+  }
+  err_clear(&e);
+  CHECK(store_lock(db, &dm, "SA-0001", false, NULL, &e) == APP_EINVAL);
+  err_clear(&e);
+  CHECK(store_lock(db, &dm, "SA-0001", false, "late lab result", &e) ==
+        APP_OK);
+}
+
+int main(void) {
+  char path[64];
+  struct err e;
+  struct audit_check chk;
+  err_clear(&e);
+  setenv("HCCSTUDY_FAKE_NOW", "2026-06-01T12:00:00Z", 1);
+  snprintf(path, sizeof(path), "/tmp/hcc-test-wf-%d.db", (int)getpid());
+  unlink(path);
+  if (db_open(path, &db, &e) != APP_OK) {
+    fprintf(stderr, "%s\n", e.msg);
+    return 1;
+  }
+  setup();
+  test_edit_checks();
+  test_queries();
+  test_sign_lock();
+  CHECK(audit_verify(db, &chk, &e) == APP_OK);
+  CHECK_INT_EQ(chk.first_bad, 0);
+  CHECK_INT_EQ(db_open_statements(db), 0);
+  db_close(db);
+  unlink(path);
+  {
+    char aux[80];
+    snprintf(aux, sizeof(aux), "%s-wal", path);
+    unlink(aux);
+    snprintf(aux, sizeof(aux), "%s-shm", path);
+    unlink(aux);
+  }
+  return harness_report();
+}
