@@ -13,6 +13,8 @@
 #include "../store/store.h"
 #include "cli_study.h"
 
+#include <unistd.h>
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,4 +237,50 @@ int cmd_audit(struct cli *c) {
            chk.first_bad, chk.why, chk.n_checked);
   }
   return chk.first_bad == 0 ? 0 : 1;
+}
+
+int cmd_backup(struct cli *c) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  struct audit_entry en = {0};
+  const char *to = cli_opt(c, "--to");
+  int rc;
+  err_clear(&e);
+  if (to == NULL) {
+    ERR_SET(&e, APP_EINVAL, "backup: --to FILE is required");
+    return cli_fail(&e);
+  }
+  if (access(to, F_OK) == 0) {
+    ERR_SET(&e, APP_EINVAL, "--to: %s exists; a backup never overwrites",
+            to);
+    return cli_fail(&e);
+  }
+  if (cli_open_study(c, &db, &a, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  if (a.role != ROLE_ADMIN && a.role != ROLE_DATA_MANAGER) {
+    db_close(db);
+    ERR_SET(&e, APP_EINVAL, "backup: permission denied for the %s role",
+            role_name(a.role));
+    return cli_fail(&e);
+  }
+  rc = db_backup(db, to, &e);
+  if (rc == APP_OK && db_begin_write(db, &e) == APP_OK) {
+    en.action = "backup";
+    en.entity = "study";
+    en.new_value = to;
+    if (audit_append(db, &a, &en, &e) == APP_OK) {
+      rc = db_commit(db, &e);
+    } else {
+      db_rollback(db);
+      rc = e.code;
+    }
+  }
+  db_close(db);
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  printf("backup written to %s\n", to);
+  return 0;
 }

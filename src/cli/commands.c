@@ -10,6 +10,9 @@ const struct cli_command cli_commands[] = {
    "its hash chain (verify: exit 0 when intact, 1 naming the first broken\n"
    "entry).  Roles: admin, pi, monitor, data_manager.  The password comes\n"
    "from HCCSTUDY_PASSWORD or is asked for at the terminal.\n"},
+  {"backup", cmd_backup, "backup --db FILE --user NAME --to FILE",
+   "Write a consistent copy of the study database while it stays in use\n"
+   "(admin, data_manager; audited).  Never overwrites a file.\n"},
   {"dictionary", cmd_dictionary, "dictionary [--json]",
    "The data dictionary: every record kind (form), its fields, types,\n"
    "units, ranges and allowed values (Markdown, or JSON with --json).\n"},
@@ -91,6 +94,15 @@ const struct cli_command cli_commands[] = {
    "proportional-hazards test.  'hccstudy help stats' lists the options.\n"},
   {"status", cmd_status, "status --db FILE --user NAME [--json]",
    "Enrolment by site, status and cohort against the target enrolment.\n"},
+  {"terms", cmd_terms,
+   "terms import|search --db FILE --user NAME ...",
+   "The adverse-event terminology.\n"
+   "  import --input FILE.csv [--name NAME]  (admin) load a terminology in\n"
+   "         CTCAE v5.0 layout: meddra_code, soc, term, grade1..grade5,\n"
+   "         definition; replaces the one in force\n"
+   "  search --text WORDS [--json]           terms containing WORDS\n"
+   "With a terminology loaded, an adverse event whose term is not in it or\n"
+   "whose grade the term does not define raises a query (ae_term).\n"},
   {"user", cmd_user,
    "user add --db FILE --user NAME --username NEW --role ROLE [--site CODE]",
    "Add a user account (admin only; audited).  Roles: admin, pi,\n"

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 int cmd_audit(struct cli *c);       /* cmd_admin.c */
+int cmd_backup(struct cli *c);      /* cmd_admin.c */
 int cmd_dictionary(struct cli *c);  /* cmd_dictionary.c */
 int cmd_dose(struct cli *c);        /* cmd_rules.c */
 int cmd_eligibility(struct cli *c); /* cmd_rules.c */
@@ -25,6 +26,7 @@ int cmd_sign(struct cli *c);        /* cmd_workflow.c */
 int cmd_site(struct cli *c);        /* cmd_admin.c */
 int cmd_stats(struct cli *c);       /* cmd_stats.c */
 int cmd_status(struct cli *c);      /* cmd_data.c */
+int cmd_terms(struct cli *c);       /* cmd_terms.c */
 int cmd_user(struct cli *c);        /* cmd_admin.c */
 
 #endif

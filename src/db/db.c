@@ -187,6 +187,10 @@ int64_t db_changes(struct db *db) {
   return db->be->changes(db);
 }
 
+int db_backup(struct db *db, const char *dest, struct err *e) {
+  return db->be->backup(db, dest, e);
+}
+
 int db_open_statements(const struct db *db) {
   return db->n_stmts;
 }

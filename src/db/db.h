@@ -94,6 +94,10 @@ int64_t db_last_insert_id(struct db *db);
 /* Rows changed by the last statement. */
 int64_t db_changes(struct db *db);
 
+/* Write a consistent copy of the database to the file dest while it stays
+** in use (SQLite: the online backup API). */
+int db_backup(struct db *db, const char *dest, struct err *e);
+
 /* Statements currently prepared and not finalized (tests assert 0). */
 int db_open_statements(const struct db *db);
 

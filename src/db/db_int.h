@@ -34,6 +34,7 @@ struct db_backend {
   int (*exec)(struct db *db, const char *sql, struct err *e);
   int64_t (*last_insert_id)(struct db *db);
   int64_t (*changes)(struct db *db);
+  int (*backup)(struct db *db, const char *dest, struct err *e);
 };
 
 /* An open connection. */

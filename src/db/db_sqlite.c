@@ -154,9 +154,45 @@ static int64_t sq_changes(struct db *db) {
   return sqlite3_changes(db->conn);
 }
 
+/* Online backup with SQLite's backup API: copies pages in steps while
+** other connections keep reading and writing; the copy is a consistent
+** snapshot of one moment. */
+static int sq_backup(struct db *db, const char *dest, struct err *e) {
+  sqlite3 *out = NULL;
+  sqlite3_backup *b;
+  int rc = sqlite3_open_v2(dest, &out,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK) {
+    ERR_SET(e, APP_EIO, "backup: cannot create %s: %s", dest,
+            out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+    sqlite3_close(out);
+    return APP_EIO;
+  }
+  b = sqlite3_backup_init(out, "main", db->conn, "main");
+  if (b == NULL) {
+    ERR_SET(e, APP_EIO, "backup: %s", sqlite3_errmsg(out));
+    sqlite3_close(out);
+    return APP_EIO;
+  }
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      sqlite3_sleep(20);
+    }
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) {
+    ERR_SET(e, APP_EIO, "backup: %s", sqlite3_errstr(rc));
+    sqlite3_close(out);
+    return APP_EIO;
+  }
+  rc = sqlite3_close(out);
+  return rc == SQLITE_OK ? APP_OK : ERR_SET(e, APP_EIO, "backup: close");
+}
+
 const struct db_backend db_sqlite_backend = {
   "sqlite",     sq_open,     sq_close,      sq_prepare,    sq_bind,
   sq_step,      sq_is_null,  sq_col_int,    sq_col_double, sq_col_text,
   sq_col_blob,  sq_reset,    sq_finalize,   sq_exec,       sq_last_insert_id,
-  sq_changes,
+  sq_changes,   sq_backup,
 };

@@ -9,6 +9,7 @@
 extern const char db_schema_001[];
 extern const char db_schema_002[];
 extern const char db_schema_003[];
+extern const char db_schema_004[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
@@ -23,12 +24,17 @@ __asm__(".section .rodata\n"
         "db_schema_003:\n"
         ".incbin \"src/db/schema/003-workflow.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_004\n"
+        "db_schema_004:\n"
+        ".incbin \"src/db/schema/004-terminology.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
   {1, "001-core.sql", db_schema_001},
   {2, "002-patients.sql", db_schema_002},
   {3, "003-workflow.sql", db_schema_003},
+  {4, "004-terminology.sql", db_schema_004},
 };
 
 const int db_n_migrations =

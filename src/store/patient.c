@@ -10,6 +10,7 @@
 #include "../study/checks.h"
 #include "../study/forms.h"
 #include "audit.h"
+#include "terms.h"
 #include "workflow.h"
 
 #include <inttypes.h>
@@ -326,7 +327,28 @@ static int derive(struct db *db, const struct patient *pt, struct err *e) {
   }
   if (rc == APP_OK) {
     json_t *findings = checks_run(&proto, records, derived, clock_today());
-    rc = workflow_sync_checks(db, pt, findings, e);
+    for (i = 0; rc == APP_OK && i < json_array_size(records); i++) {
+      json_t *r = json_array_get(records, i);
+      json_t *d = json_object_get(r, "data");
+      const char *problem = NULL;
+      if (strcmp(json_string_value(json_object_get(r, "kind")),
+                 "adverse_event") != 0) {
+        continue;
+      }
+      rc = store_terms_check(
+          db, json_string_value(json_object_get(d, "term")),
+          (int)json_integer_value(json_object_get(d, "grade")), &problem, e);
+      if (problem != NULL) {
+        json_array_append_new(
+            findings,
+            json_pack("{s:s,s:O,s:s,s:s}", "check", "ae_term", "record_id",
+                      json_object_get(r, "id"), "field", "term", "text",
+                      problem));
+      }
+    }
+    if (rc == APP_OK) {
+      rc = workflow_sync_checks(db, pt, findings, e);
+    }
     json_decref(findings);
   }
   free(text);

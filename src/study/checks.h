@@ -15,6 +15,9 @@
 **   grade5_no_death   a grade 5 adverse event without a death record
 **   target_count      more target lesions than the protocol allows in all
 **                     or per organ (response.max_target_lesions*)
+** The store adds one check that needs the database: ae_term, an adverse
+** event whose term is not in the imported terminology or whose grade the
+** term does not define (src/store/terms.h).
 */
 #ifndef HCC_CHECKS_H
 #define HCC_CHECKS_H

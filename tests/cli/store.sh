@@ -64,5 +64,30 @@ HCCSTUDY_PASSWORD=wrong-password-1 "$bin" status >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "invalid username or password" "$tmp/out"; check "wrong password" $?
 "$bin" status --db "$tmp/none.db" >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "does not exist" "$tmp/out"; check "missing database" $?
+HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" backup --to "$tmp/copy.db" >/dev/null 2>&1; check "backup" $?
+HCCSTUDY_DB=$tmp/copy.db HCCSTUDY_USER=li "$bin" export --patient TJH-0001 >"$tmp/copy.out" 2>&1
+[ "$(jq '.casebooks[0].records | length' "$tmp/copy.out")" = 2 ]; check "backup holds the data" $?
+HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" backup --to "$tmp/copy.db" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ]; check "backup never overwrites" $?
+# Adverse-event terminology (CTCAE v5.0 from ../shared/data, read in place).
+ctcae="$(cd "$(dirname "$0")/../.." && pwd)/../shared/data/ctcae-v5.csv"
+if [ -f "$ctcae" ]; then
+  HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" terms import --input "$ctcae" >"$tmp/out" 2>&1; check "terms import" $?
+  grep -q "imported 837 terms" "$tmp/out"; check "837 CTCAE terms" $?
+  HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" terms search --text "hypertension" --json >"$tmp/out" 2>&1
+  [ "$(jq -r '.terms[0].term' "$tmp/out")" = Hypertension ]; check "terms search" $?
+  cat >"$tmp/ae.json" <<JSON
+{"patients": [{"code": "TJH-0001", "records": [
+  {"kind": "adverse_event", "data": {"term": "Hypertension", "grade": 3, "onset_date": "2026-03-01", "serious": false}},
+  {"kind": "adverse_event", "data": {"term": "Feeling blue", "grade": 2, "onset_date": "2026-03-02", "serious": false}},
+  {"kind": "adverse_event", "data": {"term": "Eosinophilia", "grade": 5, "onset_date": "2026-03-03", "serious": true}}
+]}]}
+JSON
+  "$bin" import --input "$tmp/ae.json" >/dev/null 2>&1; check "AE import" $?
+  "$bin" query list --status open --json >"$tmp/out" 2>&1
+  [ "$(jq '[.queries[] | select(.check == "ae_term")] | length' "$tmp/out")" = 2 ]; check "unknown term and undefined grade raise queries" $?
+else
+  echo "note: $ctcae not present; terminology checks not run (not counted)"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
