@@ -23,7 +23,9 @@ static void main_usage(FILE *f) {
           "usage: hccstudy COMMAND [OPTIONS]\n\ncommands:\n",
           HCC_VERSION);
   for (i = 0; i < cli_n_commands; i++) {
-    fprintf(f, "  %s\n", cli_commands[i].usage);
+    if (strncmp(cli_commands[i].name, "test-", 5) != 0) {
+      fprintf(f, "  %s\n", cli_commands[i].usage);
+    }
   }
   fprintf(f, "\nglobal options:\n"
              "  --protocol FILE   use FILE instead of the built-in "

@@ -103,6 +103,9 @@ const struct cli_command cli_commands[] = {
    "  search --text WORDS [--json]           terms containing WORDS\n"
    "With a terminology loaded, an adverse event whose term is not in it or\n"
    "whose grade the term does not define raises a query (ae_term).\n"},
+  {"test-writer", cmd_test_writer,
+   "test-writer --db FILE --user NAME [--patients P] [--records R]",
+   "(hidden; tests and benchmarks) audited record saves in a loop.\n"},
   {"user", cmd_user,
    "user add --db FILE --user NAME --username NEW --role ROLE [--site CODE]",
    "Add a user account (admin only; audited).  Roles: admin, pi,\n"
