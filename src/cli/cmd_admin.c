@@ -203,7 +203,7 @@ int cmd_audit(struct cli *c) {
   if (a.role != ROLE_ADMIN && a.role != ROLE_DATA_MANAGER &&
       a.role != ROLE_MONITOR && a.role != ROLE_PI) {
     db_close(db);
-    ERR_SET(&e, APP_EINVAL, "audit: permission denied for the %s role",
+    ERR_SET(&e, APP_EPERM, "audit: permission denied for the %s role",
             role_name(a.role));
     return cli_fail(&e);
   }
@@ -261,7 +261,7 @@ int cmd_backup(struct cli *c) {
   }
   if (a.role != ROLE_ADMIN && a.role != ROLE_DATA_MANAGER) {
     db_close(db);
-    ERR_SET(&e, APP_EINVAL, "backup: permission denied for the %s role",
+    ERR_SET(&e, APP_EPERM, "backup: permission denied for the %s role",
             role_name(a.role));
     return cli_fail(&e);
   }

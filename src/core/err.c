@@ -32,6 +32,8 @@ int err_exit_status(int code) {
     return 0;
   case APP_EINVAL:
   case APP_ENOTFOUND:
+  case APP_ECONFLICT:
+  case APP_EPERM:
     return 2;
   default:
     return 1;

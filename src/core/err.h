@@ -20,7 +20,8 @@ enum app_code {
   APP_ECONFLICT = 3, /* state conflict (locked record...); HTTP 409 */
   APP_EDB = 4,       /* database failure; exit 1 / HTTP 500 */
   APP_EIO = 5,       /* file or network I/O failure; exit 1 / HTTP 500 */
-  APP_EINTERNAL = 6  /* broken invariant that was survivable; exit 1 */
+  APP_EINTERNAL = 6, /* broken invariant that was survivable; exit 1 */
+  APP_EPERM = 7      /* the user's role may not do this; exit 2 / HTTP 403 */
 };
 
 /* Detail of a failure.  msg is NUL-terminated and holds the first error

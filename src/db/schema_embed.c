@@ -10,6 +10,7 @@ extern const char db_schema_001[];
 extern const char db_schema_002[];
 extern const char db_schema_003[];
 extern const char db_schema_004[];
+extern const char db_schema_005[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
@@ -28,6 +29,10 @@ __asm__(".section .rodata\n"
         "db_schema_004:\n"
         ".incbin \"src/db/schema/004-terminology.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_005\n"
+        "db_schema_005:\n"
+        ".incbin \"src/db/schema/005-sessions.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
@@ -35,6 +40,7 @@ const struct db_migration db_migrations[] = {
   {2, "002-patients.sql", db_schema_002},
   {3, "003-workflow.sql", db_schema_003},
   {4, "004-terminology.sql", db_schema_004},
+  {5, "005-sessions.sql", db_schema_005},
 };
 
 const int db_n_migrations =

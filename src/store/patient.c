@@ -91,7 +91,7 @@ int store_patient_get(struct db *db, const struct actor *a, const char *code,
                       struct patient *out, struct err *e) {
   int rc;
   if (!can_read(a)) {
-    return ERR_SET(e, APP_EINVAL, "patient: permission denied for the %s "
+    return ERR_SET(e, APP_EPERM, "patient: permission denied for the %s "
                    "role", role_name(a->role));
   }
   rc = load_patient(db, code ? code : "", out, e);
@@ -150,12 +150,12 @@ int store_patient_create(struct db *db, const struct actor *a,
   int64_t site_id = a->site_id, n = 0;
   int rc;
   if (!can_write(a)) {
-    return ERR_SET(e, APP_EINVAL, "patient: permission denied for the %s "
+    return ERR_SET(e, APP_EPERM, "patient: permission denied for the %s "
                    "role", role_name(a->role));
   }
   if (site_scoped(a)) {
     if (site_code != NULL && strcmp(site_code, a->site_code) != 0) {
-      return ERR_SET(e, APP_EINVAL, "site: you may only add patients to "
+      return ERR_SET(e, APP_EPERM, "site: you may only add patients to "
                      "your own site (%s)", a->site_code);
     }
     site_code = a->site_code;
@@ -422,7 +422,7 @@ int store_record_save(struct db *db, const struct actor *a,
 
   if (!can_write(a)) {
     json_decref(local);
-    return ERR_SET(e, APP_EINVAL, "record: permission denied for the %s "
+    return ERR_SET(e, APP_EPERM, "record: permission denied for the %s "
                    "role", role_name(a->role));
   }
   if (f == NULL) {

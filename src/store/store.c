@@ -307,7 +307,7 @@ int store_login(struct db *db, const char *username, const char *password,
 static int require_role(const struct actor *a, enum role r, const char *what,
                         struct err *e) {
   if (a == NULL || a->role != r) {
-    return ERR_SET(e, APP_EINVAL, "%s: permission denied (needs the %s "
+    return ERR_SET(e, APP_EPERM, "%s: permission denied (needs the %s "
                    "role)", what, role_name(r));
   }
   return APP_OK;
@@ -322,7 +322,7 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
   int rc;
   if (require_role(a, ROLE_ADMIN, "site add", e) != APP_OK ||
       check_name("site code", code, 15, e) != APP_OK) {
-    return APP_EINVAL;
+    return e->code;
   }
   if (name == NULL || name[0] == '\0' || strlen(name) > 200) {
     return ERR_SET(e, APP_EINVAL, "site name: 1 to 200 characters are "
@@ -401,7 +401,7 @@ int store_user_add(struct db *db, const struct actor *a,
   struct audit_entry en = {0};
   if (require_role(a, ROLE_ADMIN, "user add", e) != APP_OK ||
       check_name("username", username, 63, e) != APP_OK) {
-    return APP_EINVAL;
+    return e->code;
   }
   if (r < 0) {
     return ERR_SET(e, APP_EINVAL, "role: \"%s\" is not one of admin, pi, "

@@ -37,7 +37,7 @@ int store_terms_import(struct db *db, const struct actor *a,
   int rc;
   int k;
   if (a == NULL || a->role != ROLE_ADMIN) {
-    return ERR_SET(e, APP_EINVAL, "terms import: permission denied (needs "
+    return ERR_SET(e, APP_EPERM, "terms import: permission denied (needs "
                    "the admin role)");
   }
   if (n <= 0) {

@@ -22,7 +22,7 @@ static int audit_one(struct db *db, const struct actor *a, const char *action,
 }
 
 static int deny(const struct actor *a, const char *what, struct err *e) {
-  return ERR_SET(e, APP_EINVAL, "%s: permission denied for the %s role",
+  return ERR_SET(e, APP_EPERM, "%s: permission denied for the %s role",
                  what, role_name(a->role));
 }
 

@@ -87,14 +87,14 @@ static void test_access(void) {
   CHECK(store_patient_create(db, &coord_b, NULL, &pb, &e) == APP_OK);
   CHECK_STR_EQ(pb.code, "SB-0001");
   /* A coordinator cannot add a patient to another site. */
-  CHECK(store_patient_create(db, &coord_a, "SB", &x, &e) == APP_EINVAL);
+  CHECK(store_patient_create(db, &coord_a, "SB", &x, &e) == APP_EPERM);
   err_clear(&e);
   /* Monitors and statisticians read but do not write; admins neither. */
-  CHECK(store_patient_create(db, &monitor, "SA", &x, &e) == APP_EINVAL);
+  CHECK(store_patient_create(db, &monitor, "SA", &x, &e) == APP_EPERM);
   err_clear(&e);
   CHECK(store_patient_get(db, &monitor, "SB-0001", &x, &e) == APP_OK);
   CHECK(store_patient_get(db, &stat, "SA-0001", &x, &e) == APP_OK);
-  CHECK(store_patient_get(db, &admin, "SA-0001", &x, &e) == APP_EINVAL);
+  CHECK(store_patient_get(db, &admin, "SA-0001", &x, &e) == APP_EPERM);
   err_clear(&e);
   /* Site A's coordinator asking for site B's patient: the same answer as
   ** for a patient that does not exist, and the refusal is audited. */
@@ -116,7 +116,7 @@ static void test_access(void) {
     CHECK(store_record_save(db, &coord_a, "SB-0001", "screening", 0, 0, d,
                             NULL, "", NULL, &id, &e) == APP_ENOTFOUND);
     CHECK(store_record_save(db, &monitor, "SA-0001", "screening", 0, 0, d,
-                            NULL, "", NULL, &id, &e) == APP_EINVAL);
+                            NULL, "", NULL, &id, &e) == APP_EPERM);
     json_decref(d);
   }
 }

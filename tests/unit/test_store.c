@@ -97,11 +97,11 @@ static void test_users(struct db *db) {
   CHECK_INT_EQ(coord.role, ROLE_COORDINATOR);
   CHECK_STR_EQ(coord.site_code, "TJH");
   /* Only an admin manages sites and users. */
-  CHECK(store_site_add(db, &coord, "XYZ", "x", &id, &e) == APP_EINVAL);
+  CHECK(store_site_add(db, &coord, "XYZ", "x", &id, &e) == APP_EPERM);
   CHECK(strstr(e.msg, "permission denied") != NULL);
   err_clear(&e);
   CHECK(store_user_add(db, &coord, "w", "monitor", NULL,
-                       "monitor-password-1", &e) == APP_EINVAL);
+                       "monitor-password-1", &e) == APP_EPERM);
   err_clear(&e);
   /* Unknown user and wrong password give the same message. */
   CHECK(store_login(db, "ghost", "whatever-password", &nobody, &e) ==

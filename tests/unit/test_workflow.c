@@ -164,11 +164,11 @@ static void test_queries(void) {
   json_t *list = NULL;
   err_clear(&e);
   CHECK(store_query_raise(db, &coord, "SA-0001", 0, NULL, "why?", &qid,
-                          &e) == APP_EINVAL);
+                          &e) == APP_EPERM);
   err_clear(&e);
   CHECK(store_query_raise(db, &mon, "SA-0001", 0, "age", "Please check the "
                           "age against the source", &qid, &e) == APP_OK);
-  CHECK(store_query_close(db, &coord, qid, NULL, &e) == APP_EINVAL);
+  CHECK(store_query_close(db, &coord, qid, NULL, &e) == APP_EPERM);
   err_clear(&e);
   CHECK(store_query_answer(db, &coord_b, qid, "x", &e) == APP_ENOTFOUND);
   err_clear(&e);
@@ -192,7 +192,7 @@ static void test_sign_lock(void) {
   int64_t rec = 0;
   err_clear(&e);
   CHECK(store_sign(db, &coord, "SA-0001", pw, "approved", &e) ==
-        APP_EINVAL);
+        APP_EPERM);
   err_clear(&e);
   CHECK(store_sign(db, &inv, "SA-0001", "wrong-password-1", "approved", &e)
         == APP_EINVAL);
@@ -211,11 +211,11 @@ static void test_sign_lock(void) {
   json_decref(cb);
   /* SDV by a monitor only. */
   rec = count("SELECT MIN(id) FROM record");
-  CHECK(store_sdv_mark(db, &coord, rec, &e) == APP_EINVAL);
+  CHECK(store_sdv_mark(db, &coord, rec, &e) == APP_EPERM);
   err_clear(&e);
   CHECK(store_sdv_mark(db, &mon, rec, &e) == APP_OK);
   /* A locked casebook refuses writes; unlocking needs a reason. */
-  CHECK(store_lock(db, &mon, "SA-0001", true, NULL, &e) == APP_EINVAL);
+  CHECK(store_lock(db, &mon, "SA-0001", true, NULL, &e) == APP_EPERM);
   err_clear(&e);
   CHECK(store_lock(db, &dm, "SA-0001", true, NULL, &e) == APP_OK);
   {
