@@ -8,7 +8,7 @@
 #
 # Warnings are errors (WERROR=-Werror); V=1 shows full commands.
 
-PKGS      = jansson gsl sqlite3 libsodium
+PKGS      = jansson gsl sqlite3 libsodium libmicrohttpd
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
@@ -27,7 +27,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(WERROR) $(CFLAGS)
-ALL_LIBS     = $(PKG_LIBS) -lm
+ALL_LIBS     = $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(V),1)
 Q =

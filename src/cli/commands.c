@@ -82,6 +82,11 @@ const struct cli_command cli_commands[] = {
   {"sdv", cmd_sdv, "sdv --db FILE --user NAME --record ID",
    "Mark a record verified against source at its current version\n"
    "(monitors).  A later change of the record makes the mark stale.\n"},
+  {"serve", cmd_serve,
+   "serve --db FILE [--listen 127.0.0.1:8080] [--threads N]",
+   "Serve the JSON API (/api/v1/..., docs/api.md) over a study database\n"
+   "with a thread pool.  Sessions live in the database; stop with Ctrl-C.\n"
+   "TLS (--tls-cert/--tls-key) is not built yet: use a TLS reverse proxy.\n"},
   {"sign", cmd_sign,
    "sign --db FILE --user NAME --patient CODE [--meaning TEXT]",
    "Sign a casebook electronically (investigators, PI): the password is\n"

@@ -22,6 +22,7 @@ int cmd_protocol(struct cli *c);    /* cmd_rules.c */
 int cmd_query(struct cli *c);       /* cmd_workflow.c */
 int cmd_schedule(struct cli *c);    /* cmd_rules.c */
 int cmd_sdv(struct cli *c);         /* cmd_workflow.c */
+int cmd_serve(struct cli *c);       /* cmd_serve.c */
 int cmd_sign(struct cli *c);        /* cmd_workflow.c */
 int cmd_site(struct cli *c);        /* cmd_admin.c */
 int cmd_stats(struct cli *c);       /* cmd_stats.c */

@@ -1,0 +1,462 @@
+/*
+** api.c: the JSON API handlers (see api.h and docs/api.md).
+*/
+#include "api.h"
+
+#include "../core/jsonx.h"
+#include "../store/patient.h"
+#include "../store/workflow.h"
+#include "../study/eligibility.h"
+#include "../study/forms.h"
+#include "../study/mrecist.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int api_health(struct request *rq, struct response *rs) {
+  (void)rq;
+  web_json(rs, 200, json_pack("{s:s,s:s}", "status", "ok", "database",
+                              db_backend_name(rq->db)));
+  return 0;
+}
+
+static json_t *actor_json(const struct actor *a) {
+  return json_pack("{s:s,s:s,s:s?}", "username", a->username, "role",
+                   role_name(a->role), "site",
+                   a->site_code[0] ? a->site_code : NULL);
+}
+
+int api_login(struct request *rq, struct response *rs) {
+  const char *user = json_string_value(json_object_get(rq->json, "username"));
+  const char *pw = json_string_value(json_object_get(rq->json, "password"));
+  char token[SESSION_TOKEN_LEN], csrf[SESSION_TOKEN_LEN];
+  struct actor a;
+  struct err e;
+  json_t *body;
+  err_clear(&e);
+  if (user == NULL || pw == NULL) {
+    web_error(rs, 400, "E_INVALID", "username and password are required",
+              user == NULL ? "username" : "password");
+    return 0;
+  }
+  if (session_create(rq->db, user, pw, &a, token, csrf, &e) != APP_OK) {
+    if (e.code == APP_EINVAL) {
+      web_error(rs, 401, "E_LOGIN", e.msg, NULL);
+    } else {
+      web_store_error(rs, &e);
+    }
+    return 0;
+  }
+  snprintf(rs->set_cookie, sizeof(rs->set_cookie),
+           "%shcc_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
+           rq->is_tls ? "__Host-" : "", token, rq->is_tls ? "; Secure" : "");
+  body = json_pack("{s:o,s:s}", "user", actor_json(&a), "csrf", csrf);
+  web_json(rs, 200, body);
+  return 0;
+}
+
+int api_me(struct request *rq, struct response *rs) {
+  web_json(rs, 200, json_pack("{s:o,s:s}", "user", actor_json(&rq->actor),
+                              "csrf", rq->csrf));
+  return 0;
+}
+
+int api_logout(struct request *rq, struct response *rs) {
+  struct err e;
+  err_clear(&e);
+  if (session_end(rq->db, rq->token, &rq->actor, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  snprintf(rs->set_cookie, sizeof(rs->set_cookie),
+           "%shcc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+           rq->is_tls ? "__Host-" : "", rq->is_tls ? "; Secure" : "");
+  web_json(rs, 200, json_pack("{s:b}", "logged_out", 1));
+  return 0;
+}
+
+/* Site filter for site-scoped roles (0 = all sites). */
+static int64_t scope_site(const struct actor *a) {
+  return (a->role == ROLE_INVESTIGATOR || a->role == ROLE_COORDINATOR)
+             ? a->site_id
+             : 0;
+}
+
+int api_status(struct request *rq, struct response *rs) {
+  struct db_stmt *st = NULL;
+  struct err e;
+  json_t *rows = json_array();
+  int64_t enrolled = 0;
+  err_clear(&e);
+  if (rq->actor.role == ROLE_ADMIN) {
+    json_decref(rows);
+    web_error(rs, 403, "E_FORBIDDEN", "status: not for the admin role",
+              NULL);
+    return 0;
+  }
+  if (db_prepare(rq->db,
+                 "SELECT s.code, p.status, COALESCE(p.cohort, ''), COUNT(*) "
+                 "FROM patient p JOIN site s ON s.id = p.site_id WHERE $1 = "
+                 "0 OR p.site_id = $1 GROUP BY s.code, p.status, p.cohort "
+                 "ORDER BY s.code, p.status, p.cohort",
+                 &st, &e) != APP_OK) {
+    json_decref(rows);
+    web_store_error(rs, &e);
+    return 0;
+  }
+  db_bind_int64(st, 1, scope_site(&rq->actor));
+  while (db_step(st, &e) == DB_ROW) {
+    int64_t n = db_column_int64(st, 3);
+    const char *status = db_column_text(st, 1);
+    json_array_append_new(
+        rows, json_pack("{s:s,s:s,s:s,s:I}", "site", db_column_text(st, 0),
+                        "status", status, "cohort", db_column_text(st, 2),
+                        "patients", (json_int_t)n));
+    if (strcmp(status, "enrolled") == 0 || strcmp(status, "off_study") == 0) {
+      enrolled += n;
+    }
+  }
+  db_finalize(st);
+  web_json(rs, 200, json_pack("{s:I,s:o}", "enrolled", (json_int_t)enrolled,
+                              "by_site", rows));
+  return 0;
+}
+
+int api_dictionary(struct request *rq, struct response *rs) {
+  json_t *arr = json_array();
+  int i;
+  (void)rq;
+  for (i = 0; i < form_n_all; i++) {
+    json_array_append_new(arr, json_pack("{s:s,s:s,s:b}", "kind",
+                                         form_all[i]->kind, "title",
+                                         form_all[i]->title, "repeating",
+                                         form_all[i]->is_repeating));
+  }
+  web_json(rs, 200, json_pack("{s:o}", "forms", arr));
+  return 0;
+}
+
+int api_patients(struct request *rq, struct response *rs) {
+  struct db_stmt *st = NULL;
+  struct err e;
+  json_t *arr = json_array();
+  const char *status = web_arg(rq, "status");
+  const char *cohort = web_arg(rq, "cohort");
+  const char *site = web_arg(rq, "site");
+  err_clear(&e);
+  if (rq->actor.role == ROLE_ADMIN) {
+    json_decref(arr);
+    web_error(rs, 403, "E_FORBIDDEN", "patients: not for the admin role",
+              NULL);
+    return 0;
+  }
+  if (db_prepare(rq->db,
+                 "SELECT p.code, s.code, p.status, p.cohort, p.is_locked, "
+                 "p.version, (SELECT COUNT(*) FROM query q WHERE "
+                 "q.patient_id = p.id AND q.status = 'open') FROM patient p "
+                 "JOIN site s ON s.id = p.site_id WHERE ($1 = 0 OR p.site_id "
+                 "= $1) AND ($2 IS NULL OR p.status = $2) AND ($3 IS NULL OR "
+                 "p.cohort = $3) AND ($4 IS NULL OR s.code = $4) ORDER BY "
+                 "p.code LIMIT 10000",
+                 &st, &e) != APP_OK) {
+    json_decref(arr);
+    web_store_error(rs, &e);
+    return 0;
+  }
+  db_bind_int64(st, 1, scope_site(&rq->actor));
+  db_bind_text(st, 2, status);
+  db_bind_text(st, 3, cohort);
+  db_bind_text(st, 4, site);
+  while (db_step(st, &e) == DB_ROW) {
+    json_array_append_new(
+        arr, json_pack("{s:s,s:s,s:s,s:s?,s:b,s:I,s:I}", "code",
+                       db_column_text(st, 0), "site", db_column_text(st, 1),
+                       "status", db_column_text(st, 2), "cohort",
+                       db_column_text(st, 3), "locked",
+                       db_column_int64(st, 4) != 0, "version",
+                       (json_int_t)db_column_int64(st, 5), "open_queries",
+                       (json_int_t)db_column_int64(st, 6)));
+  }
+  db_finalize(st);
+  web_json(rs, 200, json_pack("{s:o}", "patients", arr));
+  return 0;
+}
+
+int api_patient_create(struct request *rq, struct response *rs) {
+  struct patient p;
+  struct err e;
+  err_clear(&e);
+  if (store_patient_create(rq->db, &rq->actor,
+                           json_string_value(json_object_get(rq->json,
+                                                             "site")),
+                           &p, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 201, json_pack("{s:s,s:s,s:s}", "code", p.code, "site",
+                              p.site_code, "status", p.status));
+  return 0;
+}
+
+int api_casebook(struct request *rq, struct response *rs) {
+  json_t *cb = NULL;
+  struct err e;
+  err_clear(&e);
+  if (store_casebook(rq->db, &rq->actor, rq->seg[3], &cb, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 200, cb);
+  return 0;
+}
+
+static void record_saved(struct request *rq, struct response *rs,
+                         int64_t id, int status) {
+  json_t *cb = NULL;
+  struct err e;
+  err_clear(&e);
+  if (store_casebook(rq->db, &rq->actor, rq->seg[3], &cb, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return;
+  }
+  web_json(rs, status, json_pack("{s:I,s:o}", "id", (json_int_t)id,
+                                 "casebook", cb));
+}
+
+static void save_failed(struct response *rs, const struct err *e,
+                        json_t *problems) {
+  if (e->code == APP_EINVAL && json_array_size(problems) > 0) {
+    json_t *first = json_array_get(problems, 0);
+    web_json(rs, 422,
+             json_pack("{s:{s:s,s:i,s:s,s:O,s:O}}", "error", "code",
+                       "E_INVALID", "status", 422, "message", e->msg,
+                       "field", json_object_get(first, "field"), "problems",
+                       problems));
+  } else {
+    web_store_error(rs, e);
+  }
+}
+
+int api_record_create(struct request *rq, struct response *rs) {
+  json_t *problems = json_array();
+  struct err e;
+  int64_t id = 0;
+  err_clear(&e);
+  if (store_record_save(
+          rq->db, &rq->actor, rq->seg[3],
+          json_string_value(json_object_get(rq->json, "kind")), 0, 0,
+          json_object_get(rq->json, "data"), NULL, "", problems, &id, &e) !=
+      APP_OK) {
+    save_failed(rs, &e, problems);
+  } else {
+    record_saved(rq, rs, id, 201);
+  }
+  json_decref(problems);
+  return 0;
+}
+
+int api_record_update(struct request *rq, struct response *rs) {
+  json_t *problems = json_array();
+  struct err e;
+  int64_t id = 0;
+  long rid = strtol(rq->seg[5], NULL, 10);
+  json_t *ver = json_object_get(rq->json, "version");
+  err_clear(&e);
+  if (rid <= 0 || !json_is_integer(ver)) {
+    web_error(rs, 400, "E_INVALID", rid <= 0 ? "record id must be a "
+              "positive number" : "version is required", rid <= 0 ? "id"
+              : "version");
+    json_decref(problems);
+    return 0;
+  }
+  if (store_record_save(
+          rq->db, &rq->actor, rq->seg[3],
+          json_string_value(json_object_get(rq->json, "kind")), rid,
+          json_integer_value(ver), json_object_get(rq->json, "data"),
+          json_string_value(json_object_get(rq->json, "reason")), "",
+          problems, &id, &e) != APP_OK) {
+    save_failed(rs, &e, problems);
+  } else {
+    record_saved(rq, rs, id, 200);
+  }
+  json_decref(problems);
+  return 0;
+}
+
+int api_query_raise(struct request *rq, struct response *rs) {
+  struct err e;
+  int64_t id = 0;
+  json_t *rec = json_object_get(rq->json, "record_id");
+  err_clear(&e);
+  if (store_query_raise(rq->db, &rq->actor, rq->seg[3],
+                        json_is_integer(rec) ? json_integer_value(rec) : 0,
+                        json_string_value(json_object_get(rq->json, "field")),
+                        json_string_value(json_object_get(rq->json, "text")),
+                        &id, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 201, json_pack("{s:I}", "id", (json_int_t)id));
+  return 0;
+}
+
+static int query_step(struct request *rq, struct response *rs, int close) {
+  struct err e;
+  long id = strtol(rq->seg[3], NULL, 10);
+  const char *text = json_string_value(json_object_get(rq->json, "text"));
+  int rc;
+  err_clear(&e);
+  if (id <= 0) {
+    web_error(rs, 404, "E_NOT_FOUND", "no such query", NULL);
+    return 0;
+  }
+  rc = close ? store_query_close(rq->db, &rq->actor, id, text, &e)
+             : store_query_answer(rq->db, &rq->actor, id, text, &e);
+  if (rc != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id, "status",
+                              close ? "closed" : "answered"));
+  return 0;
+}
+
+int api_query_answer(struct request *rq, struct response *rs) {
+  return query_step(rq, rs, 0);
+}
+
+int api_query_close(struct request *rq, struct response *rs) {
+  return query_step(rq, rs, 1);
+}
+
+int api_queries(struct request *rq, struct response *rs) {
+  json_t *list = NULL;
+  struct err e;
+  err_clear(&e);
+  if (store_query_list(rq->db, &rq->actor, web_arg(rq, "patient"),
+                       web_arg(rq, "status"), &list, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 200, json_pack("{s:o}", "queries", list));
+  return 0;
+}
+
+int api_sign(struct request *rq, struct response *rs) {
+  struct err e;
+  err_clear(&e);
+  if (store_sign(rq->db, &rq->actor, rq->seg[3],
+                 json_string_value(json_object_get(rq->json, "password")),
+                 json_string_value(json_object_get(rq->json, "meaning")),
+                 &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 200, json_pack("{s:b}", "signed", 1));
+  return 0;
+}
+
+int api_lock(struct request *rq, struct response *rs) {
+  struct err e;
+  json_t *lock = json_object_get(rq->json, "locked");
+  err_clear(&e);
+  if (!json_is_boolean(lock)) {
+    web_error(rs, 400, "E_INVALID", "locked: true or false is required",
+              "locked");
+    return 0;
+  }
+  if (store_lock(rq->db, &rq->actor, rq->seg[3], json_is_true(lock),
+                 json_string_value(json_object_get(rq->json, "reason")),
+                 &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 200, json_pack("{s:b}", "locked", json_is_true(lock)));
+  return 0;
+}
+
+int api_sdv(struct request *rq, struct response *rs) {
+  struct err e;
+  long id = strtol(rq->seg[3], NULL, 10);
+  err_clear(&e);
+  if (store_sdv_mark(rq->db, &rq->actor, id, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  web_json(rs, 200, json_pack("{s:b}", "verified", 1));
+  return 0;
+}
+
+int api_import(struct request *rq, struct response *rs) {
+  json_t *problems = json_array();
+  struct err e;
+  int64_t n = 0;
+  err_clear(&e);
+  if (store_import(rq->db, &rq->actor, rq->json, problems, &n, &e) !=
+      APP_OK) {
+    save_failed(rs, &e, problems);
+  } else {
+    web_json(rs, 200, json_pack("{s:I}", "records", (json_int_t)n));
+  }
+  json_decref(problems);
+  return 0;
+}
+
+int api_rules_eligibility(struct request *rq, struct response *rs) {
+  struct protocol p;
+  struct elig_input in;
+  struct elig_result r;
+  struct err e;
+  err_clear(&e);
+  if (protocol_default(&p, &e) != APP_OK ||
+      eligibility_from_json(rq->json, &in, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  eligibility_check(&p.elig, &in, &r);
+  web_json(rs, 200, eligibility_to_json(&r));
+  return 0;
+}
+
+int api_rules_mrecist(struct request *rq, struct response *rs) {
+  struct protocol p;
+  struct mr_input in;
+  struct mr_options o;
+  struct mr_result r;
+  struct err e;
+  err_clear(&e);
+  memset(&in, 0, sizeof(in));
+  if (protocol_default(&p, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  mr_options_from_protocol(&p.response, &o);
+  if (mr_options_from_json(rq->json, &o, &e) != APP_OK ||
+      mr_input_from_json(rq->json, true, &in, &e) != APP_OK ||
+      mrecist_evaluate(&in, &o, &r, &e) != APP_OK) {
+    mr_input_free(&in);
+    web_store_error(rs, &e);
+    return 0;
+  }
+  mr_input_free(&in);
+  web_json(rs, 200, mr_result_to_json(&r));
+  mr_result_free(&r);
+  return 0;
+}
+
+int api_static(struct request *rq, struct response *rs) {
+  if (strcmp(rq->method, "GET") != 0 ||
+      (strcmp(rq->path, "/") != 0 && strcmp(rq->path, "/index.html") != 0)) {
+    web_error(rs, 404, "E_NOT_FOUND", "no such page", NULL);
+    return 0;
+  }
+  rs->status = 200;
+  rs->content_type = "text/html; charset=utf-8";
+  buf_lit(&rs->body,
+          "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<title>hccstudy</title></head><body><h1>hccstudy</h1><p>The JSON "
+          "API is at <code>/api/v1/</code> (see docs/api.md). The browser "
+          "interface is not built yet.</p></body></html>");
+  return 0;
+}

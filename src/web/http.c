@@ -1,0 +1,269 @@
+/*
+** http.c: libmicrohttpd glue.  The only file that includes microhttpd.h
+** (Debian 12: 0.9.75, so responses are made with
+** MHD_create_response_from_buffer and MHD_RESPMEM_MUST_COPY).
+**
+** A thread pool serves requests.  Each worker thread opens its own database
+** connection on first use and keeps it; all of them are closed at shutdown.
+** A request's state (struct request) is allocated on the first callback,
+** filled with the body in later ones, dispatched once complete, and freed
+** in the completion callback.  Nothing a request can send makes the
+** process exit: every failure is an HTTP status.
+*/
+#include "web.h"
+
+#include "../core/mem.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Connections at once (beyond: refused by MHD).  Per-connection memory for
+** headers is MHD's; bodies are ours (capped per route). */
+#define WEB_MAX_CONNECTIONS 1024
+/* Idle connections are closed after this many seconds. */
+#define WEB_CONNECTION_TIMEOUT 30
+
+static const char *web_db_url;                 /* --db, for worker threads */
+static pthread_mutex_t web_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db **web_dbs;                    /* every thread's connection */
+static int web_n_dbs;
+static _Thread_local struct db *web_tl_db;     /* this thread's connection */
+
+const char *web_header(struct request *rq, const char *name) {
+  return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *web_arg(struct request *rq, const char *name) {
+  return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static struct db *thread_db(struct err *e) {
+  if (web_tl_db == NULL) {
+    struct db *db = NULL;
+    if (db_open(web_db_url, &db, e) != APP_OK) {
+      return NULL;
+    }
+    pthread_mutex_lock(&web_dbs_lock);
+    web_dbs = xreallocarray(web_dbs, (size_t)web_n_dbs + 1, sizeof(*web_dbs));
+    web_dbs[web_n_dbs++] = db;
+    pthread_mutex_unlock(&web_dbs_lock);
+    web_tl_db = db;
+  }
+  return web_tl_db;
+}
+
+static void split_path(struct request *rq, const char *url) {
+  size_t n = strcspn(url, "?");
+  char *p;
+  if (n >= sizeof(rq->path)) {
+    n = sizeof(rq->path) - 1;
+  }
+  memcpy(rq->path, url, n);
+  rq->path[n] = '\0';
+  memcpy(rq->segbuf, rq->path, n + 1);
+  rq->n_seg = 0;
+  p = rq->segbuf;
+  while (*p == '/') {
+    p++;
+  }
+  while (*p && rq->n_seg < WEB_MAX_SEGMENTS) {
+    rq->seg[rq->n_seg++] = p;
+    p = strchr(p, '/');
+    if (p == NULL) {
+      break;
+    }
+    *p++ = '\0';
+  }
+  if (p != NULL && *p && rq->n_seg == WEB_MAX_SEGMENTS) {
+    rq->n_seg = WEB_MAX_SEGMENTS + 1; /* too deep: matches no route */
+  }
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn,
+                                     struct response *rs,
+                                     const struct request *rq) {
+  struct MHD_Response *r = MHD_create_response_from_buffer(
+      rs->body.len, rs->body.data ? rs->body.data : (void *)(uintptr_t)"",
+      MHD_RESPMEM_MUST_COPY);
+  enum MHD_Result ret;
+  if (r == NULL) {
+    return MHD_NO;
+  }
+  MHD_add_response_header(r, "Content-Type", rs->content_type
+                                                 ? rs->content_type
+                                                 : "application/json");
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; script-src 'self'; "
+                          "style-src 'self'; img-src 'self' data:; "
+                          "frame-ancestors 'none'; base-uri 'none'; "
+                          "form-action 'self'");
+  if (rq != NULL && rq->is_tls) {
+    MHD_add_response_header(r, "Strict-Transport-Security",
+                            "max-age=31536000");
+  }
+  if (rs->set_cookie[0]) {
+    MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
+  }
+  ret = MHD_queue_response(conn, (unsigned int)rs->status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version,
+                                  const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
+  struct request *rq = *con_cls;
+  struct response rs;
+  struct err e;
+  enum MHD_Result ret;
+  (void)cls;
+  (void)version;
+  if (rq == NULL) {
+    rq = xcalloc(1, sizeof(*rq));
+    rq->method = method;
+    rq->conn = conn;
+    buf_init(&rq->body, WEB_MAX_BODY * 16);
+    *con_cls = rq;
+    if (strlen(url) >= WEB_MAX_URL) {
+      rq->body_too_large = true; /* reported as 414 below */
+      rq->path[0] = '\0';
+    } else {
+      split_path(rq, url);
+    }
+    return MHD_YES;
+  }
+  if (*upload_data_size > 0) {
+    if (!rq->body_too_large &&
+        buf_append(&rq->body, upload_data, *upload_data_size) != APP_OK) {
+      rq->body_too_large = true;
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  memset(&rs, 0, sizeof(rs));
+  buf_init(&rs.body, 0);
+  err_clear(&e);
+  if (strlen(url) >= WEB_MAX_URL) {
+    web_error(&rs, 414, "E_URL_TOO_LONG", "the URL is too long", NULL);
+  } else if ((rq->db = thread_db(&e)) == NULL) {
+    web_error(&rs, 503, "E_DATABASE", "the database is not available",
+              NULL);
+  } else {
+    web_dispatch(rq, &rs);
+  }
+  ret = send_response(conn, &rs, rq);
+  buf_reset(&rs.body);
+  return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  struct request *rq = *con_cls;
+  (void)cls;
+  (void)conn;
+  (void)toe;
+  if (rq != NULL) {
+    buf_reset(&rq->body);
+    json_decref(rq->json);
+    xfree(rq);
+    *con_cls = NULL;
+  }
+}
+
+static int parse_listen(const char *s, struct sockaddr_in *sa,
+                        struct err *e) {
+  char host[64];
+  const char *colon = strrchr(s, ':');
+  long port;
+  char *end;
+  memset(sa, 0, sizeof(*sa));
+  if (colon == NULL || (size_t)(colon - s) >= sizeof(host)) {
+    return ERR_SET(e, APP_EINVAL, "--listen: expected HOST:PORT, e.g. "
+                   "127.0.0.1:8080");
+  }
+  memcpy(host, s, (size_t)(colon - s));
+  host[colon - s] = '\0';
+  port = strtol(colon + 1, &end, 10);
+  if (*end != '\0' || port < 0 || port > 65535) {
+    return ERR_SET(e, APP_EINVAL, "--listen: bad port in %s", s);
+  }
+  sa->sin_family = AF_INET;
+  sa->sin_port = htons((uint16_t)port);
+  if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+    return ERR_SET(e, APP_EINVAL, "--listen: %s is not an IPv4 address",
+                   host);
+  }
+  return APP_OK;
+}
+
+int web_serve(const struct web_options *o, struct err *e) {
+  struct sockaddr_in sa;
+  struct MHD_Daemon *d;
+  sigset_t sigs;
+  int sig;
+  int i;
+  const union MHD_DaemonInfo *info;
+  struct db *probe = NULL;
+  if (parse_listen(o->listen, &sa, e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  if (o->tls_cert != NULL || o->tls_key != NULL) {
+    return ERR_SET(e, APP_EINVAL, "--tls-cert/--tls-key: TLS is not built "
+                   "yet; put a TLS reverse proxy in front (docs/api.md)");
+  }
+  /* Open and migrate once up front, so a bad --db fails at start. */
+  web_db_url = o->db_url;
+  if (db_open(o->db_url, &probe, e) != APP_OK || db_migrate(probe, e) !=
+                                                      APP_OK) {
+    db_close(probe);
+    return APP_EDB;
+  }
+  db_close(probe);
+  /* Worker threads inherit this mask; the main thread waits for them. */
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  d = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+      0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(o->threads > 0
+                                                      ? o->threads
+                                                      : 4),
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONNECTIONS,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_CONNECTION_TIMEOUT,
+      MHD_OPTION_END);
+  if (d == NULL) {
+    return ERR_SET(e, APP_EIO, "--listen: cannot listen on %s", o->listen);
+  }
+  info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  printf("hccstudy serving %s on http://%s:%u/\n", o->db_url,
+         inet_ntoa(sa.sin_addr), info ? (unsigned)info->port : 0u);
+  fflush(stdout);
+  sigwait(&sigs, &sig);
+  MHD_stop_daemon(d);
+  pthread_mutex_lock(&web_dbs_lock);
+  for (i = 0; i < web_n_dbs; i++) {
+    db_close(web_dbs[i]);
+  }
+  xfree(web_dbs);
+  web_dbs = NULL;
+  web_n_dbs = 0;
+  pthread_mutex_unlock(&web_dbs_lock);
+  printf("hccstudy: stopped (signal %d)\n", sig);
+  return APP_OK;
+}

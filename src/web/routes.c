@@ -1,0 +1,219 @@
+/*
+** routes.c: the route table and the dispatcher (Taler's handlers[], Redis'
+** command flags).  The dispatcher enforces, before any handler runs: 404 for
+** an unknown path, 405 for a known path with another method, the body cap
+** (413), authentication (401), the CSRF token on every state-changing
+** request (403), and a JSON body where one is required (400).
+*/
+#include "web.h"
+
+#include "../core/jsonx.h"
+#include "api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Route flags. */
+#define R_AUTH 1u   /* a valid session is required */
+#define R_CSRF 2u   /* X-CSRF-Token must equal the session's token */
+#define R_JSON 4u   /* the body must be a JSON object */
+
+/* One route: segments of the pattern separated by '/', ":name" matching
+** any one segment. */
+struct route {
+  const char *method;
+  const char *pattern;
+  int (*handler)(struct request *rq, struct response *rs);
+  unsigned flags;
+  size_t max_body;  /* bytes; 0 = no body expected */
+};
+
+/* Casebook imports may be large (16 MiB). */
+#define ROUTE_MAX_IMPORT (16u << 20)
+
+static const struct route routes[] = {
+  {"GET", "api/v1/health", api_health, 0, 0},
+  {"POST", "api/v1/session", api_login, R_JSON, 4096},
+  {"GET", "api/v1/session", api_me, R_AUTH, 0},
+  {"DELETE", "api/v1/session", api_logout, R_AUTH | R_CSRF, 0},
+  {"GET", "api/v1/status", api_status, R_AUTH, 0},
+  {"GET", "api/v1/dictionary", api_dictionary, R_AUTH, 0},
+  {"GET", "api/v1/patients", api_patients, R_AUTH, 0},
+  {"POST", "api/v1/patients", api_patient_create, R_AUTH | R_CSRF | R_JSON,
+   4096},
+  {"GET", "api/v1/patients/:code", api_casebook, R_AUTH, 0},
+  {"POST", "api/v1/patients/:code/records", api_record_create,
+   R_AUTH | R_CSRF | R_JSON, WEB_MAX_BODY},
+  {"PUT", "api/v1/patients/:code/records/:id", api_record_update,
+   R_AUTH | R_CSRF | R_JSON, WEB_MAX_BODY},
+  {"POST", "api/v1/patients/:code/queries", api_query_raise,
+   R_AUTH | R_CSRF | R_JSON, 16384},
+  {"POST", "api/v1/patients/:code/signature", api_sign,
+   R_AUTH | R_CSRF | R_JSON, 4096},
+  {"POST", "api/v1/patients/:code/lock", api_lock, R_AUTH | R_CSRF | R_JSON,
+   4096},
+  {"GET", "api/v1/queries", api_queries, R_AUTH, 0},
+  {"POST", "api/v1/queries/:id/answer", api_query_answer,
+   R_AUTH | R_CSRF | R_JSON, 16384},
+  {"POST", "api/v1/queries/:id/close", api_query_close,
+   R_AUTH | R_CSRF | R_JSON, 16384},
+  {"POST", "api/v1/records/:id/sdv", api_sdv, R_AUTH | R_CSRF, 0},
+  {"POST", "api/v1/import", api_import, R_AUTH | R_CSRF | R_JSON,
+   ROUTE_MAX_IMPORT},
+  {"POST", "api/v1/rules/eligibility", api_rules_eligibility,
+   R_AUTH | R_CSRF | R_JSON, 65536},
+  {"POST", "api/v1/rules/mrecist", api_rules_mrecist,
+   R_AUTH | R_CSRF | R_JSON, WEB_MAX_BODY},
+};
+
+/* Does the path match the pattern? */
+static bool route_match(const struct route *r, const struct request *rq) {
+  char pat[128];
+  char *p, *save = NULL;
+  int i = 0;
+  snprintf(pat, sizeof(pat), "%s", r->pattern);
+  for (p = strtok_r(pat, "/", &save); p != NULL;
+       p = strtok_r(NULL, "/", &save)) {
+    if (i >= rq->n_seg || i >= WEB_MAX_SEGMENTS) {
+      return false;
+    }
+    if (p[0] != ':' && strcmp(p, rq->seg[i]) != 0) {
+      return false;
+    }
+    if (rq->seg[i][0] == '\0') {
+      return false;
+    }
+    i++;
+  }
+  return i == rq->n_seg;
+}
+
+/* The session cookie's value, if any. */
+static void read_cookie(struct request *rq) {
+  const char *c = web_header(rq, "Cookie");
+  const char *names[] = {"__Host-hcc_session=", "hcc_session="};
+  size_t k;
+  rq->token[0] = '\0';
+  for (k = 0; c != NULL && k < 2; k++) {
+    const char *p = strstr(c, names[k]);
+    if (p != NULL && (p == c || p[-1] == ' ' || p[-1] == ';')) {
+      size_t n;
+      p += strlen(names[k]);
+      n = strcspn(p, "; ");
+      if (n < sizeof(rq->token)) {
+        memcpy(rq->token, p, n);
+        rq->token[n] = '\0';
+      }
+      return;
+    }
+  }
+}
+
+void web_dispatch(struct request *rq, struct response *rs) {
+  const struct route *r = NULL;
+  bool path_known = false;
+  size_t i;
+  struct err e;
+  err_clear(&e);
+  for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+    if (route_match(&routes[i], rq)) {
+      path_known = true;
+      if (strcmp(routes[i].method, rq->method) == 0) {
+        r = &routes[i];
+        break;
+      }
+    }
+  }
+  if (r == NULL) {
+    if (!path_known && strncmp(rq->path, "/api/", 5) != 0) {
+      api_static(rq, rs);
+      return;
+    }
+    web_error(rs, path_known ? 405 : 404,
+              path_known ? "E_METHOD" : "E_NOT_FOUND",
+              path_known ? "method not allowed here" : "no such resource",
+              NULL);
+    return;
+  }
+  if (rq->body_too_large || rq->body.len > r->max_body) {
+    web_error(rs, 413, "E_TOO_LARGE", "the request body is too large",
+              NULL);
+    return;
+  }
+  read_cookie(rq);
+  if (rq->token[0] &&
+      session_check(rq->db, rq->token, &rq->actor, rq->csrf, &e) ==
+          APP_OK) {
+    rq->has_actor = true;
+  }
+  if ((r->flags & R_AUTH) && !rq->has_actor) {
+    web_error(rs, 401, "E_UNAUTHENTICATED",
+              e.msg[0] ? e.msg : "log in first", NULL);
+    return;
+  }
+  if (r->flags & R_CSRF) {
+    const char *t = web_header(rq, "X-CSRF-Token");
+    if (t == NULL || strcmp(t, rq->csrf) != 0) {
+      web_error(rs, 403, "E_CSRF", "missing or wrong X-CSRF-Token header",
+                NULL);
+      return;
+    }
+  }
+  if (r->flags & R_JSON) {
+    err_clear(&e);
+    rq->json = rq->body.len ? jx_parse(buf_str(&rq->body), rq->body.len,
+                                       "request body", &e)
+                            : NULL;
+    if (rq->json == NULL || !json_is_object(rq->json)) {
+      web_error(rs, 400, "E_JSON",
+                e.msg[0] ? e.msg : "the body must be a JSON object", NULL);
+      return;
+    }
+  }
+  r->handler(rq, rs);
+}
+
+void web_json(struct response *rs, int status, json_t *v) {
+  rs->status = status;
+  rs->content_type = "application/json";
+  rs->body.len = 0;
+  jx_dump(v, &rs->body, false);
+  json_decref(v);
+}
+
+void web_error(struct response *rs, int status, const char *code,
+               const char *message, const char *field) {
+  web_json(rs, status,
+           json_pack("{s:{s:s,s:i,s:s,s:s?}}", "error", "code", code,
+                     "status", status, "message", message, "field", field));
+}
+
+void web_store_error(struct response *rs, const struct err *e) {
+  char field[128];
+  const char *colon = strchr(e->msg, ':');
+  field[0] = '\0';
+  if (colon != NULL && (size_t)(colon - e->msg) < sizeof(field) &&
+      strchr(e->msg, ' ') > colon) {
+    memcpy(field, e->msg, (size_t)(colon - e->msg));
+    field[colon - e->msg] = '\0';
+  }
+  switch (e->code) {
+  case APP_EPERM:
+    web_error(rs, 403, "E_FORBIDDEN", e->msg, NULL);
+    break;
+  case APP_ENOTFOUND:
+    web_error(rs, 404, "E_NOT_FOUND", e->msg, NULL);
+    break;
+  case APP_ECONFLICT:
+    web_error(rs, 409, "E_CONFLICT", e->msg, field[0] ? field : NULL);
+    break;
+  case APP_EINVAL:
+    web_error(rs, 422, "E_INVALID", e->msg, field[0] ? field : NULL);
+    break;
+  default:
+    web_error(rs, 500, "E_INTERNAL", "internal error; see the server log",
+              NULL);
+    fprintf(stderr, "hccstudy: %s (%s:%d)\n", e->msg, e->file ? e->file : "",
+            e->line);
+  }
+}

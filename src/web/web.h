@@ -1,0 +1,86 @@
+/*
+** web.h: the HTTP front end's request and response, independent of
+** libmicrohttpd (only http.c includes microhttpd.h).
+**
+** Everything allocated for a request hangs off struct request and is freed
+** when the request completes, so no handler frees request state itself.
+*/
+#ifndef HCC_WEB_H
+#define HCC_WEB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/buf.h"
+#include "../db/db.h"
+#include "../store/session.h"
+#include "../store/store.h"
+
+/* Longest URL accepted (bytes): ids and filters fit easily; longer URLs are
+** attacks or mistakes (414). */
+#define WEB_MAX_URL 2048
+/* Default body cap for JSON requests (1 MiB): a casebook import is larger
+** and has its own cap in the route table. */
+#define WEB_MAX_BODY (1u << 20)
+/* Most path segments a route has. */
+#define WEB_MAX_SEGMENTS 8
+
+/* One HTTP request. */
+struct request {
+  const char *method;                 /* "GET", "POST", ... (borrowed) */
+  char path[WEB_MAX_URL];             /* URL path without the query */
+  char *seg[WEB_MAX_SEGMENTS];        /* path segments (point into segbuf) */
+  int n_seg;                          /* number of segments */
+  char segbuf[WEB_MAX_URL];           /* storage for seg[] */
+  struct buf body;                    /* request body (capped) */
+  bool body_too_large;                /* the body passed its cap */
+  void *conn;                         /* the MHD connection (http.c only) */
+  struct db *db;                      /* this thread's connection */
+  bool has_actor;                     /* a valid session was presented */
+  struct actor actor;                 /* the session's user */
+  char csrf[SESSION_TOKEN_LEN];       /* the session's CSRF token */
+  char token[SESSION_TOKEN_LEN];      /* the session cookie, if any */
+  json_t *json;                       /* parsed JSON body, or NULL */
+  bool is_tls;                        /* served over TLS */
+};
+
+/* One HTTP response. */
+struct response {
+  int status;                 /* HTTP status */
+  const char *content_type;   /* static string */
+  struct buf body;            /* response body */
+  char set_cookie[256];       /* Set-Cookie value, or "" */
+};
+
+/* A header of the request (NULL when absent); http.c. */
+const char *web_header(struct request *rq, const char *name);
+/* A query-string argument (NULL when absent); http.c. */
+const char *web_arg(struct request *rq, const char *name);
+
+/* Dispatch a complete request through the route table (routes.c). */
+void web_dispatch(struct request *rq, struct response *rs);
+
+/* Set a JSON body (consumes v). */
+void web_json(struct response *rs, int status, json_t *v);
+
+/* The one error shape: {"error": {"code", "message", "field"}}. */
+void web_error(struct response *rs, int status, const char *code,
+               const char *message, const char *field);
+
+/* Map a store error (struct err) to status and error shape. */
+void web_store_error(struct response *rs, const struct err *e);
+
+/* Options of the server. */
+struct web_options {
+  const char *db_url;     /* --db */
+  const char *listen;     /* "127.0.0.1:8080" */
+  int threads;            /* worker threads */
+  const char *tls_cert;   /* PEM file, or NULL */
+  const char *tls_key;    /* PEM file, or NULL */
+};
+
+/* Run the server until SIGINT/SIGTERM.  Returns APP_OK or an error. */
+int web_serve(const struct web_options *o, struct err *e);
+
+#endif
