@@ -52,6 +52,9 @@ run_layer golden bash "$root/tests/golden/run.sh" "$HCCSTUDY"
 for v in "$root"/tests/cli/*.sh; do
   run_layer "cli/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
 done
+for v in "$root"/tests/http/*.sh; do
+  run_layer "http/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
+done
 for v in "$root"/tests/validation/*.sh; do
   [ -f "$v" ] || continue
   run_layer "validation/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The JSON API against a real server on a loopback port: sessions, CSRF,
+# roles, site scoping, versions, bad input.  Prints "N passed, N failed".
+#   tests/http/api.sh PATH/TO/hccstudy
+set -u
+bin=${1:?usage: api.sh HCCSTUDY}
+tmp=$(mktemp -d)
+pass=0
+fail=0
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
+export HCCSTUDY_DB=$tmp/study.db HCCSTUDY_ADMIN_PASSWORD=admin-password-123
+"$bin" init >/dev/null 2>&1
+adm() { HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" "$@" >/dev/null 2>&1; }
+adm site add --code SA --name "Site A"
+adm site add --code SB --name "Site B"
+for u in "ca coordinator SA" "cb coordinator SB" "mon monitor" "dm data_manager" "stat statistician"; do
+  set -- $u
+  HCCSTUDY_NEW_PASSWORD=user-password-123 adm user add --username "$1" --role "$2" ${3:+--site "$3"}
+done
+port=$((20000 + RANDOM % 20000))
+"$bin" serve --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
+pid=$!
+base="http://127.0.0.1:$port/api/v1"
+for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+
+# req NAME METHOD PATH [BODY] -> sets $status and $tmp/body; uses cookie jar $jar and $csrf
+req() {
+  local m=$1 p=$2 b=${3:-}
+  local args=(-s -o "$tmp/body" -w '%{http_code}' -X "$m")
+  [ -n "${jar:-}" ] && args+=(-b "$jar" -c "$jar")
+  [ -n "${csrf:-}" ] && args+=(-H "X-CSRF-Token: $csrf")
+  [ -n "$b" ] && args+=(-H 'Content-Type: application/json' --data-binary "$b")
+  status=$(curl "${args[@]}" "$base$p")
+}
+login() { # login USER -> sets jar, csrf
+  jar=$tmp/$1.jar; csrf=""
+  req POST /session "{\"username\":\"$1\",\"password\":\"user-password-123\"}"
+  csrf=$(jq -r .csrf "$tmp/body")
+}
+errcode() { jq -r .error.code "$tmp/body"; }
+
+jar=""; csrf=""
+req GET /health; [ "$status" = 200 ]; check "health" $?
+req GET /patients; [ "$status" = 401 ] && [ "$(errcode)" = E_UNAUTHENTICATED ]; check "no session: 401" $?
+req POST /session '{"username":"ca","password":"wrong-password"}'; [ "$status" = 401 ]; check "bad login: 401" $?
+req POST /session '{"username":'; [ "$status" = 400 ] && [ "$(errcode)" = E_JSON ]; check "bad JSON: 400" $?
+login ca; [ "$status" = 200 ] && [ ${#csrf} = 64 ]; check "login" $?
+grep -q "HttpOnly" "$jar" 2>/dev/null || grep -q "#HttpOnly_" "$jar"; check "cookie HttpOnly" $?
+good_csrf=$csrf
+csrf=""; req POST /patients '{}'; [ "$status" = 403 ] && [ "$(errcode)" = E_CSRF ]; check "no CSRF token: 403" $?
+csrf=wrong; req POST /patients '{}'; [ "$status" = 403 ]; check "wrong CSRF token: 403" $?
+csrf=$good_csrf
+req POST /patients '{}'; [ "$status" = 201 ] && [ "$(jq -r .code "$tmp/body")" = SA-0001 ]; check "create patient" $?
+req POST /patients/SA-0001/records '{"kind":"lab","data":{"date":"2026-03-01","test":"ALT","value":"high","unit":"U/L","extra":1}}'
+[ "$status" = 422 ] && [ "$(jq '.error.problems | length' "$tmp/body")" = 2 ] && [ "$(jq -r .error.field "$tmp/body")" != null ]; check "bad record: 422 naming fields" $?
+req POST /patients/SA-0001/records '{"kind":"lab","data":{"date":"2026-03-01","test":"ALT","value":40,"unit":"U/L"}}'
+[ "$status" = 201 ]; check "record saved" $?
+rid=$(jq .id "$tmp/body")
+req PUT "/patients/SA-0001/records/$rid" '{"kind":"lab","version":1,"data":{"date":"2026-03-01","test":"ALT","value":41,"unit":"U/L"}}'
+[ "$status" = 422 ]; check "update without reason: 422" $?
+req PUT "/patients/SA-0001/records/$rid" '{"kind":"lab","version":1,"reason":"typo","data":{"date":"2026-03-01","test":"ALT","value":41,"unit":"U/L"}}'
+[ "$status" = 200 ]; check "update" $?
+req PUT "/patients/SA-0001/records/$rid" '{"kind":"lab","version":1,"reason":"again","data":{"date":"2026-03-01","test":"ALT","value":42,"unit":"U/L"}}'
+[ "$status" = 409 ] && [ "$(errcode)" = E_CONFLICT ]; check "stale version: 409" $?
+req GET /patients; [ "$status" = 200 ] && [ "$(jq '.patients | length' "$tmp/body")" = 1 ]; check "list own patients" $?
+# Site B's coordinator: another site's patient is indistinguishable from none.
+login cb
+req GET /patients/SA-0001; s1=$status; c1=$(errcode)
+req GET /patients/SA-9999; [ "$s1" = 404 ] && [ "$status" = 404 ] && [ "$c1" = "$(errcode)" ]; check "other site: same 404 as missing" $?
+req POST /patients/SA-0001/records '{"kind":"lab","data":{"date":"2026-03-01","test":"ALT","value":1,"unit":"U/L"}}'
+[ "$status" = 404 ]; check "other site write: 404" $?
+req GET /patients; [ "$(jq '.patients | length' "$tmp/body")" = 0 ]; check "other site not listed" $?
+# Roles.
+login stat
+req POST /patients '{"site":"SA"}'; [ "$status" = 403 ] && [ "$(errcode)" = E_FORBIDDEN ]; check "statistician cannot create: 403" $?
+req GET /patients/SA-0001; [ "$status" = 200 ]; check "statistician reads" $?
+login mon
+req POST /patients/SA-0001/queries '{"record_id":'"$rid"',"field":"value","text":"Please confirm ALT"}'
+[ "$status" = 201 ]; check "monitor raises query" $?
+qid=$(jq .id "$tmp/body")
+req POST "/queries/$qid/close" '{}'; [ "$status" = 200 ]; check "monitor closes query" $?
+req POST /records/$rid/sdv; [ "$status" = 200 ]; check "monitor SDV" $?
+login ca
+req POST "/queries/$qid/answer" '{"text":"ok"}'; [ "$status" = 409 ]; check "answer a closed query: 409" $?
+req POST /patients/SA-0001/lock '{"locked":true}'; [ "$status" = 403 ]; check "coordinator cannot lock: 403" $?
+login dm
+req POST /patients/SA-0001/lock '{"locked":true}'; [ "$status" = 200 ]; check "data manager locks" $?
+req POST /patients/SA-0001/records '{"kind":"lab","data":{"date":"2026-03-02","test":"AST","value":1,"unit":"U/L"}}'
+[ "$status" = 409 ]; check "locked casebook refuses writes: 409" $?
+# Logout ends the session.
+req DELETE /session; [ "$status" = 200 ]; check "logout" $?
+req GET /session; [ "$status" = 401 ]; check "session gone after logout" $?
+# Limits and unknown routes.
+jar=""; csrf=""
+req GET /nope; [ "$status" = 404 ]; check "unknown route: 404" $?
+req PATCH /patients; [ "$status" = 405 ]; check "wrong method: 405" $?
+long=$(head -c 3000 /dev/zero | tr '\0' a)
+req GET "/patients/$long"; [ "$status" = 414 ]; check "long URL: 414" $?
+head -c 2000000 /dev/zero | tr '\0' ' ' >"$tmp/big"
+status=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary @"$tmp/big" "$base/session")
+[ "$status" = 413 ]; check "large body: 413" $?
+# The audit trail records the API's changes and still verifies.
+HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" audit verify >/dev/null 2>&1; check "audit verifies" $?
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
+grep -q "stopped" "$tmp/server.log"; check "clean shutdown" $?
+! grep -q "Sanitizer" "$tmp/server.log"; check "no sanitizer report" $?
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
