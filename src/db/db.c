@@ -11,6 +11,8 @@
 #include "../core/mem.h"
 
 #include <assert.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -42,22 +44,65 @@ int db_open(const char *url, struct db **out, struct err *e) {
 }
 
 void db_close(struct db *db) {
+  int i;
   if (db == NULL) {
     return;
   }
   assert(db->n_stmts == 0);
+  for (i = 0; i < DB_STMT_CACHE; i++) {
+    if (db->cache[i].sql != NULL) {
+      db->be->finalize(db->cache[i].stmt);
+      xfree(db->cache[i].stmt);
+      xfree(db->cache[i].text);
+    }
+  }
   db->be->close(db);
   xfree(db);
 }
 
+/* Slot for sql in the cache: its hit, or a free slot, or -1. */
+static int cache_slot(struct db *db, const char *sql, bool *is_hit) {
+  size_t h = ((uintptr_t)sql >> 3) % DB_STMT_CACHE;
+  int i;
+  *is_hit = false;
+  for (i = 0; i < DB_STMT_CACHE; i++) {
+    struct db_cached *c = &db->cache[(h + (size_t)i) % DB_STMT_CACHE];
+    if (c->sql == NULL) {
+      return (int)((h + (size_t)i) % DB_STMT_CACHE);
+    }
+    if (c->sql == sql && strcmp(c->text, sql) == 0) {
+      *is_hit = !c->is_in_use;
+      return c->is_in_use ? -1 : (int)((h + (size_t)i) % DB_STMT_CACHE);
+    }
+  }
+  return -1;
+}
+
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
                struct err *e) {
-  struct db_stmt *st = xcalloc(1, sizeof(*st));
+  struct db_stmt *st;
+  bool is_hit;
+  int slot = cache_slot(db, sql, &is_hit);
+  if (slot >= 0 && is_hit) {
+    db->cache[slot].is_in_use = true;
+    db->n_stmts++;
+    *out = db->cache[slot].stmt;
+    return APP_OK;
+  }
+  st = xcalloc(1, sizeof(*st));
   st->db = db;
+  st->cache_slot = -1;
   if (db->be->prepare(db, sql, st, e) != APP_OK) {
     xfree(st);
     *out = NULL;
     return APP_EDB;
+  }
+  if (slot >= 0) {
+    db->cache[slot].sql = sql;
+    db->cache[slot].text = xstrdup(sql);
+    db->cache[slot].stmt = st;
+    db->cache[slot].is_in_use = true;
+    st->cache_slot = slot;
   }
   db->n_stmts++;
   *out = st;
@@ -124,8 +169,13 @@ void db_finalize(struct db_stmt *st) {
   if (st == NULL) {
     return;
   }
-  st->db->be->finalize(st);
   st->db->n_stmts--;
+  if (st->cache_slot >= 0) {
+    st->db->be->reset(st);
+    st->db->cache[st->cache_slot].is_in_use = false;
+    return;
+  }
+  st->db->be->finalize(st);
   xfree(st);
 }
 
@@ -133,32 +183,39 @@ int db_exec(struct db *db, const char *sql, struct err *e) {
   return db->be->exec(db, sql, e);
 }
 
+/* Name of the savepoint for nesting level `depth` (>= 1). */
+static void savepoint_sql(char *out, size_t n, const char *verb, int depth) {
+  snprintf(out, n, "%s hcc_sp%d", verb, depth);
+}
+
 int db_begin_write(struct db *db, struct err *e) {
-  if (db->depth++ > 0) {
+  char sql[48];
+  if (db->depth > 0) {
+    savepoint_sql(sql, sizeof(sql), "SAVEPOINT", db->depth);
+    if (db_exec(db, sql, e) != APP_OK) {
+      return APP_EDB;
+    }
+    db->depth++;
     return APP_OK;
   }
-  db->must_rollback = false;
   if (db_exec(db, strcmp(db->be->name, "sqlite") == 0 ? "BEGIN IMMEDIATE"
                                                       : "BEGIN",
               e) != APP_OK) {
-    db->depth = 0;
     return APP_EDB;
   }
+  db->depth = 1;
   return APP_OK;
 }
 
 int db_commit(struct db *db, struct err *e) {
+  char sql[48];
   assert(db->depth > 0);
-  if (--db->depth > 0) {
-    return APP_OK;
+  if (db->depth > 1) {
+    db->depth--;
+    savepoint_sql(sql, sizeof(sql), "RELEASE", db->depth);
+    return db_exec(db, sql, e) == APP_OK ? APP_OK : APP_EDB;
   }
-  if (db->must_rollback) {
-    struct err ignore;
-    err_clear(&ignore);
-    db_exec(db, "ROLLBACK", &ignore);
-    return ERR_SET(e, APP_EDB, "database: transaction rolled back by an "
-                   "inner level");
-  }
+  db->depth = 0;
   if (db_exec(db, "COMMIT", e) != APP_OK) {
     struct err ignore;
     err_clear(&ignore);
@@ -170,13 +227,22 @@ int db_commit(struct db *db, struct err *e) {
 
 void db_rollback(struct db *db) {
   struct err ignore;
+  char sql[96];
   assert(db->depth > 0);
-  if (--db->depth > 0) {
-    db->must_rollback = true;
+  err_clear(&ignore);
+  if (db->depth > 1) {
+    db->depth--;
+    snprintf(sql, sizeof(sql), "ROLLBACK TO hcc_sp%d; RELEASE hcc_sp%d",
+             db->depth, db->depth);
+    db_exec(db, sql, &ignore);
     return;
   }
-  err_clear(&ignore);
+  db->depth = 0;
   db_exec(db, "ROLLBACK", &ignore);
+}
+
+bool db_in_transaction(const struct db *db) {
+  return db->depth > 0;
 }
 
 int64_t db_last_insert_id(struct db *db) {

@@ -7,9 +7,11 @@
 ** db_column_text() is valid only until the next db_step()/db_reset()/
 ** db_finalize() on that statement: copy it (db_column_dup) to keep it.
 **
-** Transactions nest: db_begin() inside a transaction only counts a level;
-** the outermost db_commit() commits, and a db_rollback() at any level rolls
-** the whole transaction back and makes the outer commit fail.
+** Transactions nest: db_begin_write() inside a transaction opens a
+** savepoint; db_commit() of an inner level releases it and db_rollback()
+** undoes only that level's work.  The outermost db_commit() commits.  (So a
+** batch of independent saves can share one transaction and one fsync, each
+** save in its own savepoint: see src/store/writer.h.)
 */
 #ifndef HCC_DB_H
 #define HCC_DB_H
@@ -87,6 +89,9 @@ int db_exec(struct db *db, const char *sql, struct err *e);
 int db_begin_write(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
+
+/* Whether a transaction is open on this connection. */
+bool db_in_transaction(const struct db *db);
 
 /* The rowid/serial of the last insert on this connection. */
 int64_t db_last_insert_id(struct db *db);

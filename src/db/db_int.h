@@ -37,19 +37,36 @@ struct db_backend {
   int (*backup)(struct db *db, const char *dest, struct err *e);
 };
 
+/* Prepared statements kept per connection (Fossil's static statements):
+** SQL in hccstudy is string literals, so a statement is found by the
+** address of its text (and checked by content). */
+#define DB_STMT_CACHE 64
+
+struct db_stmt;
+
+/* One cache slot. */
+struct db_cached {
+  const char *sql;        /* the caller's SQL pointer, NULL = empty slot */
+  char *text;             /* a copy of the SQL, to confirm a hit */
+  struct db_stmt *stmt;   /* the prepared statement */
+  bool is_in_use;         /* handed out and not yet finalized */
+};
+
 /* An open connection. */
 struct db {
   const struct db_backend *be; /* operations */
   void *conn;                  /* backend handle (sqlite3 *, PGconn *) */
-  int depth;                   /* transaction nesting depth, 0 = none */
-  bool must_rollback;          /* an inner level rolled back */
-  int n_stmts;                 /* prepared statements not yet finalized */
+  int depth;                   /* transaction nesting depth, 0 = none;
+                                  levels below the first are savepoints */
+  int n_stmts;                 /* statements handed out, not finalized */
+  struct db_cached cache[DB_STMT_CACHE]; /* reusable statements */
 };
 
 /* A prepared statement. */
 struct db_stmt {
   struct db *db;  /* owning connection */
   void *h;        /* backend handle (sqlite3_stmt *, ...) */
+  int cache_slot; /* index in db->cache, or -1 when not cached */
 };
 
 extern const struct db_backend db_sqlite_backend;

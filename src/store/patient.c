@@ -87,6 +87,53 @@ static int load_patient(struct db *db, const char *code, struct patient *p,
   return rc;
 }
 
+/* Refusals noted inside an open transaction, written by
+** store_flush_denials() once that transaction is over (a rollback would
+** otherwise erase them).  Per thread: each thread has its own
+** connection. */
+#define STORE_MAX_PENDING 16
+struct pending_denial {
+  struct actor actor;   /* who asked */
+  char code[32];        /* for which patient */
+};
+static _Thread_local struct pending_denial pending[STORE_MAX_PENDING];
+static _Thread_local int n_pending;
+
+int store_flush_denials(struct db *db, struct err *e) {
+  int i;
+  int rc = APP_OK;
+  if (n_pending == 0) {
+    return APP_OK;
+  }
+  if (db_begin_write(db, e) != APP_OK) {
+    n_pending = 0;
+    return APP_EDB;
+  }
+  for (i = 0; rc == APP_OK && i < n_pending; i++) {
+    rc = audit_simple(db, &pending[i].actor, "access_denied", "patient",
+                      pending[i].code, NULL, NULL, NULL,
+                      "patient of another site", e);
+  }
+  n_pending = 0;
+  if (rc != APP_OK) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}
+
+/* Roll back the caller's level; at the outermost level, write the refusals
+** noted meanwhile.  Returns rc. */
+static int fail_tx(struct db *db, int rc) {
+  db_rollback(db);
+  if (!db_in_transaction(db)) {
+    struct err ignore;
+    err_clear(&ignore);
+    store_flush_denials(db, &ignore);
+  }
+  return rc;
+}
+
 int store_patient_get(struct db *db, const struct actor *a, const char *code,
                       struct patient *out, struct err *e) {
   int rc;
@@ -96,19 +143,18 @@ int store_patient_get(struct db *db, const struct actor *a, const char *code,
   }
   rc = load_patient(db, code ? code : "", out, e);
   if (rc == APP_OK && site_scoped(a) && out->site_id != a->site_id) {
-    /* Audit the refusal in its own transaction (nested when the caller has
-    ** one open), then answer exactly as for a patient that does not
-    ** exist. */
+    /* Audit the refusal (now, or once the caller's transaction is over),
+    ** then answer exactly as for a patient that does not exist. */
     struct err ignore;
     err_clear(&ignore);
-    if (db_begin_write(db, &ignore) == APP_OK) {
-      if (audit_simple(db, a, "access_denied", "patient", out->code, NULL,
-                       NULL, NULL, "patient of another site", &ignore) ==
-          APP_OK) {
-        db_commit(db, &ignore);
-      } else {
-        db_rollback(db);
-      }
+    if (n_pending < STORE_MAX_PENDING) {
+      pending[n_pending].actor = *a;
+      snprintf(pending[n_pending].code, sizeof(pending[n_pending].code),
+               "%s", out->code);
+      n_pending++;
+    }
+    if (!db_in_transaction(db)) {
+      store_flush_denials(db, &ignore);
     }
     rc = APP_ENOTFOUND;
   }
@@ -239,6 +285,13 @@ static int load_records(struct db *db, int64_t patient_id, json_t **out,
   return APP_OK;
 }
 
+/* The study's protocol.  Parsing it is the costliest step of a save, and
+** it never changes once the study exists, so each thread keeps the last one
+** it parsed and reuses it while the stored text is the same. */
+#define PROTO_CACHE_MAX 32768 /* bytes; a longer protocol is not cached */
+static _Thread_local char proto_text_cached[PROTO_CACHE_MAX];
+static _Thread_local struct protocol proto_cached;
+
 static int load_protocol(struct db *db, struct protocol *p, struct err *e) {
   struct db_stmt *st = NULL;
   int rc = db_prepare(db, "SELECT protocol_json FROM study WHERE id = 1",
@@ -249,7 +302,16 @@ static int load_protocol(struct db *db, struct protocol *p, struct err *e) {
   rc = db_step(st, e);
   if (rc == DB_ROW) {
     const char *t = db_column_text(st, 0);
-    rc = protocol_parse(t, strlen(t), "stored protocol", p, e);
+    if (proto_text_cached[0] != '\0' && strcmp(proto_text_cached, t) == 0) {
+      *p = proto_cached;
+      rc = APP_OK;
+    } else {
+      rc = protocol_parse(t, strlen(t), "stored protocol", p, e);
+      if (rc == APP_OK && strlen(t) < PROTO_CACHE_MAX) {
+        memcpy(proto_text_cached, t, strlen(t) + 1);
+        proto_cached = *p;
+      }
+    }
   } else {
     rc = APP_EDB;
   }
@@ -550,8 +612,7 @@ int store_record_save(struct db *db, const struct actor *a,
   free(text);
   json_decref(old);
   if (rc != APP_OK) {
-    db_rollback(db);
-    return rc;
+    return fail_tx(db, rc);
   }
   if (db_commit(db, e) != APP_OK) {
     return APP_EDB;
@@ -710,7 +771,7 @@ int store_import(struct db *db, const struct actor *a, const json_t *doc,
     }
   }
   if (rc != APP_OK) {
-    db_rollback(db);
+    fail_tx(db, rc);
     *n_records = 0;
     if (e->code == APP_OK) {
       reset_err(e, APP_EINVAL, "import refused; nothing was written");

@@ -38,6 +38,12 @@ struct patient {
   int64_t version;     /* row version */
 };
 
+/* Write the refusals (access_denied audit entries) that were noted while
+** a transaction was open; the transaction's owner calls this after it
+** rolled back, so that a refused request that fails is still audited.
+** Called by the store's own failure paths and by the group-commit writer. */
+int store_flush_denials(struct db *db, struct err *e);
+
 /* Create a patient at site_code (NULL: the actor's own site). */
 int store_patient_create(struct db *db, const struct actor *a,
                          const char *site_code, struct patient *out,

@@ -13,6 +13,7 @@
 #include "web.h"
 
 #include "../core/mem.h"
+#include "../store/writer.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -33,6 +34,37 @@ static pthread_mutex_t web_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db **web_dbs;                    /* every thread's connection */
 static int web_n_dbs;
 static _Thread_local struct db *web_tl_db;     /* this thread's connection */
+static struct writer *web_writer;              /* group commit for writes */
+
+/* A handler call carried to the writer thread. */
+struct web_write_call {
+  struct request *rq;
+  struct response *rs;
+  int (*handler)(struct request *rq, struct response *rs);
+};
+
+static int web_write_job(struct db *db, void *arg, struct err *e) {
+  struct web_write_call *call = arg;
+  struct db *own = call->rq->db;
+  (void)e;
+  call->rq->db = db;
+  call->handler(call->rq, call->rs);
+  call->rq->db = own;
+  return APP_OK; /* store functions undo their own failed work */
+}
+
+void web_run_write(struct request *rq, struct response *rs,
+                   int (*handler)(struct request *rq, struct response *rs)) {
+  struct web_write_call call = {rq, rs, handler};
+  struct write_job job;
+  memset(&job, 0, sizeof(job));
+  job.fn = web_write_job;
+  job.arg = &call;
+  if (writer_submit(web_writer, &job) != APP_OK) {
+    web_error(rs, 503, "E_DATABASE", "the change could not be saved; try "
+              "again", NULL);
+  }
+}
 
 const char *web_header(struct request *rq, const char *name) {
   return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
@@ -231,6 +263,9 @@ int web_serve(const struct web_options *o, struct err *e) {
     return APP_EDB;
   }
   db_close(probe);
+  if (writer_start(o->db_url, &web_writer, e) != APP_OK) {
+    return APP_EDB;
+  }
   /* Worker threads inherit this mask; the main thread waits for them. */
   sigemptyset(&sigs);
   sigaddset(&sigs, SIGINT);
@@ -248,6 +283,8 @@ int web_serve(const struct web_options *o, struct err *e) {
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_CONNECTION_TIMEOUT,
       MHD_OPTION_END);
   if (d == NULL) {
+    writer_stop(web_writer);
+    web_writer = NULL;
     return ERR_SET(e, APP_EIO, "--listen: cannot listen on %s", o->listen);
   }
   info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -256,6 +293,8 @@ int web_serve(const struct web_options *o, struct err *e) {
   fflush(stdout);
   sigwait(&sigs, &sig);
   MHD_stop_daemon(d);
+  writer_stop(web_writer);
+  web_writer = NULL;
   pthread_mutex_lock(&web_dbs_lock);
   for (i = 0; i < web_n_dbs; i++) {
     db_close(web_dbs[i]);

@@ -170,7 +170,11 @@ void web_dispatch(struct request *rq, struct response *rs) {
       return;
     }
   }
-  r->handler(rq, rs);
+  if (strcmp(rq->method, "GET") == 0) {
+    r->handler(rq, rs);
+  } else {
+    web_run_write(rq, rs, r->handler);
+  }
 }
 
 void web_json(struct response *rs, int status, json_t *v) {

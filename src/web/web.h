@@ -58,6 +58,12 @@ const char *web_header(struct request *rq, const char *name);
 /* A query-string argument (NULL when absent); http.c. */
 const char *web_arg(struct request *rq, const char *name);
 
+/* Run a state-changing handler on the group-commit writer (http.c): the
+** handler runs on the writer's connection inside a batch transaction, and
+** this returns once the batch is durable. */
+void web_run_write(struct request *rq, struct response *rs,
+                   int (*handler)(struct request *rq, struct response *rs));
+
 /* Dispatch a complete request through the route table (routes.c). */
 void web_dispatch(struct request *rq, struct response *rs);
 

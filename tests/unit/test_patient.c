@@ -115,6 +115,11 @@ static void test_access(void) {
     int64_t id = 0;
     CHECK(store_record_save(db, &coord_a, "SB-0001", "screening", 0, 0, d,
                             NULL, "", NULL, &id, &e) == APP_ENOTFOUND);
+    /* The refused write is audited too, although its transaction rolled
+    ** back (the casebook read above was the second refusal). */
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action = "
+                       "'access_denied' AND actor = 'coord.a' AND "
+                       "entity_id = 'SB-0001'"), 3);
     CHECK(store_record_save(db, &monitor, "SA-0001", "screening", 0, 0, d,
                             NULL, "", NULL, &id, &e) == APP_EPERM);
     json_decref(d);
