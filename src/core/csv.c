@@ -214,6 +214,25 @@ static int csv_fast(struct csv_reader *r) {
       nf++;
       f = p + 1;
       qend = NULL;
+      if (nf == r->max_fields) {
+        /* The rest of the record is not needed: find its end and count its
+        ** fields with fast scans; a quote there needs the general path. */
+        char *nl = memchr(f, '\n', (size_t)(end - f));
+        char *q;
+        size_t extra = 1;
+        if (nl == NULL) {
+          return 0;
+        }
+        if (memchr(f, '"', (size_t)(nl - f)) != NULL) {
+          return -1;
+        }
+        for (q = f; q < nl; q++) {
+          extra += *q == ',';
+        }
+        r->pos = (size_t)(nl - r->buf) + 1;
+        r->n_fields = nf + extra;
+        return 1;
+      }
     } else if (c == '\n') {
       break;
     } else if (c == '"') {
@@ -340,6 +359,10 @@ static void csv_trim(const char **p, size_t *len) {
 int csv_is_missing(const struct csv_field *f) {
   const char *p = f->p;
   size_t len = f->len;
+  /* Common case first: a field starting with a digit or sign. */
+  if (len > 0 && ((p[0] >= '0' && p[0] <= '9') || p[0] == '-')) {
+    return 0;
+  }
   csv_trim(&p, &len);
   return len == 0 || (len == 2 && memcmp(p, "NA", 2) == 0) ||
          (len == 3 && memcmp(p, "NaN", 3) == 0);
@@ -352,42 +375,42 @@ static const double csv_pow10[23] = {
 };
 
 int csv_parse_double(const char *p, size_t len, double *out) {
-  size_t i = 0;
-  int neg = 0;
-  int n_sig = 0;
-  int n_frac = 0;
-  int n_digits = 0;
-  int seen_point = 0;
+  const char *s;
+  const char *e;
+  const char *d0;
   uint64_t m = 0;
+  size_t n_int;
+  size_t n_frac = 0;
+  int neg = 0;
   csv_trim(&p, &len);
   if (len == 0) {
     return -1;
   }
-  if (p[0] == '-' || p[0] == '+') {
-    neg = p[0] == '-';
-    i = 1;
+  s = p;
+  e = p + len;
+  if (*s == '-' || *s == '+') {
+    neg = *s == '-';
+    s++;
   }
-  for (; i < len; i++) {
-    char c = p[i];
-    if (c >= '0' && c <= '9') {
-      n_digits++;
-      if (m != 0 || c != '0') {
-        n_sig++;
-      }
-      m = m * 10 + (uint64_t)(c - '0');
-      if (seen_point) {
-        n_frac++;
-      }
-      if (n_sig > 15) {
-        break;
-      }
-    } else if (c == '.' && !seen_point) {
-      seen_point = 1;
-    } else {
-      break;
+  /* Exact fast path: at most 19 digits (no uint64 overflow), a mantissa
+  ** <= 2^53 (exact as a double) and at most 22 decimals (10^k exact), so
+  ** m / 10^k is one correctly rounded division. */
+  d0 = s;
+  while (s < e && (unsigned)(*s - '0') < 10u) {
+    m = m * 10 + (uint64_t)(*s - '0');
+    s++;
+  }
+  n_int = (size_t)(s - d0);
+  if (s < e && *s == '.') {
+    const char *f0 = ++s;
+    while (s < e && (unsigned)(*s - '0') < 10u) {
+      m = m * 10 + (uint64_t)(*s - '0');
+      s++;
     }
+    n_frac = (size_t)(s - f0);
   }
-  if (i == len && n_digits > 0 && n_frac <= 22) {
+  if (s == e && n_int + n_frac > 0 && n_int + n_frac <= 19 &&
+      m <= ((uint64_t)1 << 53) && n_frac <= 22) {
     double v = (double)m / csv_pow10[n_frac];
     *out = neg ? -v : v;
     return 0;

@@ -38,6 +38,10 @@ struct csv_reader {
   int at_start;              /* 1 until the BOM check has run */
   struct csv_field *fields;  /* fields of the current record */
   size_t n_fields;           /* fields in the current record */
+  size_t max_fields;         /* public, optional: when > 0, only the first
+                                max_fields fields need be stored in fields
+                                (n_fields still counts them all), which
+                                lets the reader skip unused columns */
   size_t cap_fields;         /* slots allocated in fields */
   int64_t row;               /* public: number of the current record,
                                 0 for the header, 1.. for data rows

@@ -204,6 +204,38 @@ static void test_odd_quotes(void) {
   xfree(path);
 }
 
+/* max_fields: the fields after it are counted, not stored; a quote in the
+** skipped part falls back to the full split. */
+static void test_max_fields(void) {
+  static const char text[] =
+      "a,b,c,d\n1,2,3,4\n5,6,\"x,y\",8\r\n9,10\n11,12,13,14,15\n";
+  char *path = write_tmp(text, sizeof(text) - 1);
+  struct csv_reader r;
+  struct err e;
+  err_clear(&e);
+  CHECK_INT_EQ(csv_open(&r, path, &e), APP_OK);
+  CHECK_INT_EQ(csv_next(&r, &e), 1);
+  CHECK_INT_EQ(r.n_fields, 4);
+  r.max_fields = 2;
+  CHECK_INT_EQ(csv_next(&r, &e), 1);
+  CHECK_INT_EQ(r.n_fields, 4);
+  CHECK(field_is(&r, 0, "1") && field_is(&r, 1, "2"));
+  CHECK_INT_EQ(csv_next(&r, &e), 1);
+  CHECK_INT_EQ(r.n_fields, 4);
+  CHECK(field_is(&r, 1, "6") && field_is(&r, 2, "x,y"));
+  CHECK_INT_EQ(csv_next(&r, &e), 1);
+  CHECK_INT_EQ(r.n_fields, 2);
+  CHECK(field_is(&r, 0, "9") && field_is(&r, 1, "10"));
+  CHECK_INT_EQ(csv_next(&r, &e), 1);
+  CHECK_INT_EQ(r.n_fields, 5);
+  CHECK(field_is(&r, 0, "11") && field_is(&r, 1, "12"));
+  CHECK_INT_EQ(r.row, 4);
+  CHECK_INT_EQ(csv_next(&r, &e), 0);
+  csv_close(&r);
+  unlink(path);
+  xfree(path);
+}
+
 /* The fast path must give strtod's correctly rounded result. */
 static void test_numbers(void) {
   static const char *const good[] = {
@@ -252,6 +284,7 @@ int main(void) {
   test_many_blocks();
   test_fast_path_mix();
   test_odd_quotes();
+  test_max_fields();
   test_numbers();
   return harness_report();
 }
