@@ -3,6 +3,7 @@
 #   make                 build build/hccstudy (installs missing Debian packages)
 #   make test            build and run every test layer
 #   make test SANITIZE=address,undefined   the same under ASan + UBSan
+#   make run             the demo study served on http://127.0.0.1:8080/
 #   make bench           benchmarks side by side with R
 #   make clean
 #
@@ -42,7 +43,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEPS_OK  := build/.deps-ok
 
-.PHONY: all test check bench clean deps test-deps
+.PHONY: all test check bench clean deps test-deps run
 all: $(BUILD)/hccstudy
 
 # Install missing Debian packages once (scripts/deps.sh is idempotent).
@@ -62,6 +63,7 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 
 # The default protocol is embedded with .incbin (src/study/protocol_embed.c).
 $(BUILD)/src/study/protocol_embed.o: protocols/challenge06.json
+$(BUILD)/src/sim/sim_embed.o: protocols/challenge06-sim.json
 $(BUILD)/src/db/schema_embed.o: $(wildcard src/db/schema/*.sql)
 
 $(BUILD)/libhcc.a: $(LIB_OBJ)
@@ -83,6 +85,14 @@ check: test
 
 bench: $(BUILD)/hccstudy test-deps
 	$(Q)bash bench/run.sh $(BUILD)/hccstudy
+
+# The demo study on http://127.0.0.1:8080/ (created on first use).
+run: $(BUILD)/hccstudy
+	$(Q)test -f build/demo.db || $(BUILD)/hccstudy demo --db build/demo.db
+	@echo "Demo accounts: admin, pi, monitor, data.manager, statistician,"
+	@echo "coordinator.tjh, investigator.tjh (and .sysu .zsh .wch .fah .xjh);"
+	@echo "password hccstudy-demo-2026 (simulated patients only)."
+	$(BUILD)/hccstudy serve --db build/demo.db --listen 127.0.0.1:8080
 
 clean:
 	rm -rf build

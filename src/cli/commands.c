@@ -13,6 +13,12 @@ const struct cli_command cli_commands[] = {
   {"backup", cmd_backup, "backup --db FILE --user NAME --to FILE",
    "Write a consistent copy of the study database while it stays in use\n"
    "(admin, data_manager; audited).  Never overwrites a file.\n"},
+  {"demo", cmd_demo, "demo --db FILE [--seed S] [--patients N]",
+   "Create a demo study: 6 centres, one account per role (passwords\n"
+   "printed), and 364 simulated patients entered through the audited store\n"
+   "by each centre's coordinator, dated so that today is the data cut 30\n"
+   "months after the first enrolment, with queries, signatures and locks.\n"
+   "Simulated data only.\n"},
   {"dictionary", cmd_dictionary, "dictionary [--json]",
    "The data dictionary: every record kind (form), its fields, types,\n"
    "units, ranges and allowed values (Markdown, or JSON with --json).\n"},
@@ -92,6 +98,24 @@ const struct cli_command cli_commands[] = {
    "Sign a casebook electronically (investigators, PI): the password is\n"
    "asked again, the meaning is stored with a SHA-256 of the signed data,\n"
    "and any later change voids the signature visibly.\n"},
+  {"simulate", cmd_simulate,
+   "simulate cohort|calibrate|power [--sim FILE] [--seed S] ...",
+   "Virtual cohort simulator (docs/simulator.md); parameters and their\n"
+   "sources in protocols/challenge06-sim.json (built in; --sim FILE).\n"
+   "  cohort --n 364 --seed S [--out FILE.json | --csv DIR]\n"
+   "      one virtual study as casebooks (import format) or as the\n"
+   "      analysis CSV DIR/patients.csv (id, cohort, pfs_days, pfs_event,\n"
+   "      os_days, os_event, bor, baseline covariates)\n"
+   "  calibrate [--n 20000] [--seed S] [--json]\n"
+   "      medians, ORR, DCR, AE and baseline shares per cohort beside the\n"
+   "      published targets of the sim file\n"
+   "  power --trials N [--threads T] [--hr H] [--n 364] [--seed S]\n"
+   "        [--model lesion|exponential] [--alpha a] [--json]\n"
+   "      Monte Carlo power / type I error (H = 1) of the crude log-rank,\n"
+   "      IPTW Cox (robust SE) and PS matching; HR bias and coverage.\n"
+   "      --model exponential (event times only, as rpact) needs\n"
+   "      --median-control M --accrual-time A and --events D or\n"
+   "      --follow-up F; optional --dropout d --dropout-time t.\n"},
   {"site", cmd_site, "site add --db FILE --user NAME --code CODE --name NAME",
    "Add a participating site (admin only; audited).\n"},
   {"stats", cmd_stats, "stats km|logrank|cox|zph --data FILE.csv ...",

@@ -8,6 +8,7 @@
 
 int cmd_audit(struct cli *c);       /* cmd_admin.c */
 int cmd_backup(struct cli *c);      /* cmd_admin.c */
+int cmd_demo(struct cli *c);        /* cmd_demo.c */
 int cmd_dictionary(struct cli *c);  /* cmd_dictionary.c */
 int cmd_dose(struct cli *c);        /* cmd_rules.c */
 int cmd_eligibility(struct cli *c); /* cmd_rules.c */
@@ -24,6 +25,7 @@ int cmd_schedule(struct cli *c);    /* cmd_rules.c */
 int cmd_sdv(struct cli *c);         /* cmd_workflow.c */
 int cmd_serve(struct cli *c);       /* cmd_serve.c */
 int cmd_sign(struct cli *c);        /* cmd_workflow.c */
+int cmd_simulate(struct cli *c);    /* cmd_simulate.c */
 int cmd_site(struct cli *c);        /* cmd_admin.c */
 int cmd_stats(struct cli *c);       /* cmd_stats.c */
 int cmd_status(struct cli *c);      /* cmd_data.c */
