@@ -17,6 +17,8 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include <time.h>
+
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../stats/cox.h"
@@ -28,8 +30,16 @@ struct cox_cmd {
   struct stats_frame_spec spec;  /* columns to load */
   struct cox_options opt;        /* fitting options */
   bool json;                     /* --json */
+  bool timing;                   /* --timing: phase times on stderr */
   const char *transform;         /* zph --transform, or NULL */
 };
+
+/* Seconds on the monotonic clock. */
+static double cox_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* Take the model options from c into *m.  Returns APP_OK or APP_EINVAL. */
 static int cox_cmd_parse(struct cli *c, struct cox_cmd *m, bool is_zph,
@@ -48,6 +58,7 @@ static int cox_cmd_parse(struct cli *c, struct cox_cmd *m, bool is_zph,
   m->opt.robust = cli_flag(c, "--robust");
   ties = cli_opt(c, "--ties");
   m->json = cli_flag(c, "--json");
+  m->timing = cli_flag(c, "--timing");
   if (is_zph) {
     m->transform = cli_opt(c, "--transform");
   }
@@ -85,14 +96,19 @@ static int cox_cmd_parse(struct cli *c, struct cox_cmd *m, bool is_zph,
   return APP_OK;
 }
 
-/* Load the frame and fit the model; on success the caller frees both. */
+/* Load the frame and fit the model; on success the caller frees both.
+** take_x: the fit frees the frame's design matrix once it has its own
+** sorted copy (stats cox, which needs it no more; stats zph does). */
 static int cox_cmd_fit(const struct cox_cmd *m, struct stats_frame *f,
-                       struct cox_data *d, struct cox_fit *fit,
+                       struct cox_data *d, struct cox_fit *fit, bool take_x,
                        struct err *e) {
+  struct cox_options opt = m->opt;
+  double t0 = cox_now(), t1;
   int rc = stats_frame_load(&m->spec, f, e);
   if (rc != APP_OK) {
     return rc;
   }
+  t1 = cox_now();
   memset(d, 0, sizeof(*d));
   d->n = f->n;
   d->p = f->p;
@@ -103,7 +119,16 @@ static int cox_cmd_fit(const struct cox_cmd *m, struct stats_frame *f,
   d->strata = f->strata;
   d->cluster = f->cluster;
   d->n_clusters = f->n_clusters;
-  rc = cox_fit(d, &m->opt, fit, e);
+  opt.take_x = take_x;
+  rc = cox_fit(d, &opt, fit, e);
+  if (m->timing) {
+    fprintf(stderr, "timing: read %.3f s, fit %.3f s\n", t1 - t0,
+            cox_now() - t1);
+  }
+  if (take_x) {
+    f->x = NULL; /* freed by cox_fit */
+    d->x = NULL;
+  }
   if (rc != APP_OK) {
     stats_frame_free(f);
   }
@@ -255,7 +280,7 @@ int stats_cmd_cox(struct cli *c) {
   if (cox_cmd_parse(c, &m, false, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  if (cox_cmd_fit(&m, &f, &d, &fit, &e) != APP_OK) {
+  if (cox_cmd_fit(&m, &f, &d, &fit, true, &e) != APP_OK) {
     return cli_fail(&e);
   }
   if (m.json) {
@@ -291,7 +316,7 @@ int stats_cmd_zph(struct cli *c) {
   } else if (m.transform != NULL && strcmp(m.transform, "identity") == 0) {
     transform = ZPH_IDENTITY;
   }
-  if (cox_cmd_fit(&m, &f, &d, &fit, &e) != APP_OK) {
+  if (cox_cmd_fit(&m, &f, &d, &fit, false, &e) != APP_OK) {
     return cli_fail(&e);
   }
   if (zph_test(&d, &m.opt, &fit, f.n_terms, f.term_of_col, transform, &z,

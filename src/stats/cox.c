@@ -230,6 +230,7 @@ void cox_options_default(struct cox_options *o) {
   o->toler_chol = pow(DBL_EPSILON, 0.75);
   o->toler_inf = sqrt(o->eps);
   o->timefix = true;
+  o->take_x = false;
 }
 
 void cox_timefix(const double *time, int64_t n, double *out) {
@@ -333,24 +334,28 @@ static void cox_work_init(struct cox_work *w, const struct cox_data *d,
     w->scale[j] = doscale ? sc : 1.0;
     doscale_col[j] = doscale;
   }
-  /* gather the rows in sorted order; the loads of a row are independent
-     and the rows a few steps ahead are prefetched, which hides most of the
-     latency of the random access */
-  for (i = 0; i < n; i++) {
-    int64_t r = w->row[i];
-    double *restrict xi = w->x + (size_t)i * (size_t)p;
-    if (i + 16 < n) {
-      int64_t ra = w->row[i + 16];
-      for (j = 0; j < p; j++) {
-        __builtin_prefetch(d->x + (size_t)j * (size_t)n + (size_t)ra);
+  /* gather the rows in sorted order, one column at a time: the random
+     reads then stay within one column (n doubles), which the caches hold
+     far better than p columns at once */
+  for (j = 0; j < p; j++) {
+    const double *restrict col = d->x + (size_t)j * (size_t)n;
+    const double mj = w->means[j];
+    const double sj = w->scale[j];
+    double *restrict xj = w->x + j;
+    if (doscale_col[j]) {
+      for (i = 0; i < n; i++) {
+        xj[(size_t)i * (size_t)p] = (col[w->row[i]] - mj) * sj;
       }
-    }
-    for (j = 0; j < p; j++) {
-      double v = d->x[(size_t)j * (size_t)n + (size_t)r];
-      xi[j] = doscale_col[j] ? (v - w->means[j]) * w->scale[j] : v;
+    } else {
+      for (i = 0; i < n; i++) {
+        xj[(size_t)i * (size_t)p] = col[w->row[i]];
+      }
     }
   }
   xfree(doscale_col);
+  if (o->take_x && d->x != NULL) {
+    xfree((void *)(uintptr_t)d->x); /* given up by the caller */
+  }
   w->a = xcalloc((size_t)(p > 0 ? p : 1), sizeof(double));
   w->a2 = xcalloc((size_t)(p > 0 ? p : 1), sizeof(double));
   w->cmat = xcalloc((size_t)(p > 0 ? p * p : 1), sizeof(double));
@@ -970,6 +975,9 @@ int cox_fit(const struct cox_data *d, const struct cox_options *o,
   memset(fit, 0, sizeof(*fit));
   rc = cox_check(d, e);
   if (rc != APP_OK) {
+    if (o->take_x && d->x != NULL) {
+      xfree((void *)(uintptr_t)d->x); /* given up by the caller */
+    }
     return rc;
   }
   robust = o->robust || d->cluster != NULL;

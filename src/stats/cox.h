@@ -47,6 +47,11 @@ struct cox_options {
   double toler_chol;  /* Cholesky pivot tolerance, eps^0.75 = 1.82e-12 */
   double toler_inf;   /* infinite-coefficient check, sqrt(eps) */
   bool timefix;       /* merge near-tied times as R's aeqSurv, true */
+  bool take_x;        /* false by default.  true: the caller gives d->x up
+                         (an xmalloc'd array) and cox_fit frees it as soon
+                         as it has its own sorted copy (or on failure),
+                         which keeps peak memory near one copy of the
+                         design; the caller must not touch d->x again */
 };
 
 /* Result of cox_fit().  Arrays are owned; release with cox_fit_free(). */
