@@ -463,42 +463,39 @@ static int mr_find_nontarget(const struct mr_input *in, const char *id) {
   return -1;
 }
 
-/* The site-specific required fields and ranges of one new lesion. */
-static int mr_validate_new_lesion(const struct mr_new_lesion *nl,
-                                  const char *ctx, struct err *e) {
+/* The path of assessments[k].<list>[i], built only when an error is
+** reported: validation runs for every scan of every simulated patient, so
+** formatting paths up front would dominate its cost. */
+static void mr_ctx(char *out, size_t n, int k, const char *list, int i) {
+  snprintf(out, n, "assessments[%d].%s[%d]", k, list, i);
+}
+
+/* The site-specific required fields and ranges of one new lesion
+** (assessments[k].new_lesions[i]). */
+static int mr_validate_new_lesion(const struct mr_new_lesion *nl, int k,
+                                  int i, struct err *e) {
+  char ctx[128];
+  const char *what = NULL;
   if (nl->has_diameter && nl->diameter_dmm < 0) {
-    return ERR_SET(e, APP_EINVAL, "%s.diameter_mm: must be >= 0", ctx);
+    what = "diameter_mm: must be >= 0";
+  } else if (nl->has_short_axis && nl->short_axis_dmm < 0) {
+    what = "short_axis_mm: must be >= 0";
+  } else if (nl->site == MR_SITE_LIVER && !nl->has_diameter) {
+    what = "diameter_mm: required for a liver lesion";
+  } else if (nl->site == MR_SITE_LIVER && !nl->has_typical) {
+    what = "typical: required for a liver lesion";
+  } else if (nl->site == MR_SITE_PORTA_NODE && !nl->has_short_axis) {
+    what = "short_axis_mm: required for a porta hepatis node";
+  } else if ((nl->site == MR_SITE_ASCITES ||
+              nl->site == MR_SITE_PLEURAL_EFFUSION) &&
+             !nl->has_cytology) {
+    mr_ctx(ctx, sizeof(ctx), k, "new_lesions", i);
+    return ERR_SET(e, APP_EINVAL, "%s.cytology_positive: required for %s",
+                   ctx, nl->site_text);
   }
-  if (nl->has_short_axis && nl->short_axis_dmm < 0) {
-    return ERR_SET(e, APP_EINVAL, "%s.short_axis_mm: must be >= 0", ctx);
-  }
-  switch (nl->site) {
-  case MR_SITE_LIVER:
-    if (!nl->has_diameter) {
-      return ERR_SET(e, APP_EINVAL,
-                     "%s.diameter_mm: required for a liver lesion", ctx);
-    }
-    if (!nl->has_typical) {
-      return ERR_SET(e, APP_EINVAL,
-                     "%s.typical: required for a liver lesion", ctx);
-    }
-    break;
-  case MR_SITE_PORTA_NODE:
-    if (!nl->has_short_axis) {
-      return ERR_SET(e, APP_EINVAL, "%s.short_axis_mm: required for a "
-                     "porta hepatis node", ctx);
-    }
-    break;
-  case MR_SITE_ASCITES:
-  case MR_SITE_PLEURAL_EFFUSION:
-    if (!nl->has_cytology) {
-      return ERR_SET(e, APP_EINVAL, "%s.cytology_positive: required for %s",
-                     ctx, nl->site_text);
-    }
-    break;
-  case MR_SITE_OTHER:
-  default:
-    break;
+  if (what != NULL) {
+    mr_ctx(ctx, sizeof(ctx), k, "new_lesions", i);
+    return ERR_SET(e, APP_EINVAL, "%s.%s", ctx, what);
   }
   return APP_OK;
 }
@@ -512,44 +509,47 @@ static int mr_validate_assessment(const struct mr_input *in, int k,
   int j;
   for (i = 0; i < as->n_targets; i++) {
     const struct mr_target_obs *to = &as->targets[i];
-    snprintf(ctx, sizeof(ctx), "assessments[%d].target[%d]", k, i);
     if (in->has_baseline && mr_find_target(in, to->id) < 0) {
+      mr_ctx(ctx, sizeof(ctx), k, "target", i);
       return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" is not a baseline "
                      "target", ctx, to->id);
     }
     for (j = 0; j < i; j++) {
       if (strcmp(as->targets[j].id, to->id) == 0) {
+        mr_ctx(ctx, sizeof(ctx), k, "target", i);
         return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
                        to->id);
       }
     }
     if (to->is_evaluated && to->viable_dmm < 0) {
+      mr_ctx(ctx, sizeof(ctx), k, "target", i);
       return ERR_SET(e, APP_EINVAL, "%s.viable_mm: must be >= 0", ctx);
     }
   }
   for (i = 0; i < as->n_nontargets; i++) {
     const struct mr_nontarget_obs *no = &as->nontargets[i];
-    snprintf(ctx, sizeof(ctx), "assessments[%d].nontarget[%d]", k, i);
     if (in->has_baseline && mr_find_nontarget(in, no->id) < 0) {
+      mr_ctx(ctx, sizeof(ctx), k, "nontarget", i);
       return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" is not a baseline "
                      "non-target", ctx, no->id);
     }
     for (j = 0; j < i; j++) {
       if (strcmp(as->nontargets[j].id, no->id) == 0) {
+        mr_ctx(ctx, sizeof(ctx), k, "nontarget", i);
         return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
                        no->id);
       }
     }
   }
   for (i = 0; i < as->n_new_lesions; i++) {
-    snprintf(ctx, sizeof(ctx), "assessments[%d].new_lesions[%d]", k, i);
     for (j = 0; j < i; j++) {
       if (strcmp(as->new_lesions[j].id, as->new_lesions[i].id) == 0) {
+        mr_ctx(ctx, sizeof(ctx), k, "new_lesions", i);
         return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
                        as->new_lesions[i].id);
       }
     }
-    if (mr_validate_new_lesion(&as->new_lesions[i], ctx, e) != APP_OK) {
+    if (mr_validate_new_lesion(&as->new_lesions[i], k, i, e) != APP_OK) {
       return APP_EINVAL;
     }
   }
