@@ -118,9 +118,29 @@ const struct cli_command cli_commands[] = {
    "      --follow-up F; optional --dropout d --dropout-time t.\n"},
   {"site", cmd_site, "site add --db FILE --user NAME --code CODE --name NAME",
    "Add a participating site (admin only; audited).\n"},
-  {"stats", cmd_stats, "stats km|logrank|cox|zph --data FILE.csv ...",
-   "Survival statistics on a CSV file: Kaplan-Meier, log-rank, Cox model,\n"
-   "proportional-hazards test.  'hccstudy help stats' lists the options.\n"},
+  {"stats", cmd_stats, "stats SUBCOMMAND ... [--json]",
+   "Statistics, equal to R (docs/stats.md, docs/cox.md, docs/propensity.md,\n"
+   "docs/sample-size.md).  On a CSV file (--data FILE.csv or -, --time COL,\n"
+   "--event COL with 1/0 or R's 2/1):\n"
+   "  km [--group COL] [--conf-type log|log-log|plain] [--conf-level 0.95]\n"
+   "     [--times t1,t2,...] [--tau T]\n"
+   "  logrank --group COL [--strata COL] [--rho R]\n"
+   "  cox --covariates a,b [--factor c,d] [--strata COL] [--weights COL]\n"
+   "      [--robust] [--cluster COL] [--ties efron|breslow] [--timing]\n"
+   "  zph (the cox options) [--transform km|rank|identity]\n"
+   "  logistic --outcome COL --covariates a,b [--factor c] [--weights COL]\n"
+   "  ps --treatment COL --covariates ... [--factor ...]\n"
+   "     --method iptw|overlap|match [--estimand ate|att] [--stabilize]\n"
+   "     [--caliper 0.2] [--out FILE]\n"
+   "Without data:\n"
+   "  binom --x K --n N [--method clopper-pearson|wilson|jeffreys]\n"
+   "        [--conf-level C] [--p0 P]\n"
+   "  fisher --table a,b,c,d        chisq --table ... [--no-correct]\n"
+   "  samplesize --hr H --alpha A --power P [--sided 2] [--ratio 1]\n"
+   "     [--median-control M --accrual-time A --follow-up F]\n"
+   "     [--dropout D --dropout-time T] [--method schoenfeld|freedman]\n"
+   "  power --n N (the samplesize design options, without --power)\n"
+   "  evalue --hr H [--lower L --upper U]\n"},
   {"status", cmd_status, "status --db FILE --user NAME [--json]",
    "Enrolment by site, status and cohort against the target enrolment.\n"},
   {"terms", cmd_terms,
