@@ -56,19 +56,41 @@ static int km_parse_times(const char *text, double **out, int *n_out,
 /* The rows of group g as new arrays; caller xfree()s *time and *status.
 ** Returns the row count. */
 static int64_t km_subset(const struct stats_frame *f, int g, double **time,
-                         int **status) {
+                         int **status, double **weight) {
   int64_t i;
   int64_t m = 0;
   *time = xmallocarray((size_t)f->n + 1, sizeof(double));
   *status = xmallocarray((size_t)f->n + 1, sizeof(int));
+  *weight = f->weight ? xmallocarray((size_t)f->n + 1, sizeof(double))
+                      : NULL;
   for (i = 0; i < f->n; i++) {
     if (f->group[i] == g) {
       (*time)[m] = f->time[i];
       (*status)[m] = f->status[i];
+      if (f->weight) {
+        (*weight)[m] = f->weight[i];
+      }
       m++;
     }
   }
   return m;
+}
+
+/* Fit one curve; with weights of which any is not a whole number, the SE
+** is survfit's default for such weights, the robust (infinitesimal
+** jackknife) one. */
+static int km_fit_one(const double *t, const int *s, const double *w,
+                      int64_t m, enum km_conf conf, double level,
+                      struct km_curve *c, struct err *e) {
+  int64_t i;
+  int rc = km_fit(t, s, w, m, conf, level, c, e);
+  for (i = 0; rc == APP_OK && w != NULL && i < m; i++) {
+    if (w[i] != floor(w[i])) {
+      km_robust_se(c, t, s, w, m);
+      break;
+    }
+  }
+  return rc;
 }
 
 /* Print x in about 3 significant digits, or "NA", in a field of width w. */
@@ -212,6 +234,7 @@ int stats_cmd_km(struct cli *c) {
   spec.time = cli_opt(c, "--time");
   spec.event = cli_opt(c, "--event");
   spec.group = cli_opt(c, "--group");
+  spec.weights = cli_opt(c, "--weights");
   conf_text = cli_opt(c, "--conf-type");
   level_text = cli_opt(c, "--conf-level");
   times_text = cli_opt(c, "--times");
@@ -259,15 +282,18 @@ int stats_cmd_km(struct cli *c) {
   for (g = 0; g < n_curves && rc == APP_OK; g++) {
     double *t;
     int *s;
+    double *w;
     int64_t m;
     if (f.group == NULL) {
-      rc = km_fit(f.time, f.status, NULL, f.n, conf, level, &curves[g], &e);
+      rc = km_fit_one(f.time, f.status, f.weight, f.n, conf, level,
+                      &curves[g], &e);
       continue;
     }
-    m = km_subset(&f, g, &t, &s);
-    rc = km_fit(t, s, NULL, m, conf, level, &curves[g], &e);
+    m = km_subset(&f, g, &t, &s, &w);
+    rc = km_fit_one(t, s, w, m, conf, level, &curves[g], &e);
     xfree(t);
     xfree(s);
+    xfree(w);
   }
   if (rc == APP_OK) {
     double last = 0;

@@ -428,23 +428,87 @@ int km_fit(const double *time, const int *status, const double *weight,
   out->std_err = xmallocarray((size_t)k, sizeof(double));
   out->lower = xmallocarray((size_t)k, sizeof(double));
   out->upper = xmallocarray((size_t)k, sizeof(double));
+  /* The numbers at risk are summed from the last time backwards, as
+  ** survfitkm.c does: with fractional weights, subtracting from the total
+  ** would leave rounding residue (a last S of 3e-16 instead of 0). */
+  for (i = k - 1; i >= 0; i--) {
+    out->n_risk[i] = out->n_event[i] + out->n_censor[i] +
+                     (i + 1 < k ? out->n_risk[i + 1] : 0.0);
+  }
   for (i = 0; i < k; i++) {
     double d = out->n_event[i];
+    at_risk = out->n_risk[i];
     if (d > 0) {
       s *= (at_risk - d) / at_risk;
       v += d / (at_risk * (at_risk - d));
     }
-    out->n_risk[i] = at_risk;
     out->surv[i] = s;
     out->se_log[i] = sqrt(v);
     out->std_err[i] = s * sqrt(v);
     km_limits(s, sqrt(v), z, conf, &out->lower[i], &out->upper[i]);
-    at_risk -= d + out->n_censor[i];
   }
   out->median = km_quantile(out, out->surv, 0.5);
   out->median_lower = km_quantile(out, out->lower, 0.5);
   out->median_upper = km_quantile(out, out->upper, 0.5);
   return APP_OK;
+}
+
+/* Index of t in the ascending distinct times of c (binary search). */
+static int64_t km_time_index(const struct km_curve *c, double t) {
+  int64_t lo = 0, hi = c->n_times - 1;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (c->time[mid] < t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+void km_robust_se(struct km_curve *c, const double *time, const int *status,
+                  const double *weight, int64_t n) {
+  int64_t k = c->n_times;
+  int64_t i;
+  double *acum = xcalloc((size_t)k, sizeof(double)); /* A at t_k */
+  double *sw2 = xcalloc((size_t)k, sizeof(double));  /* sum w^2 at t_k */
+  double *q = xcalloc((size_t)k, sizeof(double));    /* sum w^2 U^2 at t_k */
+  double a = 0, total_w2 = 0, cum_w2 = 0, cum_q = 0;
+  double z = gsl_cdf_ugaussian_Pinv(1 - (1 - c->conf_level) / 2);
+  for (i = 0; i < k; i++) {
+    double d = c->n_event[i], r = c->n_risk[i];
+    if (d > 0) {
+      a += d / (r * (r - d));
+    }
+    acum[i] = a;
+  }
+  for (i = 0; i < n; i++) {
+    int64_t ki = km_time_index(c, time[i]);
+    double w = weight ? weight[i] : 1.0;
+    double u = acum[ki];
+    if (status[i]) {
+      u -= 1.0 / (c->n_risk[ki] - c->n_event[ki]);
+    }
+    sw2[ki] += w * w;
+    q[ki] += w * w * u * u;
+    total_w2 += w * w;
+  }
+  for (i = 0; i < k; i++) {
+    double s = c->surv[i];
+    double var;
+    cum_w2 += sw2[i];
+    cum_q += q[i];
+    var = s * s * (acum[i] * acum[i] * (total_w2 - cum_w2) + cum_q);
+    c->std_err[i] = s > 0 ? sqrt(var) : 0.0;
+    c->se_log[i] = s > 0 ? c->std_err[i] / s : INFINITY;
+    km_limits(s, c->se_log[i], z, c->conf, &c->lower[i], &c->upper[i]);
+  }
+  c->median_lower = km_quantile(c, c->lower, 0.5);
+  c->median_upper = km_quantile(c, c->upper, 0.5);
+  xfree(acum);
+  xfree(sw2);
+  xfree(q);
 }
 
 double km_quantile(const struct km_curve *c, const double *y, double p) {

@@ -64,6 +64,19 @@ int km_fit(const double *time, const int *status, const double *weight,
            int64_t n, enum km_conf conf, double conf_level,
            struct km_curve *out, struct err *e);
 
+/* Replace the Greenwood SE of a fitted weighted curve by the
+** infinitesimal-jackknife (robust) SE that survfit uses by default when a
+** weight is not a whole number (robust = TRUE, std.err on the S scale):
+** var S(t) = sum_i (w_i dS(t)/dw_i)^2.  With U_i(t) = d log S(t)/dw_i,
+** A(s) = sum over event times t_k <= s of d_k / (n_k (n_k - d_k)):
+** U_i(t) = A(min(t, t_i)) - [event at t_i <= t] / (n(t_i) - d(t_i)),
+** so one pass over the times gives every variance (O(n log n) with the
+** lookup of each row's time).  The same time, status and weight arrays as
+** km_fit.  Recomputes se_log (= SE / S), the limits and the median
+** limits. */
+void km_robust_se(struct km_curve *c, const double *time, const int *status,
+                  const double *weight, int64_t n);
+
 /* Free the arrays of a curve and zero it. */
 void km_curve_free(struct km_curve *c);
 
