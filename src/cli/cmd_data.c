@@ -7,7 +7,9 @@
 
 #include "../core/jsonx.h"
 #include "../core/mem.h"
+#include "../core/clock.h"
 #include "../store/patient.h"
+#include "../store/status.h"
 #include "cli_study.h"
 
 #include <inttypes.h>
@@ -150,60 +152,49 @@ int cmd_status(struct cli *c) {
   struct err e;
   struct db *db = NULL;
   struct actor a;
-  struct db_stmt *st = NULL;
   bool json = cli_flag(c, "--json");
-  json_t *rows = json_array();
-  int64_t enrolled = 0;
-  int rc;
+  json_t *st = NULL, *rows, *sites;
   size_t i;
+  int rc;
   err_clear(&e);
   if (cli_open_study(c, &db, &a, &e) != APP_OK) {
-    json_decref(rows);
     return cli_fail(&e);
   }
-  rc = db_prepare(db,
-                  "SELECT s.code, p.status, COALESCE(p.cohort, ''), "
-                  "COUNT(*) FROM patient p JOIN site s ON s.id = p.site_id "
-                  "WHERE $1 = 0 OR p.site_id = $1 GROUP BY s.code, "
-                  "p.status, p.cohort ORDER BY s.code, p.status, p.cohort",
-                  &st, &e);
-  if (rc == APP_OK) {
-    db_bind_int64(st, 1, (a.role == ROLE_INVESTIGATOR ||
-                          a.role == ROLE_COORDINATOR)
-                             ? a.site_id
-                             : 0);
-    while ((rc = db_step(st, &e)) == DB_ROW) {
-      int64_t n = db_column_int64(st, 3);
-      json_array_append_new(
-          rows, json_pack("{s:s,s:s,s:s,s:I}", "site",
-                          db_column_text(st, 0), "status",
-                          db_column_text(st, 1), "cohort",
-                          db_column_text(st, 2), "patients",
-                          (json_int_t)n));
-      if (strcmp(db_column_text(st, 1), "enrolled") == 0 ||
-          strcmp(db_column_text(st, 1), "off_study") == 0) {
-        enrolled += n;
-      }
-    }
-    db_finalize(st);
-    rc = rc < 0 ? APP_EDB : APP_OK;
-  }
+  rc = store_status(db, &a, c->proto.target_enrollment, clock_today(), &st,
+                    &e);
   db_close(db);
   if (rc != APP_OK) {
-    json_decref(rows);
     return cli_fail(&e);
   }
   if (json) {
-    json_t *o = json_pack("{s:I,s:i,s:o}", "enrolled", (json_int_t)enrolled,
-                          "target", c->proto.target_enrollment, "by_site",
-                          rows);
-    cli_print_json(o);
-    json_decref(o);
+    cli_print_json(st);
+    json_decref(st);
     return 0;
   }
-  printf("%s: %" PRId64 " of %d patients enrolled\n\n%-8s %-14s %-6s %s\n",
-         c->proto.study_id, enrolled, c->proto.target_enrollment, "site",
-         "status", "cohort", "patients");
+  printf("%s: %" JSON_INTEGER_FORMAT " of %d patients enrolled (%"
+         JSON_INTEGER_FORMAT " screened, %" JSON_INTEGER_FORMAT
+         " screen failures); %" JSON_INTEGER_FORMAT
+         " overdue assessments; %" JSON_INTEGER_FORMAT " open queries\n\n",
+         c->proto.study_id,
+         json_integer_value(json_object_get(st, "enrolled")),
+         c->proto.target_enrollment,
+         json_integer_value(json_object_get(st, "screened")),
+         json_integer_value(json_object_get(st, "screen_failed")),
+         json_integer_value(json_object_get(st, "overdue_visits")),
+         json_integer_value(json_object_get(st, "open_queries")));
+  sites = json_object_get(st, "sites");
+  printf("%-8s %9s %9s %13s\n", "site", "enrolled", "overdue", "open queries");
+  for (i = 0; i < json_array_size(sites); i++) {
+    json_t *r = json_array_get(sites, i);
+    printf("%-8s %9" JSON_INTEGER_FORMAT " %9" JSON_INTEGER_FORMAT
+           " %13" JSON_INTEGER_FORMAT "\n",
+           json_string_value(json_object_get(r, "site")),
+           json_integer_value(json_object_get(r, "enrolled")),
+           json_integer_value(json_object_get(r, "overdue_visits")),
+           json_integer_value(json_object_get(r, "open_queries")));
+  }
+  rows = json_object_get(st, "by_site");
+  printf("\n%-8s %-14s %-6s %s\n", "site", "status", "cohort", "patients");
   for (i = 0; i < json_array_size(rows); i++) {
     json_t *r = json_array_get(rows, i);
     printf("%-8s %-14s %-6s %" JSON_INTEGER_FORMAT "\n",
@@ -212,6 +203,6 @@ int cmd_status(struct cli *c) {
            json_string_value(json_object_get(r, "cohort")),
            json_integer_value(json_object_get(r, "patients")));
   }
-  json_decref(rows);
+  json_decref(st);
   return 0;
 }

@@ -4,7 +4,9 @@
 #include "api.h"
 
 #include "../core/jsonx.h"
+#include "../core/clock.h"
 #include "../store/patient.h"
+#include "../store/status.h"
 #include "../store/workflow.h"
 #include "../study/eligibility.h"
 #include "../study/forms.h"
@@ -84,42 +86,17 @@ static int64_t scope_site(const struct actor *a) {
 }
 
 int api_status(struct request *rq, struct response *rs) {
-  struct db_stmt *st = NULL;
+  struct protocol p;
   struct err e;
-  json_t *rows = json_array();
-  int64_t enrolled = 0;
+  json_t *st = NULL;
   err_clear(&e);
-  if (rq->actor.role == ROLE_ADMIN) {
-    json_decref(rows);
-    web_error(rs, 403, "E_FORBIDDEN", "status: not for the admin role",
-              NULL);
-    return 0;
-  }
-  if (db_prepare(rq->db,
-                 "SELECT s.code, p.status, COALESCE(p.cohort, ''), COUNT(*) "
-                 "FROM patient p JOIN site s ON s.id = p.site_id WHERE $1 = "
-                 "0 OR p.site_id = $1 GROUP BY s.code, p.status, p.cohort "
-                 "ORDER BY s.code, p.status, p.cohort",
-                 &st, &e) != APP_OK) {
-    json_decref(rows);
+  if (protocol_default(&p, &e) != APP_OK ||
+      store_status(rq->db, &rq->actor, p.target_enrollment, clock_today(),
+                   &st, &e) != APP_OK) {
     web_store_error(rs, &e);
     return 0;
   }
-  db_bind_int64(st, 1, scope_site(&rq->actor));
-  while (db_step(st, &e) == DB_ROW) {
-    int64_t n = db_column_int64(st, 3);
-    const char *status = db_column_text(st, 1);
-    json_array_append_new(
-        rows, json_pack("{s:s,s:s,s:s,s:I}", "site", db_column_text(st, 0),
-                        "status", status, "cohort", db_column_text(st, 2),
-                        "patients", (json_int_t)n));
-    if (strcmp(status, "enrolled") == 0 || strcmp(status, "off_study") == 0) {
-      enrolled += n;
-    }
-  }
-  db_finalize(st);
-  web_json(rs, 200, json_pack("{s:I,s:o}", "enrolled", (json_int_t)enrolled,
-                              "by_site", rows));
+  web_json(rs, 200, st);
   return 0;
 }
 

@@ -1,0 +1,159 @@
+/*
+** status.c: enrolment, overdue assessments and open queries (see
+** status.h).  Overdue assessments are read from each patient's derived
+** schedule (dates computed by the rules engine at the last change): an
+** assessment whose window ended before today with no scan in it is overdue.
+*/
+#include "status.h"
+
+#include "../core/jsonx.h"
+
+#include <string.h>
+
+/* Site filter for site-scoped roles (0 = all sites). */
+static int64_t scope(const struct actor *a) {
+  return (a->role == ROLE_INVESTIGATOR || a->role == ROLE_COORDINATOR)
+             ? a->site_id
+             : 0;
+}
+
+/* The per-site object of code in sites (created on first use). */
+static json_t *site_obj(json_t *sites, const char *code) {
+  json_t *o = json_object_get(sites, code);
+  if (o == NULL) {
+    o = json_pack("{s:s,s:i,s:i,s:i}", "site", code, "enrolled", 0,
+                  "overdue_visits", 0, "open_queries", 0);
+    json_object_set_new(sites, code, o);
+  }
+  return o;
+}
+
+static void bump(json_t *o, const char *key, json_int_t by) {
+  json_object_set_new(o, key,
+                      json_integer(json_integer_value(json_object_get(o,
+                                                                      key)) +
+                                   by));
+}
+
+int store_status(struct db *db, const struct actor *a, int target,
+                 date_t today, json_t **out, struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *rows = json_array();
+  json_t *sites = json_object();
+  json_int_t enrolled = 0, screened = 0, failed = 0, overdue = 0, open = 0;
+  const char *key;
+  json_t *v;
+  json_t *site_list;
+  int rc;
+  if (a->role == ROLE_ADMIN) {
+    json_decref(rows);
+    json_decref(sites);
+    return ERR_SET(e, APP_EPERM, "status: not for the admin role");
+  }
+  rc = db_prepare(db,
+                  "SELECT s.code, p.status, COALESCE(p.cohort, ''), COUNT(*) "
+                  "FROM patient p JOIN site s ON s.id = p.site_id WHERE $1 = "
+                  "0 OR p.site_id = $1 GROUP BY s.code, p.status, p.cohort "
+                  "ORDER BY s.code, p.status, p.cohort",
+                  &st, e);
+  if (rc == APP_OK) {
+    db_bind_int64(st, 1, scope(a));
+    while ((rc = db_step(st, e)) == DB_ROW) {
+      const char *status = db_column_text(st, 1);
+      json_int_t n = db_column_int64(st, 3);
+      json_array_append_new(
+          rows, json_pack("{s:s,s:s,s:s,s:I}", "site", db_column_text(st, 0),
+                          "status", status, "cohort", db_column_text(st, 2),
+                          "patients", n));
+      screened += n;
+      if (strcmp(status, "enrolled") == 0 ||
+          strcmp(status, "off_study") == 0) {
+        enrolled += n;
+        bump(site_obj(sites, db_column_text(st, 0)), "enrolled", n);
+      } else if (strcmp(status, "screen_failed") == 0) {
+        failed += n;
+      }
+    }
+    db_finalize(st);
+    rc = rc < 0 ? APP_EDB : APP_OK;
+  }
+  if (rc == APP_OK) {
+    rc = db_prepare(db,
+                    "SELECT s.code, d.data FROM patient p JOIN site s ON "
+                    "s.id = p.site_id JOIN derived d ON d.patient_id = p.id "
+                    "WHERE p.status = 'enrolled' AND ($1 = 0 OR p.site_id = "
+                    "$1)",
+                    &st, e);
+  }
+  if (rc == APP_OK) {
+    db_bind_int64(st, 1, scope(a));
+    while ((rc = db_step(st, e)) == DB_ROW) {
+      const char *text = db_column_text(st, 1);
+      struct err je;
+      json_t *d;
+      json_t *sched;
+      size_t i;
+      json_int_t n = 0;
+      err_clear(&je);
+      d = jx_parse(text, strlen(text), "derived", &je);
+      sched = json_object_get(d, "schedule");
+      for (i = 0; i < json_array_size(sched); i++) {
+        json_t *vi = json_array_get(sched, i);
+        const char *kind = json_string_value(json_object_get(vi, "kind"));
+        const char *stt = json_string_value(json_object_get(vi, "status"));
+        date_t end;
+        if (kind == NULL || strcmp(kind, "assessment") != 0 || stt == NULL ||
+            (strcmp(stt, "planned") != 0 && strcmp(stt, "due") != 0 &&
+             strcmp(stt, "missed") != 0) ||
+            date_parse(json_string_value(json_object_get(vi, "window_end")),
+                       &end) != 0) {
+          continue;
+        }
+        if (end < today) {
+          n++;
+        }
+      }
+      json_decref(d);
+      if (n > 0) {
+        overdue += n;
+        bump(site_obj(sites, db_column_text(st, 0)), "overdue_visits", n);
+      }
+    }
+    db_finalize(st);
+    rc = rc < 0 ? APP_EDB : APP_OK;
+  }
+  if (rc == APP_OK) {
+    rc = db_prepare(db,
+                    "SELECT s.code, COUNT(*) FROM query q JOIN patient p ON "
+                    "p.id = q.patient_id JOIN site s ON s.id = p.site_id "
+                    "WHERE q.status = 'open' AND ($1 = 0 OR p.site_id = $1) "
+                    "GROUP BY s.code",
+                    &st, e);
+  }
+  if (rc == APP_OK) {
+    db_bind_int64(st, 1, scope(a));
+    while ((rc = db_step(st, e)) == DB_ROW) {
+      json_int_t n = db_column_int64(st, 1);
+      open += n;
+      bump(site_obj(sites, db_column_text(st, 0)), "open_queries", n);
+    }
+    db_finalize(st);
+    rc = rc < 0 ? APP_EDB : APP_OK;
+  }
+  if (rc != APP_OK) {
+    json_decref(rows);
+    json_decref(sites);
+    return rc;
+  }
+  site_list = json_array();
+  json_object_foreach(sites, key, v) {
+    json_array_append(site_list, v);
+  }
+  json_decref(sites);
+  *out = json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "target", target,
+                   "enrolled", enrolled, "screened", screened,
+                   "screen_failed", failed, "overdue_visits", overdue,
+                   "open_queries", open, "by_site", rows, "sites",
+                   site_list);
+  return APP_OK;
+}

@@ -1,0 +1,25 @@
+/*
+** status.h: the study's state at a glance, for the status command and the
+** dashboard: enrolment by site, status and cohort against the target, the
+** tumour assessments that are overdue (window passed, no scan) and the open
+** queries, each by site.  Site-scoped users see their own site only.
+*/
+#ifndef HCC_STATUS_H
+#define HCC_STATUS_H
+
+#include <jansson.h>
+
+#include "../core/date.h"
+#include "../core/err.h"
+#include "../db/db.h"
+#include "store.h"
+
+/* Build {"target", "enrolled", "screened", "screen_failed",
+** "overdue_visits", "open_queries", "by_site": [{"site", "status",
+** "cohort", "patients"}], "sites": [{"site", "enrolled", "overdue_visits",
+** "open_queries"}]}.  today decides what is overdue.  Caller json_decref()s
+** *out. */
+int store_status(struct db *db, const struct actor *a, int target,
+                 date_t today, json_t **out, struct err *e);
+
+#endif
