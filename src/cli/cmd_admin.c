@@ -91,22 +91,86 @@ int cmd_user(struct cli *c) {
   const char *username = cli_opt(c, "--username");
   const char *role = cli_opt(c, "--role");
   const char *site = cli_opt(c, "--site");
+  const char *active_s = cli_opt(c, "--active");
+  bool no_site = cli_flag(c, "--no-site");
+  bool reset = cli_flag(c, "--reset-password");
+  bool json = cli_flag(c, "--json");
+  int mode = 0;
+  int active = -1;
   char *pw = NULL;
   int rc;
   err_clear(&e);
-  if (c->argc < 1 || strcmp(c->argv[0], "add") != 0) {
-    ERR_SET(&e, APP_EINVAL, "user: expected 'user add --username NAME "
-            "--role ROLE [--site CODE]'");
+  if (c->argc >= 1 && strcmp(c->argv[0], "add") == 0) {
+    mode = 1;
+  } else if (c->argc >= 1 && strcmp(c->argv[0], "set") == 0) {
+    mode = 2;
+  } else if (c->argc >= 1 && strcmp(c->argv[0], "list") == 0) {
+    mode = 3;
+  }
+  if (mode == 0) {
+    ERR_SET(&e, APP_EINVAL, "user: expected 'user add|set|list' (see "
+            "'hccstudy help user')");
     return cli_fail(&e);
   }
   c->used[0] = true;
+  if (active_s != NULL) {
+    if (strcmp(active_s, "true") == 0) {
+      active = 1;
+    } else if (strcmp(active_s, "false") == 0) {
+      active = 0;
+    } else {
+      ERR_SET(&e, APP_EINVAL, "--active: expected true or false");
+      return cli_fail(&e);
+    }
+  }
+  if (mode != 3 && username == NULL) {
+    ERR_SET(&e, APP_EINVAL, "user: --username NAME is required");
+    return cli_fail(&e);
+  }
   if (cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  pw = cli_read_password("HCCSTUDY_NEW_PASSWORD", "Password for the new user: ",
-                     &e);
-  rc = pw ? store_user_add(db, &a, username, role, site, pw, &e)
-          : APP_EINVAL;
+  if (mode == 3) {
+    json_t *list = NULL;
+    size_t i;
+    rc = store_user_list(db, &a, &list, &e);
+    db_close(db);
+    if (rc != APP_OK) {
+      return cli_fail(&e);
+    }
+    if (json) {
+      json_t *o = json_pack("{s:o}", "users", list);
+      cli_print_json(o);
+      json_decref(o);
+      return 0;
+    }
+    for (i = 0; i < json_array_size(list); i++) {
+      json_t *u = json_array_get(list, i);
+      printf("%-24s %-13s %-6s %s\n",
+             json_string_value(json_object_get(u, "username")),
+             json_string_value(json_object_get(u, "role")),
+             json_is_string(json_object_get(u, "site"))
+                 ? json_string_value(json_object_get(u, "site"))
+                 : "-",
+             json_is_true(json_object_get(u, "active")) ? "active"
+                                                        : "inactive");
+    }
+    json_decref(list);
+    return 0;
+  }
+  if (mode == 1 || reset) {
+    pw = cli_read_password("HCCSTUDY_NEW_PASSWORD",
+                           mode == 1 ? "Password for the new user: "
+                                     : "New password: ",
+                           &e);
+    if (pw == NULL) {
+      db_close(db);
+      return cli_fail(&e);
+    }
+  }
+  rc = mode == 1 ? store_user_add(db, &a, username, role, site, pw, &e)
+                 : store_user_update(db, &a, username, role,
+                                     no_site ? "" : site, active, pw, &e);
   db_close(db);
   if (pw) {
     memset(pw, 0, strlen(pw));
@@ -115,7 +179,7 @@ int cmd_user(struct cli *c) {
   if (rc != APP_OK) {
     return cli_fail(&e);
   }
-  printf("user %s added as %s\n", username, role);
+  printf(mode == 1 ? "user %s added\n" : "user %s changed\n", username);
   return 0;
 }
 

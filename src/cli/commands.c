@@ -155,13 +155,17 @@ const struct cli_command cli_commands[] = {
   {"test-writer", cmd_test_writer,
    "test-writer --db FILE --user NAME [--patients P] [--records R]",
    "(hidden; tests and benchmarks) audited record saves in a loop.\n"},
-  {"user", cmd_user,
-   "user add --db FILE --user NAME --username NEW --role ROLE [--site CODE]",
-   "Add a user account (admin only; audited).  Roles: admin, pi,\n"
-   "investigator, coordinator, monitor, data_manager, statistician;\n"
-   "investigators and coordinators belong to one site and see only its\n"
-   "patients.  The new password comes from HCCSTUDY_NEW_PASSWORD or the\n"
-   "terminal (at least 12 characters; stored as an argon2id hash).\n"},
+  {"user", cmd_user, "user add|set|list --db FILE --user NAME ...",
+   "User accounts (admin only; every change audited).\n"
+   "  add  --username NEW --role ROLE [--site CODE]\n"
+   "  set  --username NAME [--role ROLE] [--site CODE | --no-site]\n"
+   "       [--active true|false] [--reset-password]\n"
+   "  list [--json]\n"
+   "Roles: admin, pi, investigator, coordinator, monitor, data_manager,\n"
+   "statistician; investigators and coordinators belong to one site and see\n"
+   "only its patients.  A new password comes from HCCSTUDY_NEW_PASSWORD or\n"
+   "the terminal (at least 12 characters; stored as an argon2id hash).\n"
+   "Reactivating an account clears its failed logins.\n"},
 };
 
 const int cli_n_commands =

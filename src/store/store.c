@@ -452,3 +452,145 @@ int store_user_add(struct db *db, const struct actor *a,
   }
   return db_commit(db, e);
 }
+
+int store_user_update(struct db *db, const struct actor *a,
+                      const char *username, const char *role,
+                      const char *site_code, int active,
+                      const char *password, struct err *e) {
+  struct actor u;
+  char old_hash[crypto_pwhash_STRBYTES];
+  char pw_hash[crypto_pwhash_STRBYTES];
+  char idtext[32];
+  int old_active = 0, failed = 0;
+  int64_t site_id = 0;
+  int r = -1;
+  int rc;
+  struct db_stmt *st = NULL;
+  struct audit_entry en = {0};
+  if (require_role(a, ROLE_ADMIN, "user set", e) != APP_OK) {
+    return e->code;
+  }
+  rc = find_user(db, username ? username : "", &u, old_hash, &old_active,
+                 &failed, e);
+  if (rc == APP_ENOTFOUND) {
+    return ERR_SET(e, APP_ENOTFOUND, "username: no user \"%.60s\"",
+                   username ? username : "");
+  }
+  if (rc != APP_OK) {
+    return rc;
+  }
+  if (role != NULL && (r = role_parse(role)) < 0) {
+    return ERR_SET(e, APP_EINVAL, "role: \"%.30s\" is not one of admin, pi, "
+                   "investigator, coordinator, monitor, data_manager, "
+                   "statistician", role);
+  }
+  if (u.user_id == a->user_id &&
+      (active == 0 || (r >= 0 && r != ROLE_ADMIN))) {
+    return ERR_SET(e, APP_EINVAL, "username: an administrator cannot "
+                   "deactivate or demote itself");
+  }
+  if (site_code != NULL && site_code[0] != '\0' &&
+      site_id_by_code(db, site_code, &site_id, e) != APP_OK) {
+    return e->code;
+  }
+  if (site_code == NULL) {
+    site_id = u.site_id;
+  }
+  if (role_is_site_scoped(r >= 0 ? (enum role)r : u.role) && site_id == 0) {
+    return ERR_SET(e, APP_EINVAL, "site: the %s role needs a site",
+                   role_name(r >= 0 ? (enum role)r : u.role));
+  }
+  if (password != NULL && (check_password_rules(password, e) != APP_OK ||
+                           hash_password(password, pw_hash, e) != APP_OK)) {
+    return e->code;
+  }
+  if (db_begin_write(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  rc = db_prepare(db,
+                  "UPDATE app_user SET role = $2, site_id = $3, is_active = "
+                  "$4, failed_logins = CASE WHEN $4 = 1 AND is_active = 0 "
+                  "THEN 0 ELSE failed_logins END, pw_hash = $5, version = "
+                  "version + 1 WHERE id = $1",
+                  &st, e);
+  if (rc == APP_OK) {
+    db_bind_int64(st, 1, u.user_id);
+    db_bind_text(st, 2, role_name(r >= 0 ? (enum role)r : u.role));
+    if (site_id > 0) {
+      db_bind_int64(st, 3, site_id);
+    } else {
+      db_bind_null(st, 3);
+    }
+    db_bind_int64(st, 4, active >= 0 ? active : old_active);
+    db_bind_text(st, 5, password ? pw_hash : old_hash);
+    rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+    db_finalize(st);
+  }
+  snprintf(idtext, sizeof(idtext), "%" PRId64, u.user_id);
+  en.action = "update";
+  en.entity = "app_user";
+  en.entity_id = idtext;
+  if (rc == APP_OK && r >= 0 && (enum role)r != u.role) {
+    en.field = "role";
+    en.old_value = role_name(u.role);
+    en.new_value = role_name((enum role)r);
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc == APP_OK && site_id != u.site_id) {
+    en.field = "site";
+    en.old_value = u.site_code[0] ? u.site_code : NULL;
+    en.new_value = site_code && site_code[0] ? site_code : NULL;
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc == APP_OK && active >= 0 && active != old_active) {
+    en.field = "active";
+    en.old_value = old_active ? "true" : "false";
+    en.new_value = active ? "true" : "false";
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc == APP_OK && password != NULL) {
+    en.field = "password";
+    en.old_value = NULL;
+    en.new_value = "changed";
+    rc = audit_append(db, a, &en, e);
+  }
+  if (rc != APP_OK) {
+    db_rollback(db);
+    return rc;
+  }
+  return db_commit(db, e);
+}
+
+int store_user_list(struct db *db, const struct actor *a, json_t **out,
+                    struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *arr;
+  int rc;
+  if (require_role(a, ROLE_ADMIN, "user list", e) != APP_OK) {
+    return e->code;
+  }
+  rc = db_prepare(db,
+                  "SELECT u.username, u.role, s.code, u.is_active, "
+                  "u.failed_logins FROM app_user u LEFT JOIN site s ON s.id "
+                  "= u.site_id ORDER BY u.username",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  arr = json_array();
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    json_array_append_new(
+        arr, json_pack("{s:s,s:s,s:s?,s:b,s:I}", "username",
+                       db_column_text(st, 0), "role", db_column_text(st, 1),
+                       "site", db_column_text(st, 2), "active",
+                       db_column_int64(st, 3) != 0, "failed_logins",
+                       (json_int_t)db_column_int64(st, 4)));
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    json_decref(arr);
+    return APP_EDB;
+  }
+  *out = arr;
+  return APP_OK;
+}

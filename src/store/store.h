@@ -11,6 +11,7 @@
 #define HCC_STORE_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "../core/err.h"
@@ -72,5 +73,20 @@ int store_user_add(struct db *db, const struct actor *a,
                    const char *username, const char *role,
                    const char *site_code, const char *password,
                    struct err *e);
+
+/* Change an account (admin only): any of role (NULL: unchanged), site code
+** (NULL: unchanged; "" for none), active (-1: unchanged, 0 or 1) and a new
+** password (NULL: unchanged).  Each changed field is one audit entry (the
+** password as "changed", never its value); reactivating clears the failed
+** logins.  An admin cannot deactivate or demote itself. */
+int store_user_update(struct db *db, const struct actor *a,
+                      const char *username, const char *role,
+                      const char *site_code, int active,
+                      const char *password, struct err *e);
+
+/* The accounts as [{"username", "role", "site", "active",
+** "failed_logins"}] (admin only).  Caller json_decref()s *out. */
+int store_user_list(struct db *db, const struct actor *a, json_t **out,
+                    struct err *e);
 
 #endif

@@ -23,6 +23,23 @@ HCCSTUDY_PASSWORD=admin-password-123 HCCSTUDY_NEW_PASSWORD=coord-password-123 "$
 HCCSTUDY_PASSWORD=admin-password-123 HCCSTUDY_NEW_PASSWORD=coord-password-123 "$bin" user add --user admin --username wang --role coordinator --site XH >/dev/null 2>&1; check "user add 2" $?
 HCCSTUDY_PASSWORD=admin-password-123 HCCSTUDY_NEW_PASSWORD=short "$bin" user add --user admin --username x --role monitor >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "password" "$tmp/out"; check "short password refused" $?
+# Account changes: role, site, deactivation, password reset, all audited.
+adm_env() { HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$@"; }
+HCCSTUDY_NEW_PASSWORD=coord-password-123 adm_env "$bin" user add --username tmp1 --role monitor >/dev/null 2>&1; check "user add" $?
+adm_env "$bin" user set --username tmp1 --role coordinator >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "needs a site" "$tmp/out"; check "site-scoped role needs a site" $?
+adm_env "$bin" user set --username tmp1 --role coordinator --site XH >/dev/null 2>&1; check "user set role and site" $?
+adm_env "$bin" user set --username tmp1 --active false >/dev/null 2>&1; check "user deactivate" $?
+HCCSTUDY_USER=tmp1 HCCSTUDY_PASSWORD=coord-password-123 "$bin" status >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ]; check "a deactivated account cannot log in" $?
+adm_env "$bin" user set --username admin --active false >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ]; check "an admin cannot deactivate itself" $?
+HCCSTUDY_NEW_PASSWORD=another-pass-456 adm_env "$bin" user set --username tmp1 --active true --reset-password >/dev/null 2>&1; check "reactivate and reset" $?
+HCCSTUDY_USER=tmp1 HCCSTUDY_PASSWORD=another-pass-456 "$bin" status >/dev/null 2>&1; check "new password works" $?
+adm_env "$bin" user list --json >"$tmp/out" 2>&1
+[ "$(jq -r '.users[] | select(.username == "tmp1") | .role + " " + .site' "$tmp/out")" = "coordinator XH" ]; check "user list" $?
+adm_env "$bin" audit log --json --limit 100 >"$tmp/out" 2>&1
+[ "$(jq '[.entries[] | select(.entity == "app_user" and .action == "update")] | map(.field) | sort | join(",")' -r "$tmp/out")" = "active,active,password,role,site" ]; check "account changes audited" $?
 export HCCSTUDY_USER=li HCCSTUDY_PASSWORD=coord-password-123
 code=$("$bin" patient add 2>/dev/null); check "patient add" $?
 [ "$code" = "TJH-0001" ]; check "patient code" $?
