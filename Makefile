@@ -65,6 +65,7 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 $(BUILD)/src/study/protocol_embed.o: protocols/challenge06.json
 $(BUILD)/src/sim/sim_embed.o: protocols/challenge06-sim.json
 $(BUILD)/src/db/schema_embed.o: $(wildcard src/db/schema/*.sql)
+$(BUILD)/src/web/assets.o: $(wildcard src/web/assets/*)
 
 $(BUILD)/libhcc.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

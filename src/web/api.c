@@ -4,6 +4,7 @@
 #include "api.h"
 
 #include "../core/jsonx.h"
+#include "assets.h"
 #include "../core/clock.h"
 #include "../store/patient.h"
 #include "../store/status.h"
@@ -423,17 +424,71 @@ int api_rules_mrecist(struct request *rq, struct response *rs) {
 }
 
 int api_static(struct request *rq, struct response *rs) {
-  if (strcmp(rq->method, "GET") != 0 ||
-      (strcmp(rq->path, "/") != 0 && strcmp(rq->path, "/index.html") != 0)) {
+  const struct asset *a = strcmp(rq->method, "GET") == 0
+                              ? asset_find(rq->path)
+                              : NULL;
+  if (a == NULL) {
     web_error(rs, 404, "E_NOT_FOUND", "no such page", NULL);
     return 0;
   }
   rs->status = 200;
-  rs->content_type = "text/html; charset=utf-8";
-  buf_lit(&rs->body,
-          "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-          "<title>hccstudy</title></head><body><h1>hccstudy</h1><p>The JSON "
-          "API is at <code>/api/v1/</code> (see docs/api.md). The browser "
-          "interface is not built yet.</p></body></html>");
+  rs->content_type = a->content_type;
+  buf_append(&rs->body, a->data, (size_t)(a->end - a->data));
+  return 0;
+}
+
+int api_record_history(struct request *rq, struct response *rs) {
+  struct patient pt;
+  struct db_stmt *st = NULL;
+  struct err e;
+  json_t *arr;
+  char id[128];
+  long rid = strtol(rq->seg[5], NULL, 10);
+  err_clear(&e);
+  if (store_patient_get(rq->db, &rq->actor, rq->seg[3], &pt, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  /* Audit entity ids of records are CODE/KIND/ID. */
+  if (db_prepare(rq->db, "SELECT kind FROM record WHERE id = $1 AND "
+                         "patient_id = $2", &st, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  db_bind_int64(st, 1, rid);
+  db_bind_int64(st, 2, pt.id);
+  if (db_step(st, &e) != DB_ROW) {
+    db_finalize(st);
+    web_error(rs, 404, "E_NOT_FOUND", "no such record", NULL);
+    return 0;
+  }
+  snprintf(id, sizeof(id), "%s/%s/%ld", pt.code, db_column_text(st, 0),
+           rid);
+  db_finalize(st);
+  if (db_prepare(rq->db,
+                 "SELECT seq, ts_utc, actor, role, site, action, field, "
+                 "old_value, new_value, reason FROM audit WHERE entity = "
+                 "'record' AND entity_id = $1 ORDER BY seq",
+                 &st, &e) != APP_OK) {
+    web_store_error(rs, &e);
+    return 0;
+  }
+  db_bind_text(st, 1, id);
+  arr = json_array();
+  while (db_step(st, &e) == DB_ROW) {
+    json_array_append_new(
+        arr, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s,s:s?,s:s?,s:s?,s:s?}",
+                       "seq", (json_int_t)db_column_int64(st, 0), "ts_utc",
+                       db_column_text(st, 1), "actor", db_column_text(st, 2),
+                       "role", db_column_text(st, 3), "site",
+                       db_column_text(st, 4), "action",
+                       db_column_text(st, 5), "field", db_column_text(st, 6),
+                       "old_value", db_column_text(st, 7), "new_value",
+                       db_column_text(st, 8), "reason",
+                       db_column_text(st, 9)));
+  }
+  db_finalize(st);
+  web_json(rs, 200, json_pack("{s:s,s:I,s:o}", "patient", pt.code, "record",
+                              (json_int_t)rid, "history", arr));
   return 0;
 }

@@ -29,6 +29,14 @@ int api_sdv(struct request *rq, struct response *rs);
 int api_import(struct request *rq, struct response *rs);
 int api_rules_eligibility(struct request *rq, struct response *rs);
 int api_rules_mrecist(struct request *rq, struct response *rs);
+int api_record_history(struct request *rq, struct response *rs);
+/* Analysis of the study data (api_analysis.c): pi and statistician. */
+int api_analysis_km(struct request *rq, struct response *rs);
+int api_analysis_km_svg(struct request *rq, struct response *rs);
+int api_analysis_summary(struct request *rq, struct response *rs);
+int api_analysis_waterfall_svg(struct request *rq, struct response *rs);
+int api_analysis_swimmer_svg(struct request *rq, struct response *rs);
+int api_analysis_forest_svg(struct request *rq, struct response *rs);
 /* Static UI assets for paths outside /api/. */
 int api_static(struct request *rq, struct response *rs);
 

@@ -66,6 +66,9 @@ req PUT "/patients/SA-0001/records/$rid" '{"kind":"lab","version":1,"reason":"ty
 req PUT "/patients/SA-0001/records/$rid" '{"kind":"lab","version":1,"reason":"again","data":{"date":"2026-03-01","test":"ALT","value":42,"unit":"U/L"}}'
 [ "$status" = 409 ] && [ "$(errcode)" = E_CONFLICT ]; check "stale version: 409" $?
 req GET /patients; [ "$status" = 200 ] && [ "$(jq '.patients | length' "$tmp/body")" = 1 ]; check "list own patients" $?
+req GET "/patients/SA-0001/records/$rid/history"
+[ "$status" = 200 ] && [ "$(jq '[.history[] | select(.field == "value")] | map(.new_value) | join(",")' -r "$tmp/body")" = "40,41" ]; check "record history" $?
+[ "$(jq -r '[.history[] | select(.action == "update")][0].reason' "$tmp/body")" = typo ]; check "history has the reason" $?
 # Site B's coordinator: another site's patient is indistinguishable from none.
 login cb
 req GET /patients/SA-0001; s1=$status; c1=$(errcode)
