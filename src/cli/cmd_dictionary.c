@@ -59,38 +59,6 @@ static void md_form(const struct form_spec *f, const char *prefix) {
   }
 }
 
-static json_t *json_form(const struct form_spec *f) {
-  json_t *fields = json_array();
-  int i, k;
-  for (i = 0; i < f->n_fields; i++) {
-    const struct field_spec *fs = &f->fields[i];
-    json_t *o = json_pack("{s:s,s:s,s:b,s:s}", "name", fs->name, "type",
-                          field_type_name(fs->type), "required",
-                          fs->is_required, "label", fs->label);
-    if (fs->unit) {
-      json_object_set_new(o, "unit", json_string(fs->unit));
-    }
-    if (fs->type == FT_NUMBER || fs->type == FT_INTEGER) {
-      json_object_set_new(o, "min", json_real(fs->min));
-      json_object_set_new(o, "max", json_real(fs->max));
-    } else if (fs->type == FT_ENUM) {
-      json_t *v = json_array();
-      for (k = 0; fs->values[k] != NULL; k++) {
-        json_array_append_new(v, json_string(fs->values[k]));
-      }
-      json_object_set_new(o, "values", v);
-    } else if (fs->type == FT_TEXT) {
-      json_object_set_new(o, "max_length", json_integer((json_int_t)fs->max_len));
-    } else if (fs->type == FT_ARRAY) {
-      json_object_set_new(o, fs->max_len ? "items" : "object",
-                          json_form(fs->items));
-    }
-    json_array_append_new(fields, o);
-  }
-  return json_pack("{s:s,s:s,s:b,s:o}", "kind", f->kind, "title", f->title,
-                   "repeating", f->is_repeating, "fields", fields);
-}
-
 int cmd_dictionary(struct cli *c) {
   struct err e;
   bool json = cli_flag(c, "--json");
@@ -103,7 +71,7 @@ int cmd_dictionary(struct cli *c) {
     json_t *arr = json_array();
     json_t *o;
     for (i = 0; i < form_n_all; i++) {
-      json_array_append_new(arr, json_form(form_all[i]));
+      json_array_append_new(arr, form_to_json(form_all[i]));
     }
     o = json_pack("{s:o}", "forms", arr);
     cli_print_json(o);

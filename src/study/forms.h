@@ -65,6 +65,11 @@ const struct form_spec *form_find(const char *kind);
 int form_validate(const struct form_spec *f, const json_t *obj,
                   const char *ctx, json_t *problems);
 
+/* The form as JSON: {"kind", "title", "repeating", "fields": [{"name",
+** "type", "required", "label", "unit"?, "min"/"max" | "values" |
+** "max_length" | "items"/"object"}]}.  Caller json_decref()s it. */
+json_t *form_to_json(const struct form_spec *f);
+
 /* Name of a field type ("number", "integer", ...). */
 const char *field_type_name(enum field_type t);
 

@@ -106,10 +106,7 @@ int api_dictionary(struct request *rq, struct response *rs) {
   int i;
   (void)rq;
   for (i = 0; i < form_n_all; i++) {
-    json_array_append_new(arr, json_pack("{s:s,s:s,s:b}", "kind",
-                                         form_all[i]->kind, "title",
-                                         form_all[i]->title, "repeating",
-                                         form_all[i]->is_repeating));
+    json_array_append_new(arr, form_to_json(form_all[i]));
   }
   web_json(rs, 200, json_pack("{s:o}", "forms", arr));
   return 0;
