@@ -89,10 +89,13 @@ const struct cli_command cli_commands[] = {
    "Mark a record verified against source at its current version\n"
    "(monitors).  A later change of the record makes the mark stale.\n"},
   {"serve", cmd_serve,
-   "serve --db FILE [--listen 127.0.0.1:8080] [--threads N]",
-   "Serve the JSON API (/api/v1/..., docs/api.md) over a study database\n"
-   "with a thread pool.  Sessions live in the database; stop with Ctrl-C.\n"
-   "TLS (--tls-cert/--tls-key) is not built yet: use a TLS reverse proxy.\n"},
+   "serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"
+   "      [--tls-cert CERT.pem --tls-key KEY.pem]",
+   "Serve the browser interface and the JSON API (/api/v1/..., docs/api.md)\n"
+   "over a study database with a thread pool.  Sessions live in the\n"
+   "database; writes are group-committed; stop with Ctrl-C.  With a TLS\n"
+   "certificate and key (PEM) it serves HTTPS, and the session cookie is\n"
+   "__Host- prefixed and Secure, with HSTS.\n"},
   {"sign", cmd_sign,
    "sign --db FILE --user NAME --patient CODE [--meaning TEXT]",
    "Sign a casebook electronically (investigators, PI): the password is\n"

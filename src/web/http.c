@@ -35,6 +35,7 @@ static struct db **web_dbs;                    /* every thread's connection */
 static int web_n_dbs;
 static _Thread_local struct db *web_tl_db;     /* this thread's connection */
 static struct writer *web_writer;              /* group commit for writes */
+static bool web_is_tls;                        /* served over TLS */
 
 /* A handler call carried to the writer thread. */
 struct web_write_call {
@@ -165,6 +166,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     rq = xcalloc(1, sizeof(*rq));
     rq->method = method;
     rq->conn = conn;
+    rq->is_tls = web_is_tls;
     buf_init(&rq->body, WEB_MAX_BODY * 16);
     *con_cls = rq;
     if (strlen(url) >= WEB_MAX_URL) {
@@ -214,6 +216,25 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
   }
 }
 
+/* Read a PEM file (key or certificate) into b. */
+static int read_pem(const char *path, const char *opt, struct buf *b,
+                    struct err *e) {
+  FILE *f = fopen(path, "rb");
+  char chunk[4096];
+  size_t n;
+  if (f == NULL) {
+    return ERR_SET(e, APP_EINVAL, "%s: cannot open %s", opt, path);
+  }
+  while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+    buf_append(b, chunk, n);
+  }
+  fclose(f);
+  if (strstr(buf_str(b), "-----BEGIN") == NULL) {
+    return ERR_SET(e, APP_EINVAL, "%s: %s is not a PEM file", opt, path);
+  }
+  return APP_OK;
+}
+
 static int parse_listen(const char *s, struct sockaddr_in *sa,
                         struct err *e) {
   char host[64];
@@ -248,12 +269,23 @@ int web_serve(const struct web_options *o, struct err *e) {
   int i;
   const union MHD_DaemonInfo *info;
   struct db *probe = NULL;
+  struct buf cert, key;
+  buf_init(&cert, 0);
+  buf_init(&key, 0);
   if (parse_listen(o->listen, &sa, e) != APP_OK) {
     return APP_EINVAL;
   }
-  if (o->tls_cert != NULL || o->tls_key != NULL) {
-    return ERR_SET(e, APP_EINVAL, "--tls-cert/--tls-key: TLS is not built "
-                   "yet; put a TLS reverse proxy in front (docs/api.md)");
+  if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+    return ERR_SET(e, APP_EINVAL, "--tls-cert and --tls-key go together");
+  }
+  if (o->tls_cert != NULL) {
+    if (read_pem(o->tls_cert, "--tls-cert", &cert, e) != APP_OK ||
+        read_pem(o->tls_key, "--tls-key", &key, e) != APP_OK) {
+      buf_reset(&cert);
+      buf_reset(&key);
+      return APP_EINVAL;
+    }
+    web_is_tls = true;
   }
   /* Open and migrate once up front, so a bad --db fails at start. */
   web_db_url = o->db_url;
@@ -272,24 +304,39 @@ int web_serve(const struct web_options *o, struct err *e) {
   sigaddset(&sigs, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
-  d = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-      0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(o->threads > 0
-                                                      ? o->threads
-                                                      : 4),
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONNECTIONS,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_CONNECTION_TIMEOUT,
-      MHD_OPTION_END);
+  {
+    /* TLS options only when TLS is on (MHD logs them as misplaced
+    ** otherwise). */
+    struct MHD_OptionItem tls[] = {
+      {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)buf_str(&key)},
+      {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)buf_str(&cert)},
+      {MHD_OPTION_END, 0, NULL}};
+    struct MHD_OptionItem none[] = {{MHD_OPTION_END, 0, NULL}};
+    d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            (web_is_tls ? MHD_USE_TLS : 0),
+        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, &sa,
+        MHD_OPTION_ARRAY, web_is_tls ? tls : none,
+        MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)(o->threads > 0 ? o->threads : 4),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)WEB_MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)WEB_CONNECTION_TIMEOUT,
+        MHD_OPTION_END);
+  }
   if (d == NULL) {
     writer_stop(web_writer);
     web_writer = NULL;
-    return ERR_SET(e, APP_EIO, "--listen: cannot listen on %s", o->listen);
+    buf_reset(&cert);
+    buf_reset(&key);
+    return ERR_SET(e, APP_EIO, "--listen: cannot listen on %s%s", o->listen,
+                   web_is_tls ? " (or the TLS key/certificate is unusable)"
+                              : "");
   }
   info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-  printf("hccstudy serving %s on http://%s:%u/\n", o->db_url,
-         inet_ntoa(sa.sin_addr), info ? (unsigned)info->port : 0u);
+  printf("hccstudy serving %s on %s://%s:%u/\n", o->db_url,
+         web_is_tls ? "https" : "http", inet_ntoa(sa.sin_addr),
+         info ? (unsigned)info->port : 0u);
   fflush(stdout);
   sigwait(&sigs, &sig);
   MHD_stop_daemon(d);
@@ -303,6 +350,8 @@ int web_serve(const struct web_options *o, struct err *e) {
   web_dbs = NULL;
   web_n_dbs = 0;
   pthread_mutex_unlock(&web_dbs_lock);
+  buf_reset(&cert);
+  buf_reset(&key);
   printf("hccstudy: stopped (signal %d)\n", sig);
   return APP_OK;
 }
