@@ -213,34 +213,42 @@ static void jx_indent(struct buf *b, int level) {
 }
 
 static void jx_string(struct buf *b, const char *s, size_t n) {
-  size_t i;
+  size_t i, run = 0;
   buf_putc(b, '"');
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    const char *esc = NULL;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      continue; /* part of a run copied at once */
+    }
+    buf_append(b, s + run, i - run);
+    run = i + 1;
     switch (c) {
     case '"':
-      buf_lit(b, "\\\"");
+      esc = "\\\"";
       break;
     case '\\':
-      buf_lit(b, "\\\\");
+      esc = "\\\\";
       break;
     case '\n':
-      buf_lit(b, "\\n");
+      esc = "\\n";
       break;
     case '\r':
-      buf_lit(b, "\\r");
+      esc = "\\r";
       break;
     case '\t':
-      buf_lit(b, "\\t");
+      esc = "\\t";
       break;
     default:
-      if (c < 0x20) {
-        buf_appendf(b, "\\u%04x", c);
-      } else {
-        buf_putc(b, c);
-      }
+      break;
+    }
+    if (esc != NULL) {
+      buf_puts(b, esc);
+    } else {
+      buf_appendf(b, "\\u%04x", c);
     }
   }
+  buf_append(b, s + run, n - run);
   buf_putc(b, '"');
 }
 

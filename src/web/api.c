@@ -186,8 +186,10 @@ int api_casebook(struct request *rq, struct response *rs) {
   return 0;
 }
 
-static void record_saved(struct request *rq, struct response *rs,
-                         int64_t id, int status) {
+/* The answer to a saved record: its id and the casebook as it is now.
+** Runs after the write committed, on the request's own thread, so the
+** writer thread only writes. */
+static void record_saved_after(struct request *rq, struct response *rs) {
   json_t *cb = NULL;
   struct err e;
   err_clear(&e);
@@ -195,8 +197,16 @@ static void record_saved(struct request *rq, struct response *rs,
     web_store_error(rs, &e);
     return;
   }
-  web_json(rs, status, json_pack("{s:I,s:o}", "id", (json_int_t)id,
-                                 "casebook", cb));
+  web_json(rs, rs->status, json_pack("{s:I,s:o}", "id",
+                                     (json_int_t)rq->saved_id, "casebook",
+                                     cb));
+}
+
+static void record_saved(struct request *rq, struct response *rs,
+                         int64_t id, int status) {
+  rs->status = status;
+  rq->saved_id = id;
+  rq->after_write = record_saved_after;
 }
 
 static void save_failed(struct response *rs, const struct err *e,

@@ -64,6 +64,8 @@ void web_run_write(struct request *rq, struct response *rs,
   if (writer_submit(web_writer, &job) != APP_OK) {
     web_error(rs, 503, "E_DATABASE", "the change could not be saved; try "
               "again", NULL);
+  } else if (rq->after_write != NULL) {
+    rq->after_write(rq, rs); /* reads on this thread, after the commit */
   }
 }
 

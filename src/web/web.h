@@ -26,6 +26,8 @@
 /* Most path segments a route has. */
 #define WEB_MAX_SEGMENTS 8
 
+struct response;
+
 /* One HTTP request. */
 struct request {
   const char *method;                 /* "GET", "POST", ... (borrowed) */
@@ -43,6 +45,10 @@ struct request {
   char token[SESSION_TOKEN_LEN];      /* the session cookie, if any */
   json_t *json;                       /* parsed JSON body, or NULL */
   bool is_tls;                        /* served over TLS */
+  /* Set by a write handler that wants to answer with data read after its
+  ** batch committed (on this thread's connection, off the writer). */
+  void (*after_write)(struct request *rq, struct response *rs);
+  int64_t saved_id;                   /* the id the write produced */
 };
 
 /* One HTTP response. */
