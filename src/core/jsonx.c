@@ -337,6 +337,51 @@ void jx_dump(const json_t *v, struct buf *b, bool pretty) {
   jx_dump_level(v, b, pretty, 0);
 }
 
+bool jx_equal(const json_t *a, const json_t *b) {
+  if (a == NULL || b == NULL) {
+    return a == b;
+  }
+  if (json_is_number(a) && json_is_number(b)) {
+    return json_number_value(a) == json_number_value(b);
+  }
+  if (json_typeof(a) != json_typeof(b)) {
+    return false;
+  }
+  if (json_is_object(a)) {
+    const char *key;
+    json_t *v;
+    if (json_object_size(a) != json_object_size(b)) {
+      return false;
+    }
+    json_object_foreach((json_t *)(uintptr_t)a, key, v) {
+      if (!jx_equal(v, json_object_get(b, key))) {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (json_is_array(a)) {
+    size_t i;
+    if (json_array_size(a) != json_array_size(b)) {
+      return false;
+    }
+    for (i = 0; i < json_array_size(a); i++) {
+      if (!jx_equal(json_array_get(a, i), json_array_get(b, i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return json_equal(a, b);
+}
+
+char *jx_text(const json_t *v) {
+  struct buf b;
+  buf_init(&b, 0);
+  jx_dump(v, &b, false);
+  return buf_detach(&b);
+}
+
 json_t *jx_real_or_null(double x) {
   if (!isfinite(x)) {
     return json_null();

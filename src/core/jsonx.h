@@ -58,6 +58,14 @@ json_t *jx_parse(const char *text, size_t len, const char *what,
 ** (and non-finite reals as null).  Object keys keep insertion order. */
 void jx_dump(const json_t *v, struct buf *b, bool pretty);
 
+/* Deep equality where numbers compare by value (15 equals 15.0, which
+** jansson's json_equal does not). */
+bool jx_equal(const json_t *a, const json_t *b);
+
+/* v as compact JSON text (jx_dump, not pretty).  Caller frees with
+** xfree(). */
+char *jx_text(const json_t *v);
+
 /* Format a double in the shortest round-trip form ("%.15g" .. "%.17g"). */
 void jx_fmt_double(double x, char out[32]);
 

@@ -357,7 +357,7 @@ static int derive(struct db *db, const struct patient *pt, struct err *e) {
   if (eos != NULL) {
     status = "off_study";
   }
-  text = json_dumps(derived, JSON_COMPACT);
+  text = jx_text(derived);
   clock_now_utc(now);
   rc = db_prepare(db,
                   "INSERT INTO derived(patient_id, data, updated_utc) VALUES "
@@ -413,7 +413,7 @@ static int derive(struct db *db, const struct patient *pt, struct err *e) {
     }
     json_decref(findings);
   }
-  free(text);
+  xfree(text);
   json_decref(derived);
   json_decref(records);
   return rc;
@@ -431,13 +431,13 @@ static int audit_diff(struct db *db, const struct actor *a,
   /* Fields new or changed. */
   json_object_foreach((json_t *)(uintptr_t)newv, key, v) {
     json_t *o = oldv ? json_object_get(oldv, key) : NULL;
-    if (o == NULL || !json_equal(o, v)) {
-      char *ns = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-      char *os = o ? json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    if (o == NULL || !jx_equal(o, v)) {
+      char *ns = jx_text(v);
+      char *os = o ? jx_text(o) : NULL;
       rc = audit_simple(db, a, action, "record", entity_id, key, os, ns,
                         reason, e);
-      free(ns);
-      free(os);
+      xfree(ns);
+      xfree(os);
       if (rc != APP_OK) {
         return rc;
       }
@@ -446,10 +446,10 @@ static int audit_diff(struct db *db, const struct actor *a,
   /* Fields removed. */
   json_object_foreach((json_t *)(uintptr_t)oldv, key, v) {
     if (newv == NULL || json_object_get(newv, key) == NULL) {
-      char *os = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+      char *os = jx_text(v);
       rc = audit_simple(db, a, action, "record", entity_id, key, os, NULL,
                         reason, e);
-      free(os);
+      xfree(os);
       if (rc != APP_OK) {
         return rc;
       }
@@ -566,7 +566,7 @@ int store_record_save(struct db *db, const struct actor *a,
     }
   }
   clock_now_utc(now);
-  text = json_dumps(data, JSON_COMPACT);
+  text = jx_text(data);
   if (rc == APP_OK && record_id == 0) {
     rc = db_prepare(db, "INSERT INTO record(patient_id, kind, data, "
                         "created_utc, updated_utc) VALUES ($1, $2, $3, $4, "
@@ -609,7 +609,7 @@ int store_record_save(struct db *db, const struct actor *a,
   if (rc == APP_OK) {
     rc = derive(db, &pt, e);
   }
-  free(text);
+  xfree(text);
   json_decref(old);
   if (rc != APP_OK) {
     return fail_tx(db, rc);
@@ -676,6 +676,98 @@ int store_casebook(struct db *db, const struct actor *a, const char *code,
     json_object_set_new(doc, "signatures", sigs);
   }
   *out = doc;
+  return APP_OK;
+}
+
+/* Append s as a JSON string. */
+static void put_jstr(struct buf *b, const char *s) {
+  json_t *v = json_string(s ? s : "");
+  jx_dump(v, b, false);
+  json_decref(v);
+}
+
+int store_casebook_text(struct db *db, const struct actor *a,
+                        const char *code, struct buf *out, struct err *e) {
+  struct patient pt;
+  struct db_stmt *st = NULL;
+  json_t *head;
+  int rc = store_patient_get(db, a, code, &pt, e);
+  int first = 1;
+  if (rc != APP_OK) {
+    return rc;
+  }
+  head = json_pack("{s:s,s:s,s:s,s:o,s:b,s:I}", "code", pt.code, "site",
+                   pt.site_code, "status", pt.status, "cohort",
+                   pt.cohort[0] ? json_string(pt.cohort) : json_null(),
+                   "locked", pt.is_locked, "version", (json_int_t)pt.version);
+  buf_lit(out, "{\"patient\":");
+  jx_dump(head, out, false);
+  json_decref(head);
+  buf_lit(out, ",\"records\":[");
+  rc = db_prepare(db,
+                  "SELECT id, kind, version, data FROM record WHERE "
+                  "patient_id = $1 AND is_deleted = 0 ORDER BY id",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, pt.id);
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    buf_appendf(out, "%s{\"id\":%" PRId64 ",\"kind\":", first ? "" : ",",
+                db_column_int64(st, 0));
+    put_jstr(out, db_column_text(st, 1));
+    buf_appendf(out, ",\"version\":%" PRId64 ",\"data\":",
+                db_column_int64(st, 2));
+    buf_puts(out, db_column_text(st, 3));
+    buf_putc(out, '}');
+    first = 0;
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    return APP_EDB;
+  }
+  buf_lit(out, "],\"derived\":");
+  rc = db_prepare(db, "SELECT data FROM derived WHERE patient_id = $1", &st,
+                  e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, pt.id);
+  if (db_step(st, e) == DB_ROW) {
+    buf_puts(out, db_column_text(st, 0));
+  } else {
+    buf_lit(out, "null");
+  }
+  db_finalize(st);
+  buf_lit(out, ",\"signatures\":[");
+  rc = db_prepare(db, "SELECT signed_by, role, meaning, content_sha256, "
+                      "signed_utc, is_void FROM signature WHERE patient_id "
+                      "= $1 ORDER BY id", &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, pt.id);
+  first = 1;
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    json_t *sig = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "signed_by",
+                            db_column_text(st, 0), "role",
+                            db_column_text(st, 1), "meaning",
+                            db_column_text(st, 2), "content_sha256",
+                            db_column_text(st, 3), "signed_utc",
+                            db_column_text(st, 4), "valid",
+                            db_column_int64(st, 5) == 0);
+    if (!first) {
+      buf_putc(out, ',');
+    }
+    jx_dump(sig, out, false);
+    json_decref(sig);
+    first = 0;
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    return APP_EDB;
+  }
+  buf_lit(out, "]}");
   return APP_OK;
 }
 

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../core/buf.h"
 #include "../core/err.h"
 #include "../db/db.h"
 #include "store.h"
@@ -68,6 +69,13 @@ int store_record_save(struct db *db, const struct actor *a,
 ** "version", "data"}], "derived": {...}}.  Caller json_decref()s *out. */
 int store_casebook(struct db *db, const struct actor *a, const char *code,
                    json_t **out, struct err *e);
+
+/* The casebook as compact JSON text appended to out, exactly what
+** jx_dump(store_casebook(...)) gives, built by splicing the stored JSON
+** of the records and derived values instead of parsing and re-writing
+** them (the API's hottest read). */
+int store_casebook_text(struct db *db, const struct actor *a,
+                        const char *code, struct buf *out, struct err *e);
 
 /* Import a document {"patients": [{"code"?, "site"?, "records": [{"kind",
 ** "data", "id"?, "version"?, "reason"?}]}]} all or nothing: every problem

@@ -175,14 +175,17 @@ int api_patient_create(struct request *rq, struct response *rs) {
 }
 
 int api_casebook(struct request *rq, struct response *rs) {
-  json_t *cb = NULL;
   struct err e;
   err_clear(&e);
-  if (store_casebook(rq->db, &rq->actor, rq->seg[3], &cb, &e) != APP_OK) {
+  rs->body.len = 0;
+  if (store_casebook_text(rq->db, &rq->actor, rq->seg[3], &rs->body, &e) !=
+      APP_OK) {
+    rs->body.len = 0;
     web_store_error(rs, &e);
     return 0;
   }
-  web_json(rs, 200, cb);
+  rs->status = 200;
+  rs->content_type = "application/json";
   return 0;
 }
 

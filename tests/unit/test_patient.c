@@ -236,6 +236,17 @@ static void test_records(void) {
                                                    "status")),
                  "done");
     CHECK_INT_EQ(json_array_size(json_object_get(cb, "records")), 5);
+    /* The API's spliced text is exactly the casebook written out. */
+    {
+      struct buf a, b;
+      buf_init(&a, 0);
+      buf_init(&b, 0);
+      jx_dump(cb, &a, false);
+      CHECK(store_casebook_text(db, &monitor, "SA-0001", &b, &e) == APP_OK);
+      CHECK_STR_EQ(buf_str(&b), buf_str(&a));
+      buf_reset(&a);
+      buf_reset(&b);
+    }
     json_decref(cb);
   }
   json_decref(probs);
