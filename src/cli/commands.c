@@ -89,8 +89,8 @@ const struct cli_command cli_commands[] = {
    "Mark a record verified against source at its current version\n"
    "(monitors).  A later change of the record makes the mark stale.\n"},
   {"serve", cmd_serve,
-   "serve --db FILE [--listen 127.0.0.1:8080] [--threads N]\n"
-   "      [--tls-cert CERT.pem --tls-key KEY.pem]",
+   "serve --db FILE [--listen ADDR:PORT] [--threads N] [--tls-cert F "
+   "--tls-key F]",
    "Serve the browser interface and the JSON API (/api/v1/..., docs/api.md)\n"
    "over a study database with a thread pool.  Sessions live in the\n"
    "database; writes are group-committed; stop with Ctrl-C.  With a TLS\n"

@@ -1,0 +1,694 @@
+/*
+** analysis.c: the analysis data set and the analysis results (see
+** analysis.h and docs/analysis.md).
+**
+** Why: the web analysis pages must show the same numbers that `hccstudy
+** stats km/logrank/cox/binom` give on a CSV exported from the same
+** casebooks, so this module reads the casebooks through the store (the
+** same derived endpoints the export prints) and calls the same pure
+** statistics (stats/), with the same conventions: R's timefix, survfit's
+** robust SE for non-integer weights, RMST up to the largest last time.
+** Invariants: nothing is cached across calls; every array is freed; a
+** patient without a cohort (not enrolled) is not in the data set.
+*/
+#include "analysis.h"
+
+#include "../core/date.h"
+#include "../core/jsonx.h"
+#include "../core/mem.h"
+#include "../stats/binom.h"
+#include "../stats/cox.h"
+#include "../stats/logistic.h"
+#include "../stats/logrank.h"
+#include "../stats/ps.h"
+#include "../store/patient.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const an_cohort_name[AN_N_COHORTS] = {"HAIC", "TACE"};
+
+const char *const an_cov_name[AN_N_COV] = {
+    "age", "male", "ecog", "albi", "tumour_number", "largest_mm",
+    "afp_log", "pvi", "bclc_B", "bclc_C"};
+
+/* The codes of every patient the actor may see, in code order. */
+static int an_codes(struct db *db, const struct actor *a, json_t **out,
+                    struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *arr = json_array();
+  int rc = db_prepare(db,
+                      "SELECT code FROM patient WHERE $1 = 0 OR site_id = "
+                      "$1 ORDER BY code",
+                      &st, e);
+  if (rc != APP_OK) {
+    json_decref(arr);
+    return rc;
+  }
+  db_bind_int64(st, 1, (a->role == ROLE_INVESTIGATOR ||
+                        a->role == ROLE_COORDINATOR)
+                           ? a->site_id
+                           : 0);
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    json_array_append_new(arr, json_string(db_column_text(st, 0)));
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    json_decref(arr);
+    return APP_EDB;
+  }
+  *out = arr;
+  return APP_OK;
+}
+
+/* A number member of o, or NAN when absent or not a number. */
+static double an_num(const json_t *o, const char *key) {
+  const json_t *v = json_object_get(o, key);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Copy a string member of o into out ("" when absent). */
+static void an_str(const json_t *o, const char *key, char *out, size_t n) {
+  const char *s = json_string_value(json_object_get(o, key));
+  snprintf(out, n, "%s", s ? s : "");
+}
+
+/* The first record of a kind (its data object), or NULL. */
+static const json_t *an_record(const json_t *cb, const char *kind) {
+  const json_t *recs = json_object_get(cb, "records");
+  size_t i;
+  for (i = 0; i < json_array_size(recs); i++) {
+    const json_t *r = json_array_get(recs, i);
+    const char *k = json_string_value(json_object_get(r, "kind"));
+    if (k != NULL && strcmp(k, kind) == 0) {
+      return json_object_get(r, "data");
+    }
+  }
+  return NULL;
+}
+
+/* The covariates of the baseline record and the eligibility's ALBI. */
+static void an_covariates(const json_t *cb, struct an_patient *p) {
+  const json_t *b = an_record(cb, "baseline");
+  const json_t *el = json_object_get(json_object_get(cb, "derived"),
+                                     "eligibility");
+  char sex[16], pvi[16], bclc[8];
+  double afp;
+  int j;
+  p->has_cov = false;
+  if (b == NULL) {
+    return;
+  }
+  an_str(b, "sex", sex, sizeof(sex));
+  an_str(b, "portal_vein_invasion", pvi, sizeof(pvi));
+  an_str(b, "bclc", bclc, sizeof(bclc));
+  afp = an_num(b, "afp_ng_ml");
+  p->cov[0] = an_num(b, "age");
+  p->cov[1] = sex[0] ? (strcmp(sex, "male") == 0 ? 1 : 0) : NAN;
+  p->cov[2] = an_num(b, "ecog");
+  p->cov[3] = an_num(el, "albi_score");
+  p->cov[4] = an_num(b, "tumour_number");
+  p->cov[5] = an_num(b, "largest_diameter_mm");
+  p->cov[6] = afp >= 0 ? log10(afp + 1) : NAN;
+  p->cov[7] = pvi[0] ? (strcmp(pvi, "none") == 0 ? 0 : 1) : NAN;
+  p->cov[8] = bclc[0] ? (strcmp(bclc, "B") == 0 ? 1 : 0) : NAN;
+  p->cov[9] = bclc[0] ? (strcmp(bclc, "C") == 0 ? 1 : 0) : NAN;
+  for (j = 0; j < AN_N_COV; j++) {
+    if (!isfinite(p->cov[j])) {
+      return;
+    }
+  }
+  p->has_cov = true;
+}
+
+/* Fill p from one casebook; returns false when the patient has no cohort
+** (not part of the analysis set). */
+static bool an_patient_read(const json_t *cb, struct an_patient *p) {
+  const json_t *pt = json_object_get(cb, "patient");
+  const json_t *der = json_object_get(cb, "derived");
+  const json_t *endp = json_object_get(der, "endpoints");
+  const json_t *tps = json_object_get(json_object_get(der, "response"),
+                                      "timepoints");
+  const json_t *en = an_record(cb, "enrolment");
+  const json_t *recs = json_object_get(cb, "records");
+  const json_t *x;
+  const char *start_s = json_string_value(json_object_get(en, "treatment_start"));
+  char cohort[16];
+  date_t start = 0;
+  bool has_start = start_s != NULL && date_parse(start_s, &start) == 0;
+  size_t i;
+  memset(p, 0, sizeof(*p));
+  an_str(pt, "cohort", cohort, sizeof(cohort));
+  if (strcmp(cohort, "HAIC") == 0) {
+    p->cohort = 0;
+  } else if (strcmp(cohort, "TACE") == 0) {
+    p->cohort = 1;
+  } else {
+    return false;
+  }
+  an_str(pt, "code", p->code, sizeof(p->code));
+  an_str(pt, "site", p->site, sizeof(p->site));
+  x = json_object_get(endp, "pfs");
+  if (json_is_number(json_object_get(x, "days"))) {
+    p->has_pfs = true;
+    p->pfs_days = an_num(x, "days");
+    p->pfs_event = json_is_true(json_object_get(x, "event"));
+  }
+  x = json_object_get(endp, "os");
+  if (json_is_number(json_object_get(x, "days"))) {
+    p->has_os = true;
+    p->os_days = an_num(x, "days");
+    p->os_event = json_is_true(json_object_get(x, "event"));
+  }
+  an_str(endp, "best_overall_response", p->bor, sizeof(p->bor));
+  p->tp = xcalloc(json_array_size(tps) + 1, sizeof(*p->tp));
+  for (i = 0; i < json_array_size(tps); i++) {
+    const json_t *t = json_array_get(tps, i);
+    const char *ds = json_string_value(json_object_get(t, "date"));
+    double pct = an_num(t, "change_baseline_pct");
+    date_t d;
+    if (isfinite(pct) && (!p->has_best_pct || pct < p->best_pct)) {
+      p->has_best_pct = true;
+      p->best_pct = pct;
+    }
+    if (has_start && ds != NULL && date_parse(ds, &d) == 0) {
+      p->tp[p->n_tp].day = (double)(d - start);
+      an_str(t, "overall", p->tp[p->n_tp].overall,
+             sizeof(p->tp[p->n_tp].overall));
+      p->n_tp++;
+    }
+  }
+  for (i = 0; i < json_array_size(recs); i++) {
+    const json_t *r = json_array_get(recs, i);
+    const char *k = json_string_value(json_object_get(r, "kind"));
+    if (k != NULL && strcmp(k, "adverse_event") == 0) {
+      double g = an_num(json_object_get(r, "data"), "grade");
+      if (isfinite(g) && g > p->worst_ae_grade && g <= 5) {
+        p->worst_ae_grade = (int)g;
+      }
+    }
+  }
+  an_covariates(cb, p);
+  return true;
+}
+
+int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
+                 struct err *e) {
+  json_t *codes = NULL;
+  size_t i;
+  int rc;
+  memset(d, 0, sizeof(*d));
+  rc = an_codes(db, a, &codes, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  d->p = xcalloc(json_array_size(codes) + 1, sizeof(*d->p));
+  for (i = 0; rc == APP_OK && i < json_array_size(codes); i++) {
+    json_t *cb = NULL;
+    rc = store_casebook(db, a, json_string_value(json_array_get(codes, i)),
+                        &cb, e);
+    if (rc == APP_OK) {
+      if (an_patient_read(cb, &d->p[d->n])) {
+        d->n++;
+      } else {
+        xfree(d->p[d->n].tp);
+      }
+      json_decref(cb);
+    }
+  }
+  json_decref(codes);
+  if (rc != APP_OK) {
+    an_data_free(d);
+  }
+  return rc;
+}
+
+void an_data_free(struct an_data *d) {
+  int i;
+  for (i = 0; i < d->n; i++) {
+    xfree(d->p[i].tp);
+  }
+  xfree(d->p);
+  memset(d, 0, sizeof(*d));
+}
+
+int an_iptw(const struct an_data *d, double *w, struct err *e) {
+  int64_t m = 0;
+  int i, j;
+  double *x, *y, *ps, *wm;
+  struct logistic_fit fit;
+  int rc;
+  for (i = 0; i < d->n; i++) {
+    m += d->p[i].has_cov;
+    w[i] = 0;
+  }
+  if (m < AN_N_COV + 2) {
+    return ERR_SET(e, APP_EINVAL, "adjust: %lld patients with complete "
+                   "covariates are too few for the propensity model",
+                   (long long)m);
+  }
+  x = xmallocarray((size_t)m * AN_N_COV, sizeof(double));
+  y = xmallocarray((size_t)m, sizeof(double));
+  ps = xmallocarray((size_t)m, sizeof(double));
+  wm = xmallocarray((size_t)m, sizeof(double));
+  m = 0;
+  for (i = 0; i < d->n; i++) {
+    if (!d->p[i].has_cov) {
+      continue;
+    }
+    y[m] = d->p[i].cohort == 0 ? 1 : 0;
+    m++;
+  }
+  /* Column-major design: column j of row r at x[j*m + r]. */
+  {
+    int64_t r = 0;
+    for (i = 0; i < d->n; i++) {
+      if (!d->p[i].has_cov) {
+        continue;
+      }
+      for (j = 0; j < AN_N_COV; j++) {
+        x[(int64_t)j * m + r] = d->p[i].cov[j];
+      }
+      r++;
+    }
+  }
+  rc = logistic_fit(m, AN_N_COV, x, y, NULL, NULL, &fit, e);
+  if (rc == APP_OK) {
+    if (fit.has_fitted_01 || !fit.converged) {
+      rc = ERR_SET(e, APP_EINVAL, "adjust: the propensity model does not "
+                   "converge or separates the cohorts (fitted "
+                   "probabilities of 0 or 1)");
+    } else {
+      memcpy(ps, fit.fitted, (size_t)m * sizeof(double));
+      rc = ps_weights(m, ps, y, PS_METHOD_IPTW, PS_ESTIMAND_ATE, 0, wm, e);
+    }
+    logistic_fit_free(&fit);
+  }
+  if (rc == APP_OK) {
+    int64_t r = 0;
+    for (i = 0; i < d->n; i++) {
+      if (d->p[i].has_cov) {
+        w[i] = wm[r++];
+      }
+    }
+  }
+  xfree(x);
+  xfree(y);
+  xfree(ps);
+  xfree(wm);
+  return rc;
+}
+
+/* The time and status of patient p for an endpoint; false when absent. */
+static bool an_ep(const struct an_patient *p, enum an_endpoint ep,
+                  double *t, int *s) {
+  if (ep == AN_PFS) {
+    *t = p->pfs_days;
+    *s = p->pfs_event;
+    return p->has_pfs;
+  }
+  *t = p->os_days;
+  *s = p->os_event;
+  return p->has_os;
+}
+
+int an_km_fit(const struct an_data *d, enum an_endpoint ep, const double *w,
+              struct an_km *k, struct err *e) {
+  double *t = xmallocarray((size_t)d->n + 1, sizeof(double));
+  int *s = xmallocarray((size_t)d->n + 1, sizeof(int));
+  int *g = xmallocarray((size_t)d->n + 1, sizeof(int));
+  double *ww = xmallocarray((size_t)d->n + 1, sizeof(double));
+  double *ct = xmallocarray((size_t)d->n + 1, sizeof(double));
+  int *cs = xmallocarray((size_t)d->n + 1, sizeof(int));
+  double *cw = xmallocarray((size_t)d->n + 1, sizeof(double));
+  int64_t m = 0;
+  int i, c;
+  int rc = APP_OK;
+  memset(k, 0, sizeof(*k));
+  k->curve = xcalloc(AN_N_COHORTS, sizeof(*k->curve));
+  for (i = 0; i < d->n; i++) {
+    if (!an_ep(&d->p[i], ep, &t[m], &s[m]) || (w != NULL && w[i] <= 0)) {
+      continue;
+    }
+    g[m] = d->p[i].cohort;
+    ww[m] = w ? w[i] : 1;
+    m++;
+  }
+  surv_timefix(t, m);
+  k->n_used = (int)m;
+  for (c = 0; rc == APP_OK && c < AN_N_COHORTS; c++) {
+    int64_t mc = 0;
+    bool nonint = false;
+    for (i = 0; i < m; i++) {
+      if (g[i] == c) {
+        ct[mc] = t[i];
+        cs[mc] = s[i];
+        cw[mc] = ww[i];
+        nonint = nonint || cw[mc] != floor(cw[mc]);
+        mc++;
+      }
+    }
+    if (mc == 0) {
+      continue;
+    }
+    rc = km_fit(ct, cs, w ? cw : NULL, mc, KM_CONF_LOG, 0.95, &k->curve[c],
+                e);
+    if (rc == APP_OK) {
+      k->present[c] = true;
+      if (w != NULL && nonint) {
+        km_robust_se(&k->curve[c], ct, cs, cw, mc);
+      }
+      if (k->curve[c].time[k->curve[c].n_times - 1] > k->tau) {
+        k->tau = k->curve[c].time[k->curve[c].n_times - 1];
+      }
+    }
+  }
+  xfree(t);
+  xfree(s);
+  xfree(g);
+  xfree(ww);
+  xfree(ct);
+  xfree(cs);
+  xfree(cw);
+  if (rc != APP_OK) {
+    an_km_free(k);
+  }
+  return rc;
+}
+
+void an_km_free(struct an_km *k) {
+  int c;
+  if (k->curve != NULL) {
+    for (c = 0; c < AN_N_COHORTS; c++) {
+      km_curve_free(&k->curve[c]);
+    }
+  }
+  xfree(k->curve);
+  memset(k, 0, sizeof(*k));
+}
+
+void an_cox_fit(const struct an_data *d, enum an_endpoint ep,
+                const double *w, const int *include, struct an_cox *c) {
+  double *t = xmallocarray((size_t)d->n + 1, sizeof(double));
+  int *s = xmallocarray((size_t)d->n + 1, sizeof(int));
+  double *x = xmallocarray((size_t)d->n + 1, sizeof(double));
+  double *ww = xmallocarray((size_t)d->n + 1, sizeof(double));
+  struct cox_data cd;
+  struct cox_options o;
+  struct cox_fit fit;
+  struct err e;
+  int64_t m = 0, ev = 0;
+  int i;
+  memset(c, 0, sizeof(*c));
+  for (i = 0; i < d->n; i++) {
+    if ((include != NULL && !include[i]) ||
+        !an_ep(&d->p[i], ep, &t[m], &s[m]) || (w != NULL && w[i] <= 0)) {
+      continue;
+    }
+    x[m] = d->p[i].cohort == 0 ? 1 : 0;
+    ww[m] = w ? w[i] : 1;
+    ev += s[m];
+    m++;
+  }
+  memset(&cd, 0, sizeof(cd));
+  cd.n = m;
+  cd.p = 1;
+  cd.time = t;
+  cd.status = s;
+  cd.x = x;
+  cd.weight = w ? ww : NULL;
+  cox_options_default(&o);
+  o.robust = w != NULL;
+  err_clear(&e);
+  c->n = m;
+  c->events = ev;
+  if (m > 1 && ev > 0 && cox_fit(&cd, &o, &fit, &e) == APP_OK) {
+    double z = gsl_cdf_ugaussian_Pinv(0.975);
+    c->coef = fit.coef[0];
+    c->se = sqrt(fit.var[0]);
+    c->naive_se = sqrt(fit.naive_var[0]);
+    c->ok = isfinite(c->coef) && isfinite(c->se) && c->se > 0;
+    c->hr = exp(c->coef);
+    c->lower = exp(c->coef - z * c->se);
+    c->upper = exp(c->coef + z * c->se);
+    c->p = gsl_cdf_chisq_Q((c->coef / c->se) * (c->coef / c->se), 1);
+    cox_fit_free(&fit);
+  }
+  xfree(t);
+  xfree(s);
+  xfree(x);
+  xfree(ww);
+}
+
+/* One curve as `stats km --json` writes it (without at_times). */
+static json_t *an_curve_json(const struct km_curve *c, const char *label,
+                             double tau) {
+  static const double probs[] = {0.25, 0.5, 0.75};
+  json_t *o = json_object();
+  json_t *tab = json_array();
+  json_t *qs = json_array();
+  double se = NAN;
+  double rm = km_rmst(c, tau, &se);
+  int64_t k;
+  int i;
+  json_object_set_new(o, "group", json_string(label));
+  json_object_set_new(o, "n", json_integer((json_int_t)c->n));
+  json_object_set_new(o, "events", json_real(c->events));
+  json_object_set_new(o, "median", jx_real_or_null(c->median));
+  json_object_set_new(o, "median_lower", jx_real_or_null(c->median_lower));
+  json_object_set_new(o, "median_upper", jx_real_or_null(c->median_upper));
+  json_object_set_new(o, "rmst", jx_real_or_null(rm));
+  json_object_set_new(o, "rmst_se", jx_real_or_null(se));
+  json_object_set_new(o, "rmst_tau", jx_real_or_null(tau));
+  for (i = 0; i < 3; i++) {
+    json_t *q = json_object();
+    json_object_set_new(q, "p", json_real(probs[i]));
+    json_object_set_new(q, "time",
+                        jx_real_or_null(km_quantile_r(c, c->surv, probs[i])));
+    json_object_set_new(q, "lower",
+                        jx_real_or_null(km_quantile_r(c, c->lower, probs[i])));
+    json_object_set_new(q, "upper",
+                        jx_real_or_null(km_quantile_r(c, c->upper, probs[i])));
+    json_array_append_new(qs, q);
+  }
+  json_object_set_new(o, "quantiles", qs);
+  for (k = 0; k < c->n_times; k++) {
+    json_t *r = json_object();
+    json_object_set_new(r, "time", json_real(c->time[k]));
+    json_object_set_new(r, "n_risk", json_real(c->n_risk[k]));
+    json_object_set_new(r, "n_event", json_real(c->n_event[k]));
+    json_object_set_new(r, "n_censor", json_real(c->n_censor[k]));
+    json_object_set_new(r, "surv", jx_real_or_null(c->surv[k]));
+    json_object_set_new(r, "std_err", jx_real_or_null(c->std_err[k]));
+    json_object_set_new(r, "lower", jx_real_or_null(c->lower[k]));
+    json_object_set_new(r, "upper", jx_real_or_null(c->upper[k]));
+    json_array_append_new(tab, r);
+  }
+  json_object_set_new(o, "table", tab);
+  return o;
+}
+
+/* The crude log-rank test by cohort, or JSON null when it cannot be
+** computed (one cohort). */
+static json_t *an_logrank_json(const struct an_data *d, enum an_endpoint ep) {
+  double *t = xmallocarray((size_t)d->n + 1, sizeof(double));
+  int *s = xmallocarray((size_t)d->n + 1, sizeof(int));
+  int32_t *g = xmallocarray((size_t)d->n + 1, sizeof(int32_t));
+  struct logrank_result r;
+  struct err e;
+  json_t *o = json_null();
+  int64_t m = 0;
+  int i;
+  for (i = 0; i < d->n; i++) {
+    if (an_ep(&d->p[i], ep, &t[m], &s[m])) {
+      g[m++] = d->p[i].cohort;
+    }
+  }
+  surv_timefix(t, m);
+  err_clear(&e);
+  if (m > 1 && logrank_test(t, s, g, AN_N_COHORTS, NULL, 0, m, 0, &r, &e) ==
+                   APP_OK) {
+    json_t *gs = json_array();
+    for (i = 0; i < r.n_groups; i++) {
+      json_array_append_new(
+          gs, json_pack("{s:s,s:I,s:f,s:f}", "group", an_cohort_name[i], "n",
+                        (json_int_t)r.n[i], "observed", r.observed[i],
+                        "expected", r.expected[i]));
+    }
+    json_decref(o);
+    o = json_pack("{s:o,s:i,s:o,s:o}", "chisq", jx_real_or_null(r.chisq),
+                  "df", r.df, "p", jx_real_or_null(r.p), "groups", gs);
+    logrank_free(&r);
+  }
+  xfree(t);
+  xfree(s);
+  xfree(g);
+  return o;
+}
+
+/* A Cox result as JSON (null when it could not be fitted), with the keys
+** of `stats cox --json`: se is the model-based SE, robust_se (weighted
+** fits) the sandwich SE that the interval and p then use. */
+static json_t *an_cox_json(const struct an_cox *c, bool robust) {
+  json_t *o;
+  if (!c->ok) {
+    return json_null();
+  }
+  o = json_pack("{s:I,s:I,s:f,s:f,s:b,s:f,s:f,s:f,s:f}", "n",
+                (json_int_t)c->n, "events", (json_int_t)c->events, "coef",
+                c->coef, "se", c->naive_se, "robust", robust, "hr", c->hr,
+                "hr_lower", c->lower, "hr_upper", c->upper, "p", c->p);
+  if (robust) {
+    json_object_set_new(o, "robust_se", json_real(c->se));
+  }
+  return o;
+}
+
+int an_km_json(const struct an_data *d, enum an_endpoint ep, bool iptw,
+               json_t **out, struct err *e) {
+  double *w = NULL;
+  struct an_km k;
+  struct an_cox cx;
+  json_t *o, *groups;
+  int c, rc = APP_OK;
+  *out = NULL;
+  if (iptw) {
+    w = xmallocarray((size_t)d->n + 1, sizeof(double));
+    rc = an_iptw(d, w, e);
+  }
+  if (rc == APP_OK) {
+    rc = an_km_fit(d, ep, w, &k, e);
+  }
+  if (rc != APP_OK) {
+    xfree(w);
+    return rc;
+  }
+  an_cox_fit(d, ep, w, NULL, &cx);
+  groups = json_array();
+  for (c = 0; c < AN_N_COHORTS; c++) {
+    if (k.present[c]) {
+      json_array_append_new(groups,
+                            an_curve_json(&k.curve[c], an_cohort_name[c],
+                                          k.tau));
+    }
+  }
+  o = json_pack("{s:s,s:s,s:i,s:s,s:f,s:o,s:o,s:o}", "endpoint",
+                ep == AN_PFS ? "pfs" : "os", "adjust", iptw ? "iptw" : "crude",
+                "n", k.n_used, "conf_type", "log", "conf_level", 0.95,
+                "groups", groups, "logrank",
+                iptw ? json_null() : an_logrank_json(d, ep), "cox",
+                an_cox_json(&cx, iptw));
+  an_km_free(&k);
+  xfree(w);
+  *out = o;
+  return APP_OK;
+}
+
+/* ORR (CR or PR) and DCR (CR, PR or SD) of one cohort with Clopper-Pearson
+** intervals; the denominator is every patient of the cohort. */
+static json_t *an_response_json(const struct an_data *d, int cohort) {
+  long n = 0, orr = 0, dcr = 0;
+  json_t *o;
+  int i;
+  for (i = 0; i < d->n; i++) {
+    const char *b = d->p[i].bor;
+    if (d->p[i].cohort != cohort) {
+      continue;
+    }
+    n++;
+    if (strcmp(b, "CR") == 0 || strcmp(b, "PR") == 0) {
+      orr++;
+      dcr++;
+    } else if (strcmp(b, "SD") == 0) {
+      dcr++;
+    }
+  }
+  o = json_pack("{s:s,s:I}", "cohort", an_cohort_name[cohort], "n",
+                (json_int_t)n);
+  {
+    const long xs[2] = {orr, dcr};
+    const char *names[2] = {"orr", "dcr"};
+    int k;
+    for (k = 0; k < 2; k++) {
+      struct binom_result r;
+      struct err e;
+      err_clear(&e);
+      if (n > 0 && binom_fit(xs[k], n, BINOM_CLOPPER_PEARSON, 0.95, 0.5, &r,
+                             &e) == APP_OK) {
+        json_object_set_new(
+            o, names[k],
+            json_pack("{s:I,s:f,s:f,s:f}", "x", (json_int_t)xs[k],
+                      "estimate", r.estimate, "lower", r.lower, "upper",
+                      r.upper));
+      } else {
+        json_object_set_new(o, names[k], json_null());
+      }
+    }
+  }
+  return o;
+}
+
+int an_summary_json(const struct an_data *d, json_t **out, struct err *e) {
+  json_t *o = json_object();
+  json_t *ncoh = json_object();
+  json_t *resp = json_array();
+  json_t *ae = json_array();
+  double *w = xmallocarray((size_t)d->n + 1, sizeof(double));
+  struct err we;
+  bool have_w;
+  int ep, c, i, g;
+  (void)e;
+  err_clear(&we);
+  have_w = an_iptw(d, w, &we) == APP_OK;
+  for (c = 0; c < AN_N_COHORTS; c++) {
+    int n = 0;
+    for (i = 0; i < d->n; i++) {
+      n += d->p[i].cohort == c;
+    }
+    json_object_set_new(ncoh, an_cohort_name[c], json_integer(n));
+  }
+  json_object_set_new(o, "n", json_integer(d->n));
+  json_object_set_new(o, "n_by_cohort", ncoh);
+  for (ep = 0; ep < 2; ep++) {
+    struct an_cox crude, adj;
+    json_t *x = json_object();
+    json_object_set_new(x, "logrank", an_logrank_json(d, (enum an_endpoint)ep));
+    an_cox_fit(d, (enum an_endpoint)ep, NULL, NULL, &crude);
+    json_object_set_new(x, "cox_crude", an_cox_json(&crude, false));
+    if (have_w) {
+      an_cox_fit(d, (enum an_endpoint)ep, w, NULL, &adj);
+      json_object_set_new(x, "cox_iptw", an_cox_json(&adj, true));
+    } else {
+      json_object_set_new(x, "cox_iptw", json_null());
+    }
+    json_object_set_new(o, ep == AN_PFS ? "pfs" : "os", x);
+  }
+  json_object_set_new(o, "iptw_note",
+                      have_w ? json_string("ATE weights from a logistic "
+                                           "model of HAIC on the baseline "
+                                           "covariates; robust SE")
+                             : json_string(we.msg));
+  for (c = 0; c < AN_N_COHORTS; c++) {
+    json_array_append_new(resp, an_response_json(d, c));
+  }
+  json_object_set_new(o, "response", resp);
+  for (c = 0; c < AN_N_COHORTS; c++) {
+    json_t *by = json_array();
+    for (g = 0; g <= 5; g++) {
+      int n = 0;
+      for (i = 0; i < d->n; i++) {
+        n += d->p[i].cohort == c && d->p[i].worst_ae_grade == g;
+      }
+      json_array_append_new(by, json_integer(n));
+    }
+    json_array_append_new(ae, json_pack("{s:s,s:o}", "cohort",
+                                         an_cohort_name[c],
+                                         "patients_by_worst_grade", by));
+  }
+  json_object_set_new(o, "adverse_events", ae);
+  xfree(w);
+  *out = o;
+  return APP_OK;
+}

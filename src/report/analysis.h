@@ -1,0 +1,134 @@
+/*
+** analysis.h: the analysis data set of the study, built from the store's
+** casebooks, and the analysis results as JSON (Kaplan-Meier by cohort,
+** crude and IPTW-weighted; log-rank; Cox HR of HAIC against TACE; ORR and
+** DCR with Clopper-Pearson intervals; adverse events by worst grade).
+**
+** Cohort codes: 0 = HAIC, 1 = TACE (byte order of the names, as `hccstudy
+** stats km --group cohort` orders them).  In the Cox model the covariate is
+** haic = 1 for HAIC, so the HR is HAIC against TACE.
+*/
+#ifndef HCC_ANALYSIS_H
+#define HCC_ANALYSIS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../db/db.h"
+#include "../stats/km.h"
+#include "../store/store.h"
+
+/* Cohort names by code. */
+#define AN_N_COHORTS 2
+extern const char *const an_cohort_name[AN_N_COHORTS];
+
+/* The propensity-model columns, in design order (see docs/analysis.md):
+** age, male, ecog, albi, tumour_number, largest_mm, afp_log (log10(AFP +
+** 1)), pvi (portal vein invasion not "none"), bclc_B, bclc_C (A is the
+** reference). */
+#define AN_N_COV 10
+extern const char *const an_cov_name[AN_N_COV];
+
+/* One scan timepoint of a patient. */
+struct an_timepoint {
+  double day;          /* days from treatment start */
+  char overall[12];    /* overall mRECIST response ("PR"), "" if none */
+};
+
+/* One patient of the analysis set (enrolled, with a cohort). */
+struct an_patient {
+  char code[32];           /* patient code */
+  char site[16];           /* site code */
+  int cohort;              /* 0 HAIC, 1 TACE */
+  bool has_pfs;            /* PFS derived */
+  double pfs_days;         /* PFS time (days from treatment start) */
+  int pfs_event;           /* 1 progression or death, 0 censored */
+  bool has_os;             /* OS derived */
+  double os_days;          /* OS time (days) */
+  int os_event;            /* 1 death, 0 censored */
+  char bor[12];            /* best overall response ("" when none) */
+  bool has_best_pct;       /* some timepoint has change_baseline_pct */
+  double best_pct;         /* smallest change from baseline (%) */
+  bool has_cov;            /* every covariate present */
+  double cov[AN_N_COV];    /* covariates (an_cov_name order) */
+  int worst_ae_grade;      /* worst CTCAE grade, 0 when no AE */
+  int n_tp;                /* timepoints */
+  struct an_timepoint *tp; /* n_tp timepoints (owned) */
+};
+
+/* The analysis data set. */
+struct an_data {
+  int n;                   /* patients */
+  struct an_patient *p;    /* n patients (owned), in patient-code order */
+};
+
+/* Read every casebook the actor may see (pi and statistician see all
+** sites) and build the data set.  Returns APP_OK or a store error.  Free
+** with an_data_free(). */
+int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
+                 struct err *e);
+
+/* Free the data set and zero it. */
+void an_data_free(struct an_data *d);
+
+/* Endpoint selector. */
+enum an_endpoint {
+  AN_PFS = 0, /* progression-free survival */
+  AN_OS = 1   /* overall survival */
+};
+
+/* The inverse-probability-of-treatment weights (ATE, not stabilised) of
+** the patients with every covariate: w (d->n doubles) gets the weight, or
+** 0 for a patient left out (missing covariates).  The model is the
+** logistic regression of haic on the AN_N_COV covariates.  Returns APP_OK
+** or APP_EINVAL (too few patients, separation, a score of 0 or 1). */
+int an_iptw(const struct an_data *d, double *w, struct err *e);
+
+/* One fitted KM curve per cohort for an endpoint, crude (w NULL) or
+** weighted (w from an_iptw; rows with weight 0 are left out). */
+struct an_km {
+  int n_used;                          /* rows used */
+  bool present[AN_N_COHORTS];          /* the cohort has rows */
+  struct km_curve *curve;              /* AN_N_COHORTS curves (owned) */
+  double tau;                          /* RMST horizon: largest last time */
+};
+
+/* Fit the curves (none present when no patient has the endpoint yet).
+** Returns APP_OK, or APP_EINVAL from km_fit. */
+int an_km_fit(const struct an_data *d, enum an_endpoint ep, const double *w,
+              struct an_km *k, struct err *e);
+
+/* Free the curves. */
+void an_km_free(struct an_km *k);
+
+/* Cox model of the endpoint on haic (HAIC = 1): crude (w NULL, model
+** variance) or weighted (robust sandwich variance). */
+struct an_cox {
+  bool ok;          /* the model could be fitted */
+  int64_t n;        /* rows */
+  int64_t events;   /* events */
+  double coef;      /* log HR */
+  double se;        /* standard error in use (robust when weighted) */
+  double naive_se;  /* model-based standard error (inverse information) */
+  double hr;        /* exp(coef) */
+  double lower;     /* exp(coef - z se), z = qnorm(0.975) */
+  double upper;     /* exp(coef + z se) */
+  double p;         /* Wald p */
+};
+
+/* Fit the model on the rows with include[i] != 0 (NULL: all). */
+void an_cox_fit(const struct an_data *d, enum an_endpoint ep,
+                const double *w, const int *include, struct an_cox *c);
+
+/* GET /api/v1/analysis/km: {"endpoint", "adjust", "n", "conf_type",
+** "conf_level", "groups": [per cohort as `stats km --json`], "logrank"
+** (crude) or null, "cox"}.  Caller json_decref()s *out. */
+int an_km_json(const struct an_data *d, enum an_endpoint ep, bool iptw,
+               json_t **out, struct err *e);
+
+/* GET /api/v1/analysis/summary (see docs/analysis.md). */
+int an_summary_json(const struct an_data *d, json_t **out, struct err *e);
+
+#endif
