@@ -55,6 +55,7 @@ done
 for v in "$root"/tests/http/*.sh; do
   run_layer "http/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
 done
+run_layer e2e/journey bash "$root/tests/e2e/run.sh" "$HCCSTUDY"
 for v in "$root"/tests/validation/*.sh; do
   [ -f "$v" ] || continue
   run_layer "validation/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
