@@ -84,31 +84,6 @@ int cmd_import(struct cli *c) {
   return 0;
 }
 
-/* Codes of the patients the actor may read, in code order. */
-static int visible_codes(struct db *db, const struct actor *a,
-                         json_t **out, struct err *e) {
-  struct db_stmt *st = NULL;
-  json_t *arr = json_array();
-  int rc = db_prepare(db,
-                      "SELECT code FROM patient WHERE $1 = 0 OR site_id = "
-                      "$1 ORDER BY code",
-                      &st, e);
-  if (rc != APP_OK) {
-    json_decref(arr);
-    return rc;
-  }
-  db_bind_int64(st, 1, (a->role == ROLE_INVESTIGATOR ||
-                        a->role == ROLE_COORDINATOR)
-                           ? a->site_id
-                           : 0);
-  while ((rc = db_step(st, e)) == DB_ROW) {
-    json_array_append_new(arr, json_string(db_column_text(st, 0)));
-  }
-  db_finalize(st);
-  *out = arr;
-  return rc < 0 ? APP_EDB : APP_OK;
-}
-
 int cmd_export(struct cli *c) {
   struct err e;
   struct db *db = NULL;
@@ -123,7 +98,7 @@ int cmd_export(struct cli *c) {
   }
   if (one != NULL) {
     codes = json_pack("[s]", one);
-  } else if (visible_codes(db, &a, &codes, &e) != APP_OK) {
+  } else if (store_patient_codes(db, &a, &codes, &e) != APP_OK) {
     db_close(db);
     return cli_fail(&e);
   }

@@ -34,34 +34,6 @@ const char *const an_cov_name[AN_N_COV] = {
     "age", "male", "ecog", "albi", "tumour_number", "largest_mm",
     "afp_log", "pvi", "bclc_B", "bclc_C"};
 
-/* The codes of every patient the actor may see, in code order. */
-static int an_codes(struct db *db, const struct actor *a, json_t **out,
-                    struct err *e) {
-  struct db_stmt *st = NULL;
-  json_t *arr = json_array();
-  int rc = db_prepare(db,
-                      "SELECT code FROM patient WHERE $1 = 0 OR site_id = "
-                      "$1 ORDER BY code",
-                      &st, e);
-  if (rc != APP_OK) {
-    json_decref(arr);
-    return rc;
-  }
-  db_bind_int64(st, 1, (a->role == ROLE_INVESTIGATOR ||
-                        a->role == ROLE_COORDINATOR)
-                           ? a->site_id
-                           : 0);
-  while ((rc = db_step(st, e)) == DB_ROW) {
-    json_array_append_new(arr, json_string(db_column_text(st, 0)));
-  }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return APP_EDB;
-  }
-  *out = arr;
-  return APP_OK;
-}
 
 /* A number member of o, or NAN when absent or not a number. */
 static double an_num(const json_t *o, const char *key) {
@@ -200,7 +172,7 @@ int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
   size_t i;
   int rc;
   memset(d, 0, sizeof(*d));
-  rc = an_codes(db, a, &codes, e);
+  rc = store_patient_codes(db, a, &codes, e);
   if (rc != APP_OK) {
     return rc;
   }

@@ -53,6 +53,36 @@ static int audit_simple(struct db *db, const struct actor *a,
   return audit_append(db, a, &en, e);
 }
 
+int store_patient_codes(struct db *db, const struct actor *a, json_t **out,
+                        struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *arr;
+  int rc;
+  if (!can_read(a)) {
+    return ERR_SET(e, APP_EPERM, "patient: permission denied for the %s "
+                   "role", role_name(a->role));
+  }
+  rc = db_prepare(db,
+                  "SELECT code FROM patient WHERE $1 = 0 OR site_id = $1 "
+                  "ORDER BY code",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, site_scoped(a) ? a->site_id : 0);
+  arr = json_array();
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    json_array_append_new(arr, json_string(db_column_text(st, 0)));
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    json_decref(arr);
+    return APP_EDB;
+  }
+  *out = arr;
+  return APP_OK;
+}
+
 /* Load a patient row by code without access checks. */
 static int load_patient(struct db *db, const char *code, struct patient *p,
                         struct err *e) {
@@ -166,26 +196,6 @@ int store_patient_get(struct db *db, const struct actor *a, const char *code,
   return rc;
 }
 
-static int site_by_code(struct db *db, const char *code, int64_t *id,
-                        struct err *e) {
-  struct db_stmt *st = NULL;
-  int rc = db_prepare(db, "SELECT id FROM site WHERE code = $1", &st, e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  db_bind_text(st, 1, code);
-  rc = db_step(st, e);
-  if (rc == DB_ROW) {
-    *id = db_column_int64(st, 0);
-    rc = APP_OK;
-  } else {
-    rc = rc == DB_DONE ? ERR_SET(e, APP_ENOTFOUND, "site: no site \"%.20s\"",
-                                 code)
-                       : APP_EDB;
-  }
-  db_finalize(st);
-  return rc;
-}
 
 int store_patient_create(struct db *db, const struct actor *a,
                          const char *site_code, struct patient *out,
@@ -208,7 +218,7 @@ int store_patient_create(struct db *db, const struct actor *a,
   } else if (site_code == NULL || site_code[0] == '\0') {
     return ERR_SET(e, APP_EINVAL, "site: required for the %s role",
                    role_name(a->role));
-  } else if (site_by_code(db, site_code, &site_id, e) != APP_OK) {
+  } else if (store_site_id(db, site_code, &site_id, e) != APP_OK) {
     return e->code;
   }
   if (db_begin_write(db, e) != APP_OK) {

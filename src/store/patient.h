@@ -54,6 +54,11 @@ int store_patient_create(struct db *db, const struct actor *a,
 int store_patient_get(struct db *db, const struct actor *a, const char *code,
                       struct patient *out, struct err *e);
 
+/* The codes of every patient the actor may read, in code order, as a JSON
+** array of strings.  Caller json_decref()s *out. */
+int store_patient_codes(struct db *db, const struct actor *a, json_t **out,
+                        struct err *e);
+
 /* Save one record of `kind` for patient `code`.  record_id 0 creates one;
 ** otherwise `version` must be the record's current version and `reason`
 ** is required.  Validation problems are appended to problems (each

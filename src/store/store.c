@@ -368,8 +368,8 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
   return db_commit(db, e);
 }
 
-static int site_id_by_code(struct db *db, const char *code, int64_t *id,
-                           struct err *e) {
+int store_site_id(struct db *db, const char *code, int64_t *id,
+                  struct err *e) {
   struct db_stmt *st = NULL;
   int rc = db_prepare(db, "SELECT id FROM site WHERE code = $1", &st, e);
   if (rc != APP_OK) {
@@ -417,7 +417,7 @@ int store_user_add(struct db *db, const struct actor *a,
     return APP_EINVAL;
   }
   if (site_code != NULL && site_code[0] != '\0' &&
-      site_id_by_code(db, site_code, &site_id, e) != APP_OK) {
+      store_site_id(db, site_code, &site_id, e) != APP_OK) {
     return e->code;
   }
   if (hash_password(password, pw_hash, e) != APP_OK) {
@@ -490,7 +490,7 @@ int store_user_update(struct db *db, const struct actor *a,
                    "deactivate or demote itself");
   }
   if (site_code != NULL && site_code[0] != '\0' &&
-      site_id_by_code(db, site_code, &site_id, e) != APP_OK) {
+      store_site_id(db, site_code, &site_id, e) != APP_OK) {
     return e->code;
   }
   if (site_code == NULL) {

@@ -67,6 +67,10 @@ int store_login(struct db *db, const char *username, const char *password,
 int store_site_add(struct db *db, const struct actor *a, const char *code,
                    const char *name, int64_t *id, struct err *e);
 
+/* The id of the site with this code; APP_ENOTFOUND naming it otherwise. */
+int store_site_id(struct db *db, const char *code, int64_t *id,
+                  struct err *e);
+
 /* Add a user (admin only).  Site-scoped roles need a site code; password
 ** at least STORE_MIN_PASSWORD characters. */
 int store_user_add(struct db *db, const struct actor *a,

@@ -191,13 +191,6 @@ int main(void) {
   test_audit(db);
   CHECK_INT_EQ(db_open_statements(db), 0);
   db_close(db);
-  unlink(path);
-  {
-    char wal[80];
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    unlink(wal);
-    snprintf(wal, sizeof(wal), "%s-shm", path);
-    unlink(wal);
-  }
+  harness_remove_db(path);
   return harness_report();
 }

@@ -254,13 +254,6 @@ int main(void) {
   CHECK_INT_EQ(chk.first_bad, 0);
   CHECK_INT_EQ(db_open_statements(db), 0);
   db_close(db);
-  unlink(path);
-  {
-    char aux[80];
-    snprintf(aux, sizeof(aux), "%s-wal", path);
-    unlink(aux);
-    snprintf(aux, sizeof(aux), "%s-shm", path);
-    unlink(aux);
-  }
+  harness_remove_db(path);
   return harness_report();
 }
