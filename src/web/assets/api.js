@@ -1,0 +1,112 @@
+// api.js: the JSON API client.  Keeps the CSRF token of the session (from
+// the login answer or GET /api/v1/session) in memory and sends it on every
+// state-changing request.  Failures throw ApiError with the server's
+// {"error": {code, status, message, field, problems}}.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || ('HTTP ' + status));
+    this.status = status;
+    this.code = e.code || '';
+    this.field = e.field || null;
+    this.problems = e.problems || [];
+  }
+}
+
+export const session = { user: null, csrf: null };
+
+// Calls method path with an optional JSON body; resolves to the parsed
+// answer (or null), rejects with ApiError.
+export async function api(method, path, body) {
+  const opt = { method, headers: {}, credentials: 'same-origin' };
+  if (method !== 'GET') {
+    opt.headers['X-CSRF-Token'] = session.csrf || '';
+  }
+  if (body !== undefined) {
+    opt.headers['Content-Type'] = 'application/json';
+    opt.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, opt);
+  } catch (err) {
+    throw new ApiError(0, { error: { code: 'E_NETWORK', message: String(err) } });
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    throw new ApiError(res.status, data);
+  }
+  return data;
+}
+
+// Logs in; sets session.user and session.csrf.
+export async function login(username, password) {
+  const r = await api('POST', '/api/v1/session', { username, password });
+  session.user = r.user;
+  session.csrf = r.csrf;
+  return r.user;
+}
+
+// Restores the session from the cookie; null when logged out.
+export async function restore() {
+  try {
+    const r = await api('GET', '/api/v1/session');
+    session.user = r.user;
+    session.csrf = r.csrf;
+    return r.user;
+  } catch (err) {
+    session.user = null;
+    session.csrf = null;
+    return null;
+  }
+}
+
+export async function logout() {
+  try {
+    await api('DELETE', '/api/v1/session');
+  } finally {
+    session.user = null;
+    session.csrf = null;
+  }
+}
+
+// The data dictionary, fetched once per session.
+let dict = null;
+export async function dictionary() {
+  if (!dict) {
+    dict = await api('GET', '/api/v1/dictionary');
+  }
+  return dict;
+}
+export function forgetDictionary() {
+  dict = null;
+}
+
+// Role helpers (docs/api.md).
+export function isSiteStaff(u) {
+  return !!u && (u.role === 'coordinator' || u.role === 'investigator');
+}
+export function canWrite(u) {
+  return !!u && (isSiteStaff(u) || u.role === 'data_manager');
+}
+export function canAnswer(u) {
+  return !!u && (isSiteStaff(u) || u.role === 'data_manager');
+}
+export function canRaiseOrClose(u) {
+  return !!u && (u.role === 'monitor' || u.role === 'data_manager');
+}
+export function canSign(u) {
+  return !!u && (u.role === 'investigator' || u.role === 'pi');
+}
+export function canSeeAnalysis(u) {
+  return !!u && (u.role === 'pi' || u.role === 'statistician');
+}
