@@ -434,7 +434,8 @@ int api_rules_mrecist(struct request *rq, struct response *rs) {
 }
 
 int api_static(struct request *rq, struct response *rs) {
-  const struct asset *a = strcmp(rq->method, "GET") == 0
+  const struct asset *a = (strcmp(rq->method, "GET") == 0 ||
+                           strcmp(rq->method, "HEAD") == 0)
                               ? asset_find(rq->path)
                               : NULL;
   if (a == NULL) {
