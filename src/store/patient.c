@@ -787,6 +787,10 @@ int store_import(struct db *db, const struct actor *a, const json_t *doc,
   size_t i, j;
   int rc = APP_OK;
   *n_records = 0;
+  if (!can_write(a)) {
+    return ERR_SET(e, APP_EPERM, "import: permission denied for the %s "
+                   "role", role_name(a->role));
+  }
   if (!json_is_array(patients)) {
     add_problem(problems, "patients", "expected an array of patients");
     return ERR_SET(e, APP_EINVAL, "patients: expected an array");

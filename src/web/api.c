@@ -193,16 +193,21 @@ int api_casebook(struct request *rq, struct response *rs) {
 ** Runs after the write committed, on the request's own thread, so the
 ** writer thread only writes. */
 static void record_saved_after(struct request *rq, struct response *rs) {
-  json_t *cb = NULL;
   struct err e;
+  int status = rs->status;
   err_clear(&e);
-  if (store_casebook(rq->db, &rq->actor, rq->seg[3], &cb, &e) != APP_OK) {
+  rs->body.len = 0;
+  buf_appendf(&rs->body, "{\"id\":%lld,\"casebook\":",
+              (long long)rq->saved_id);
+  if (store_casebook_text(rq->db, &rq->actor, rq->seg[3], &rs->body, &e) !=
+      APP_OK) {
+    rs->body.len = 0;
     web_store_error(rs, &e);
     return;
   }
-  web_json(rs, rs->status, json_pack("{s:I,s:o}", "id",
-                                     (json_int_t)rq->saved_id, "casebook",
-                                     cb));
+  buf_putc(&rs->body, '}');
+  rs->status = status;
+  rs->content_type = "application/json";
 }
 
 static void record_saved(struct request *rq, struct response *rs,

@@ -1,9 +1,9 @@
 /*
 ** routes.c: the route table and the dispatcher (Taler's handlers[], Redis'
 ** command flags).  The dispatcher enforces, before any handler runs: 404 for
-** an unknown path, 405 for a known path with another method, the body cap
-** (413), authentication (401), the CSRF token on every state-changing
-** request (403), and a JSON body where one is required (400).
+** an unknown path, 405 for a known path with another method,
+** authentication (401), the CSRF token on every state-changing request
+** (403), the body cap (413), and a JSON body where one is required (400).
 */
 #include "web.h"
 
@@ -145,11 +145,6 @@ void web_dispatch(struct request *rq, struct response *rs) {
               NULL);
     return;
   }
-  if (rq->body_too_large || rq->body.len > r->max_body) {
-    web_error(rs, 413, "E_TOO_LARGE", "the request body is too large",
-              NULL);
-    return;
-  }
   read_cookie(rq);
   if (rq->token[0] &&
       session_check(rq->db, rq->token, &rq->actor, rq->csrf, &e) ==
@@ -168,6 +163,11 @@ void web_dispatch(struct request *rq, struct response *rs) {
                 NULL);
       return;
     }
+  }
+  if (rq->body_too_large || rq->body.len > r->max_body) {
+    web_error(rs, 413, "E_TOO_LARGE", "the request body is too large",
+              NULL);
+    return;
   }
   if (r->flags & R_JSON) {
     err_clear(&e);
