@@ -49,6 +49,9 @@ void db_close(struct db *db) {
     return;
   }
   assert(db->n_stmts == 0);
+  if (db->app_data != NULL && db->app_free != NULL) {
+    db->app_free(db->app_data);
+  }
   for (i = 0; i < DB_STMT_CACHE; i++) {
     if (db->cache[i].sql != NULL) {
       db->be->finalize(db->cache[i].stmt);
@@ -255,6 +258,18 @@ int64_t db_changes(struct db *db) {
 
 int db_backup(struct db *db, const char *dest, struct err *e) {
   return db->be->backup(db, dest, e);
+}
+
+void *db_app_data(const struct db *db) {
+  return db->app_data;
+}
+
+void db_set_app_data(struct db *db, void *data, void (*free_fn)(void *)) {
+  if (db->app_data != NULL && db->app_free != NULL) {
+    db->app_free(db->app_data);
+  }
+  db->app_data = data;
+  db->app_free = free_fn;
 }
 
 int db_open_statements(const struct db *db) {

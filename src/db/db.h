@@ -103,6 +103,11 @@ int64_t db_changes(struct db *db);
 ** in use (SQLite: the online backup API). */
 int db_backup(struct db *db, const char *dest, struct err *e);
 
+/* One pointer the layer above may keep with a connection (the store keeps
+** its parsed-record cache there), freed with free_fn at db_close. */
+void *db_app_data(const struct db *db);
+void db_set_app_data(struct db *db, void *data, void (*free_fn)(void *));
+
 /* Statements currently prepared and not finalized (tests assert 0). */
 int db_open_statements(const struct db *db);
 

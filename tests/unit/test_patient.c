@@ -252,6 +252,57 @@ static void test_records(void) {
   json_decref(probs);
 }
 
+/* The parsed-record cache of one connection must not hide a change made
+** through another connection (another server). */
+static void test_cache_coherence(const char *path) {
+  struct db *db2 = NULL;
+  struct err e;
+  struct patient p;
+  json_t *cb = NULL, *rec, *d;
+  int64_t id = 0, sid = 0, ver = 0;
+  size_t i;
+  err_clear(&e);
+  CHECK(db_open(path, &db2, &e) == APP_OK);
+  CHECK(store_casebook(db, &monitor, "SA-0001", &cb, &e) == APP_OK);
+  for (i = 0; cb && i < json_array_size(json_object_get(cb, "records"));
+       i++) {
+    rec = json_array_get(json_object_get(cb, "records"), i);
+    if (strcmp(json_string_value(json_object_get(rec, "kind")),
+               "screening") == 0) {
+      sid = json_integer_value(json_object_get(rec, "id"));
+      ver = json_integer_value(json_object_get(rec, "version"));
+    }
+  }
+  /* Warm the first connection's cache with a save. */
+  d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-01", "test", "ALT",
+                "value", 40.0, "unit", "U/L");
+  CHECK(store_record_save(db, &coord_a, "SA-0001", "lab", 0, 0, d, NULL, "",
+                          NULL, &id, &e) == APP_OK);
+  json_decref(d);
+  /* Another connection changes the screening age to 90 (ineligible). */
+  d = screening(90);
+  CHECK(store_record_save(db2, &coord_a, "SA-0001", "screening", sid, ver, d,
+                          "age corrected", "", NULL, &id, &e) == APP_OK);
+  json_decref(d);
+  /* A save through the first connection re-derives from the new age. */
+  d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-02", "test", "AST",
+                "value", 30.0, "unit", "U/L");
+  CHECK(store_record_save(db, &coord_a, "SA-0001", "lab", 0, 0, d, NULL, "",
+                          NULL, &id, &e) == APP_OK);
+  json_decref(d);
+  json_decref(cb);
+  cb = NULL;
+  CHECK(store_casebook(db, &monitor, "SA-0001", &cb, &e) == APP_OK);
+  CHECK(cb && json_is_false(json_object_get(
+                  json_object_get(json_object_get(cb, "derived"),
+                                  "eligibility"),
+                  "eligible")));
+  json_decref(cb);
+  CHECK(store_patient_get(db, &coord_a, "SA-0001", &p, &e) == APP_OK);
+  CHECK_INT_EQ(db_open_statements(db2), 0);
+  db_close(db2);
+}
+
 static void test_import(void) {
   struct err e;
   json_t *probs = json_array();
@@ -310,6 +361,7 @@ int main(void) {
   setup();
   test_access();
   test_records();
+  test_cache_coherence(path);
   test_import();
   CHECK(audit_verify(db, &chk, &e) == APP_OK);
   CHECK_INT_EQ(chk.first_bad, 0);
