@@ -21,8 +21,9 @@ static int64_t scope(const struct actor *a) {
 static json_t *site_obj(json_t *sites, const char *code) {
   json_t *o = json_object_get(sites, code);
   if (o == NULL) {
-    o = json_pack("{s:s,s:i,s:i,s:i}", "site", code, "enrolled", 0,
-                  "overdue_visits", 0, "open_queries", 0);
+    o = json_pack("{s:s,s:i,s:i,s:i,s:i}", "site", code, "enrolled", 0,
+                  "overdue_visits", 0, "due_this_week", 0, "open_queries",
+                  0);
     json_object_set_new(sites, code, o);
   }
   return o;
@@ -41,6 +42,8 @@ int store_status(struct db *db, const struct actor *a, int target,
   json_t *rows = json_array();
   json_t *sites = json_object();
   json_int_t enrolled = 0, screened = 0, failed = 0, overdue = 0, open = 0;
+  json_int_t due_week = 0;
+  json_t *aes = json_array();
   const char *key;
   json_t *v;
   json_t *site_list;
@@ -93,7 +96,7 @@ int store_status(struct db *db, const struct actor *a, int target,
       json_t *d;
       json_t *sched;
       size_t i;
-      json_int_t n = 0;
+      json_int_t n = 0, nd = 0;
       err_clear(&je);
       d = jx_parse(text, strlen(text), "derived", &je);
       sched = json_object_get(d, "schedule");
@@ -101,22 +104,31 @@ int store_status(struct db *db, const struct actor *a, int target,
         json_t *vi = json_array_get(sched, i);
         const char *kind = json_string_value(json_object_get(vi, "kind"));
         const char *stt = json_string_value(json_object_get(vi, "status"));
-        date_t end;
+        date_t end, begin;
         if (kind == NULL || strcmp(kind, "assessment") != 0 || stt == NULL ||
             (strcmp(stt, "planned") != 0 && strcmp(stt, "due") != 0 &&
              strcmp(stt, "missed") != 0) ||
             date_parse(json_string_value(json_object_get(vi, "window_end")),
-                       &end) != 0) {
+                       &end) != 0 ||
+            date_parse(json_string_value(json_object_get(vi,
+                                                         "window_start")),
+                       &begin) != 0) {
           continue;
         }
         if (end < today) {
           n++;
+        } else if (begin <= today + 7) {
+          nd++; /* the window is open now or opens within a week */
         }
       }
       json_decref(d);
       if (n > 0) {
         overdue += n;
         bump(site_obj(sites, db_column_text(st, 0)), "overdue_visits", n);
+      }
+      if (nd > 0) {
+        due_week += nd;
+        bump(site_obj(sites, db_column_text(st, 0)), "due_this_week", nd);
       }
     }
     db_finalize(st);
@@ -140,9 +152,48 @@ int store_status(struct db *db, const struct actor *a, int target,
     db_finalize(st);
     rc = rc < 0 ? APP_EDB : APP_OK;
   }
+  /* Grade >= 3 adverse events with onset in the last 90 days, newest
+  ** first (onset dates are ISO text, so text order is date order). */
+  if (rc == APP_OK) {
+    char since[DATE_STR_LEN];
+    date_format(today - 90, since);
+    rc = db_prepare(db,
+                    "SELECT p.code, s.code, r.data FROM record r JOIN patient "
+                    "p ON p.id = r.patient_id JOIN site s ON s.id = "
+                    "p.site_id WHERE r.kind = 'adverse_event' AND "
+                    "r.is_deleted = 0 AND ($1 = 0 OR p.site_id = $1) AND "
+                    "json_extract(r.data, '$.grade') >= 3 AND "
+                    "json_extract(r.data, '$.onset_date') >= $2 ORDER BY "
+                    "json_extract(r.data, '$.onset_date') DESC LIMIT 20",
+                    &st, e);
+  }
+  if (rc == APP_OK) {
+    char since[DATE_STR_LEN];
+    date_format(today - 90, since);
+    db_bind_int64(st, 1, scope(a));
+    db_bind_text(st, 2, since);
+    while ((rc = db_step(st, e)) == DB_ROW) {
+      const char *text = db_column_text(st, 2);
+      struct err je;
+      json_t *d;
+      err_clear(&je);
+      d = jx_parse(text, strlen(text), "adverse event", &je);
+      json_array_append_new(
+          aes, json_pack("{s:s,s:s,s:O,s:O,s:O,s:O}", "patient",
+                         db_column_text(st, 0), "site", db_column_text(st, 1),
+                         "term", json_object_get(d, "term"), "grade",
+                         json_object_get(d, "grade"), "onset_date",
+                         json_object_get(d, "onset_date"), "serious",
+                         json_object_get(d, "serious")));
+      json_decref(d);
+    }
+    db_finalize(st);
+    rc = rc < 0 ? APP_EDB : APP_OK;
+  }
   if (rc != APP_OK) {
     json_decref(rows);
     json_decref(sites);
+    json_decref(aes);
     return rc;
   }
   site_list = json_array();
@@ -150,10 +201,10 @@ int store_status(struct db *db, const struct actor *a, int target,
     json_array_append(site_list, v);
   }
   json_decref(sites);
-  *out = json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "target", target,
-                   "enrolled", enrolled, "screened", screened,
+  *out = json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:o}", "target",
+                   target, "enrolled", enrolled, "screened", screened,
                    "screen_failed", failed, "overdue_visits", overdue,
-                   "open_queries", open, "by_site", rows, "sites",
-                   site_list);
+                   "due_this_week", due_week, "open_queries", open,
+                   "by_site", rows, "sites", site_list, "recent_aes", aes);
   return APP_OK;
 }

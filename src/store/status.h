@@ -15,9 +15,11 @@
 #include "store.h"
 
 /* Build {"target", "enrolled", "screened", "screen_failed",
-** "overdue_visits", "open_queries", "by_site": [{"site", "status",
-** "cohort", "patients"}], "sites": [{"site", "enrolled", "overdue_visits",
-** "open_queries"}]}.  today decides what is overdue.  Caller json_decref()s
+** "overdue_visits", "due_this_week", "open_queries", "by_site": [{"site",
+** "status", "cohort", "patients"}], "sites": [{"site", "enrolled",
+** "overdue_visits", "due_this_week", "open_queries"}], "recent_aes":
+** [{"patient", "site", "term", "grade", "onset_date", "serious"}] (grade
+** >= 3, onset in the last 90 days, newest first, at most 20)}.  today decides what is overdue.  Caller json_decref()s
 ** *out. */
 int store_status(struct db *db, const struct actor *a, int target,
                  date_t today, json_t **out, struct err *e);

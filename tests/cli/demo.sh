@@ -16,6 +16,7 @@ export HCCSTUDY_DB=$db HCCSTUDY_PASSWORD=hccstudy-demo-2026
 HCCSTUDY_USER=pi "$bin" status --json >"$tmp/s" 2>&1; check "status" $?
 [ "$(jq '[.by_site[].patients] | add' "$tmp/s")" = 48 ]; check "48 patients" $?
 [ "$(jq '[.by_site[].site] | unique | length' "$tmp/s")" = 6 ]; check "6 centres" $?
+[ "$(jq '(.due_this_week | type) == "number" and (.recent_aes | type) == "array" and all(.recent_aes[]; .grade >= 3)' "$tmp/s")" = true ]; check "status: visits due this week, recent grade >= 3 AEs" $?
 HCCSTUDY_USER=coordinator.tjh "$bin" status --json >"$tmp/s" 2>&1
 [ "$(jq '[.by_site[].site] | unique' -c "$tmp/s")" = '["TJH"]' ]; check "a coordinator sees only its centre" $?
 HCCSTUDY_USER=monitor "$bin" export >"$tmp/e" 2>&1; check "export" $?

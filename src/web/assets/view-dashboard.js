@@ -1,7 +1,6 @@
 // view-dashboard.js: enrolment by site and cohort against the target (an
-// SVG bar chart drawn here), overdue visits and open queries, all from
-// GET /api/v1/status.  (Recent grade >= 3 adverse events are not shown:
-// the status route does not list them and loading every casebook is slow.)
+// SVG bar chart drawn here), visits due this week and overdue, open
+// queries and recent grade >= 3 adverse events, all from GET /api/v1/status.
 
 import { h, s, mount } from './dom.js';
 import { t } from './i18n.js';
@@ -99,6 +98,7 @@ export async function renderDashboard(main, params, ctx) {
       tile(t('dash.target'), st.target, 'dash-target'),
       tile(t('dash.screened'), st.screened, 'dash-screened'),
       tile(t('dash.screenFailed'), st.screen_failed, 'dash-screen-failed'),
+      tile(t('dash.dueWeek'), st.due_this_week, 'dash-due-week', '#/patients'),
       tile(t('dash.overdue'), st.overdue_visits, 'dash-overdue', '#/patients'),
       tile(t('dash.openQueries'), st.open_queries, 'dash-open-queries', '#/queries')),
     h('section', { class: 'card' },
@@ -116,5 +116,22 @@ export async function renderDashboard(main, params, ctx) {
             h('th', { scope: 'col', class: 'num' }, t('dash.overdue')),
             h('th', { scope: 'col', class: 'num' }, t('dash.openQueries')))),
           h('tbody', null, siteRows)))),
-    h('p', { class: 'muted' }, t('dash.aeNote')));
+    h('section', { class: 'card' },
+      h('h2', null, t('dash.recentAes')),
+      (st.recent_aes || []).length === 0
+        ? h('p', { class: 'muted', testid: 'dash-recent-aes' }, t('dash.noAes'))
+        : h('div', { class: 'table-wrap' },
+          h('table', { testid: 'dash-recent-aes' },
+            h('thead', null, h('tr', null,
+              h('th', { scope: 'col' }, t('dash.aeOnset')),
+              h('th', { scope: 'col' }, t('dash.aePatient')),
+              h('th', { scope: 'col' }, t('dash.aeTerm')),
+              h('th', { scope: 'col', class: 'num' }, t('dash.aeGrade')),
+              h('th', { scope: 'col' }, t('dash.aeSerious')))),
+            h('tbody', null, st.recent_aes.map((a) => h('tr', null,
+              h('td', null, String(a.onset_date)),
+              h('td', null, h('a', { href: '#/patients/' + encodeURIComponent(a.patient) }, String(a.patient))),
+              h('td', null, String(a.term)),
+              h('td', { class: 'num' }, String(a.grade)),
+              h('td', null, a.serious ? t('dash.yes') : t('dash.no')))))))));
 }
