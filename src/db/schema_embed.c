@@ -11,6 +11,7 @@ extern const char db_schema_002[];
 extern const char db_schema_003[];
 extern const char db_schema_004[];
 extern const char db_schema_005[];
+extern const char db_schema_006[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
@@ -33,6 +34,10 @@ __asm__(".section .rodata\n"
         "db_schema_005:\n"
         ".incbin \"src/db/schema/005-sessions.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_006\n"
+        "db_schema_006:\n"
+        ".incbin \"src/db/schema/006-indexes.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
@@ -41,6 +46,7 @@ const struct db_migration db_migrations[] = {
   {3, "003-workflow.sql", db_schema_003},
   {4, "004-terminology.sql", db_schema_004},
   {5, "005-sessions.sql", db_schema_005},
+  {6, "006-indexes.sql", db_schema_006},
 };
 
 const int db_n_migrations =

@@ -405,8 +405,71 @@ static int load_protocol(struct db *db, struct protocol *p, struct err *e) {
   return rc;
 }
 
-/* Recompute the derived values and the patient's status and cohort. */
-static int derive(struct db *db, const struct patient *pt, struct err *e) {
+/* Add the terminology check (ae_term) to findings and sync the queries. */
+static int derive_checks(struct db *db, const struct patient *pt,
+                         const json_t *records, json_t *findings,
+                         struct err *e) {
+  size_t i;
+  int terms = 0;
+  int rc = store_terms_loaded(db, &terms, e);
+  for (i = 0; rc == APP_OK && terms && i < json_array_size(records); i++) {
+    json_t *r = json_array_get(records, i);
+    json_t *d = json_object_get(r, "data");
+    const char *problem = NULL;
+    if (strcmp(json_string_value(json_object_get(r, "kind")),
+               "adverse_event") != 0) {
+      continue;
+    }
+    rc = store_terms_check(
+        db, json_string_value(json_object_get(d, "term")),
+        (int)json_integer_value(json_object_get(d, "grade")), &problem, e);
+    if (problem != NULL) {
+      json_array_append_new(
+          findings,
+          json_pack("{s:s,s:O,s:s,s:s}", "check", "ae_term", "record_id",
+                    json_object_get(r, "id"), "field", "term", "text",
+                    problem));
+    }
+  }
+  if (rc == APP_OK) {
+    rc = workflow_sync_checks(db, pt, findings, e);
+  }
+  return rc;
+}
+
+/* Whether a record kind can change the derived values or the status (see
+** src/study/casebook.c: labs, adverse events and the baseline record feed
+** only the edit checks). */
+static bool kind_changes_derived(const char *kind) {
+  return kind == NULL ||
+         (strcmp(kind, "lab") != 0 && strcmp(kind, "adverse_event") != 0 &&
+          strcmp(kind, "baseline") != 0);
+}
+
+/* The stored derived values of a patient, or NULL. */
+static json_t *stored_derived(struct db *db, int64_t patient_id,
+                              struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *d = NULL;
+  if (db_prepare(db, "SELECT data FROM derived WHERE patient_id = $1", &st,
+                 e) != APP_OK) {
+    return NULL;
+  }
+  db_bind_int64(st, 1, patient_id);
+  if (db_step(st, e) == DB_ROW) {
+    struct err je;
+    const char *t = db_column_text(st, 0);
+    err_clear(&je);
+    d = jx_parse(t, strlen(t), "derived", &je);
+  }
+  db_finalize(st);
+  return d;
+}
+
+/* Recompute the derived values and the patient's status and cohort after a
+** change of a record of `kind` (NULL: any), then run the edit checks. */
+static int derive(struct db *db, const struct patient *pt, const char *kind,
+                  struct err *e) {
   struct protocol proto;
   struct db_stmt *st = NULL;
   json_t *records = NULL, *derived, *elig, *enrol = NULL, *eos = NULL;
@@ -420,6 +483,16 @@ static int derive(struct db *db, const struct patient *pt, struct err *e) {
     rc = load_records_cached(db, pt->id, &records, e);
   }
   if (rc != APP_OK) {
+    return rc;
+  }
+  if (!kind_changes_derived(kind) &&
+      (derived = stored_derived(db, pt->id, e)) != NULL) {
+    /* Nothing derived can change: only the edit checks run. */
+    json_t *findings = checks_run(&proto, records, derived, clock_today());
+    rc = derive_checks(db, pt, records, findings, e);
+    json_decref(findings);
+    json_decref(derived);
+    json_decref(records);
     return rc;
   }
   derived = casebook_derive(&proto, records, clock_today());
@@ -475,28 +548,7 @@ static int derive(struct db *db, const struct patient *pt, struct err *e) {
   }
   if (rc == APP_OK) {
     json_t *findings = checks_run(&proto, records, derived, clock_today());
-    for (i = 0; rc == APP_OK && i < json_array_size(records); i++) {
-      json_t *r = json_array_get(records, i);
-      json_t *d = json_object_get(r, "data");
-      const char *problem = NULL;
-      if (strcmp(json_string_value(json_object_get(r, "kind")),
-                 "adverse_event") != 0) {
-        continue;
-      }
-      rc = store_terms_check(
-          db, json_string_value(json_object_get(d, "term")),
-          (int)json_integer_value(json_object_get(d, "grade")), &problem, e);
-      if (problem != NULL) {
-        json_array_append_new(
-            findings,
-            json_pack("{s:s,s:O,s:s,s:s}", "check", "ae_term", "record_id",
-                      json_object_get(r, "id"), "field", "term", "text",
-                      problem));
-      }
-    }
-    if (rc == APP_OK) {
-      rc = workflow_sync_checks(db, pt, findings, e);
-    }
+    rc = derive_checks(db, pt, records, findings, e);
     json_decref(findings);
   }
   xfree(text);
@@ -693,7 +745,7 @@ int store_record_save(struct db *db, const struct actor *a,
     rc = workflow_void_signatures(db, &pt, e);
   }
   if (rc == APP_OK) {
-    rc = derive(db, &pt, e);
+    rc = derive(db, &pt, kind, e);
   }
   xfree(text);
   json_decref(old);

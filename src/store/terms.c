@@ -157,6 +157,20 @@ int store_terms_search(struct db *db, const char *text, int limit,
   return APP_OK;
 }
 
+int store_terms_loaded(struct db *db, int *loaded, struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "SELECT COUNT(*) FROM terminology", &st, e);
+  *loaded = 0;
+  if (rc != APP_OK) {
+    return rc;
+  }
+  if (db_step(st, e) == DB_ROW) {
+    *loaded = db_column_int64(st, 0) > 0;
+  }
+  db_finalize(st);
+  return APP_OK;
+}
+
 int store_terms_check(struct db *db, const char *term, int grade,
                       const char **problem, struct err *e) {
   struct db_stmt *st = NULL;

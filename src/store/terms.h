@@ -36,6 +36,9 @@ int store_terms_import(struct db *db, const struct actor *a,
 int store_terms_search(struct db *db, const char *text, int limit,
                        json_t **out, struct err *e);
 
+/* Whether a terminology is loaded (*loaded 1 or 0). */
+int store_terms_loaded(struct db *db, int *loaded, struct err *e);
+
 /* Check one AE term and grade against the terminology in force.  Returns
 ** APP_OK with *problem NULL when fine (or no terminology is loaded), or a
 ** static description of what is wrong. */
