@@ -13,6 +13,8 @@
 */
 #include "analysis.h"
 
+#include "km_json.h"
+
 #include "../core/date.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"
@@ -414,52 +416,12 @@ void an_cox_fit(const struct an_data *d, enum an_endpoint ep,
   xfree(ww);
 }
 
-/* One curve as `stats km --json` writes it (without at_times). */
+/* One curve as `stats km --json` writes it. */
 static json_t *an_curve_json(const struct km_curve *c, const char *label,
                              double tau) {
-  static const double probs[] = {0.25, 0.5, 0.75};
-  json_t *o = json_object();
-  json_t *tab = json_array();
-  json_t *qs = json_array();
   double se = NAN;
   double rm = km_rmst(c, tau, &se);
-  int64_t k;
-  int i;
-  json_object_set_new(o, "group", json_string(label));
-  json_object_set_new(o, "n", json_integer((json_int_t)c->n));
-  json_object_set_new(o, "events", json_real(c->events));
-  json_object_set_new(o, "median", jx_real_or_null(c->median));
-  json_object_set_new(o, "median_lower", jx_real_or_null(c->median_lower));
-  json_object_set_new(o, "median_upper", jx_real_or_null(c->median_upper));
-  json_object_set_new(o, "rmst", jx_real_or_null(rm));
-  json_object_set_new(o, "rmst_se", jx_real_or_null(se));
-  json_object_set_new(o, "rmst_tau", jx_real_or_null(tau));
-  for (i = 0; i < 3; i++) {
-    json_t *q = json_object();
-    json_object_set_new(q, "p", json_real(probs[i]));
-    json_object_set_new(q, "time",
-                        jx_real_or_null(km_quantile_r(c, c->surv, probs[i])));
-    json_object_set_new(q, "lower",
-                        jx_real_or_null(km_quantile_r(c, c->lower, probs[i])));
-    json_object_set_new(q, "upper",
-                        jx_real_or_null(km_quantile_r(c, c->upper, probs[i])));
-    json_array_append_new(qs, q);
-  }
-  json_object_set_new(o, "quantiles", qs);
-  for (k = 0; k < c->n_times; k++) {
-    json_t *r = json_object();
-    json_object_set_new(r, "time", json_real(c->time[k]));
-    json_object_set_new(r, "n_risk", json_real(c->n_risk[k]));
-    json_object_set_new(r, "n_event", json_real(c->n_event[k]));
-    json_object_set_new(r, "n_censor", json_real(c->n_censor[k]));
-    json_object_set_new(r, "surv", jx_real_or_null(c->surv[k]));
-    json_object_set_new(r, "std_err", jx_real_or_null(c->std_err[k]));
-    json_object_set_new(r, "lower", jx_real_or_null(c->lower[k]));
-    json_object_set_new(r, "upper", jx_real_or_null(c->upper[k]));
-    json_array_append_new(tab, r);
-  }
-  json_object_set_new(o, "table", tab);
-  return o;
+  return report_km_json(c, label, rm, se, tau, NULL, 0);
 }
 
 /* The crude log-rank test by cohort, or JSON null when it cannot be
