@@ -51,6 +51,7 @@ int store_status(struct db *db, const struct actor *a, int target,
   if (a->role == ROLE_ADMIN) {
     json_decref(rows);
     json_decref(sites);
+    json_decref(aes);
     return ERR_SET(e, APP_EPERM, "status: not for the admin role");
   }
   rc = db_prepare(db,

@@ -186,6 +186,11 @@ call data.manager POST "/patients/$P/lock" '{}'; named "lock without locked" 400
 call coordinator.tjh POST /rules/eligibility '{"age":"old"}'; named "eligibility bad age" 422 age
 call coordinator.tjh POST /rules/mrecist '{"start_date":"2026-02-30"}'; named "mrecist bad date" 422 start_date
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
-grep -q Sanitizer "$tmp/log" && bad "sanitizer report in the server log" || ok
+if grep -q Sanitizer "$tmp/log"; then
+  bad "sanitizer report in the server log"
+  grep -B2 -A40 -m1 -E "ERROR|runtime error" "$tmp/log" | head -60
+else
+  ok
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
