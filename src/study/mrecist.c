@@ -921,7 +921,10 @@ static void mr_best(const struct mr_input *in, const struct mr_options *o,
         conf_pr = true;
       }
       if (o->confirm && !conf) {
-        c = late ? MR_SD : MR_NE;
+        /* An unconfirmed response counts as stable disease; with
+        ** non-target disease only there is no SD (RECIST 1.1 table 2):
+        ** it is NON-CR/NON-PD. */
+        c = !late ? MR_NE : in->n_targets > 0 ? MR_SD : MR_NON_CR_NON_PD;
       }
     } else if (r == MR_SD || r == MR_NON_CR_NON_PD) {
       c = late ? r : MR_NE;

@@ -805,11 +805,12 @@ static void test_nontarget_only_bor(void) {
   CHECK_STR_EQ(mr_resp_name(r.best), "CR");
   CHECK_INT_EQ(r.confirmed, 1);
   mr_result_free(&r);
-  /* Unconfirmed CR of a non-target-only patient: SD. */
+  /* Unconfirmed CR of a non-target-only patient: NON-CR/NON-PD (no SD
+  ** category without measurable disease, RECIST 1.1 table 2). */
   pt_init(&p, 0, NULL, 1);
   pt_add(&p, 56, NULL, MR_NT_ABSENT);
   CHECK(pt_eval(&p, &o, &r, &e) == APP_OK);
-  CHECK_STR_EQ(mr_resp_name(r.best), "SD");
+  CHECK_STR_EQ(mr_resp_name(r.best), "NON-CR/NON-PD");
   CHECK_INT_EQ(r.confirmed, 0);
   mr_result_free(&r);
 }
