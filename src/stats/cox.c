@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "../core/mem.h"
+#include "km.h"
 #include "linalg.h"
 
 /* The sorted, centred and scaled working copy of the data and the scratch
@@ -63,93 +64,15 @@ static inline int32_t cw_st(const struct cox_work *w, int64_t i) {
   return w->strat != NULL ? w->strat[i] : 0;
 }
 
-/* Stable LSD radix sort of n (key, idx) pairs by key ascending, 8 bits a
-** pass; passes where every key has the same byte are skipped.  O(n). */
-static void cox_radix(uint64_t *key, int64_t *idx, int64_t n) {
-  uint64_t *k2 = xmallocarray((size_t)(n > 0 ? n : 1), sizeof(uint64_t));
-  int64_t *i2 = xmallocarray((size_t)(n > 0 ? n : 1), sizeof(int64_t));
-  uint64_t *ka = key, *kb = k2;
-  int64_t *ia = idx, *ib = i2;
-  int64_t cnt[256];
-  int64_t i;
-  int shift, c;
-  if (n < 64) {
-    /* small: stable insertion sort, no counting passes */
-    for (i = 1; i < n; i++) {
-      uint64_t kk = key[i];
-      int64_t ii = idx[i];
-      int64_t q = i - 1;
-      while (q >= 0 && key[q] > kk) {
-        key[q + 1] = key[q];
-        idx[q + 1] = idx[q];
-        q--;
-      }
-      key[q + 1] = kk;
-      idx[q + 1] = ii;
-    }
-    xfree(i2);
-    xfree(k2);
-    return;
-  }
-  for (shift = 0; shift < 64; shift += 8) {
-    int64_t pos = 0;
-    bool skip = false;
-    memset(cnt, 0, sizeof(cnt));
-    for (i = 0; i < n; i++) {
-      cnt[(ka[i] >> shift) & 255u]++;
-    }
-    for (c = 0; c < 256; c++) {
-      if (cnt[c] == n) {
-        skip = true;
-      }
-    }
-    if (skip) {
-      continue;
-    }
-    for (c = 0; c < 256; c++) {
-      int64_t t = cnt[c];
-      cnt[c] = pos;
-      pos += t;
-    }
-    for (i = 0; i < n; i++) {
-      int64_t at = cnt[(ka[i] >> shift) & 255u]++;
-      kb[at] = ka[i];
-      ib[at] = ia[i];
-    }
-    {
-      uint64_t *kt = ka;
-      int64_t *it = ia;
-      ka = kb;
-      kb = kt;
-      ia = ib;
-      ib = it;
-    }
-  }
-  if (ka != key) {
-    memcpy(key, ka, sizeof(uint64_t) * (size_t)n);
-    memcpy(idx, ia, sizeof(int64_t) * (size_t)n);
-  }
-  xfree(i2);
-  xfree(k2);
-}
-
-/* Order-preserving unsigned key of a double (-0 is taken as +0). */
-static uint64_t cox_dkey(double v) {
-  uint64_t b;
-  v += 0.0;
-  memcpy(&b, &v, sizeof(b));
-  return (b >> 63) ? ~b : (b | (UINT64_C(1) << 63));
-}
-
 void cox_order(const double *time, const int32_t *strata, int64_t n,
                bool timefix, int64_t *order, double *tsorted) {
   uint64_t *key = xmallocarray((size_t)(n > 0 ? n : 1), sizeof(uint64_t));
   int64_t i;
   for (i = 0; i < n; i++) {
-    key[i] = ~cox_dkey(time[i]);
+    key[i] = ~surv_key(time[i]);
     order[i] = i;
   }
-  cox_radix(key, order, n);
+  surv_sort_pairs(key, order, n);
   xfree(key);
   for (i = 0; i < n; i++) {
     tsorted[i] = time[order[i]];
@@ -565,10 +488,10 @@ static void cox_concordance(const struct cox_work *w, const double *lp,
     }
     /* ranks of lp within the stratum, exact ties share a rank */
     for (i = s0; i < s1; i++) {
-      ukey[i - s0] = cox_dkey(lp[i]);
+      ukey[i - s0] = surv_key(lp[i]);
       upos[i - s0] = i;
     }
-    cox_radix(ukey, upos, s1 - s0);
+    surv_sort_pairs(ukey, upos, s1 - s0);
     for (i = 0; i < s1 - s0; i++) {
       if (i == 0 || ukey[i] != ukey[i - 1]) {
         m++;

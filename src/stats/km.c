@@ -21,14 +21,14 @@
 #include <math.h>
 #include <string.h>
 
-/* Map a double to an unsigned key with the same order. */
-static uint64_t km_key(double x) {
+uint64_t surv_key(double x) {
   uint64_t u;
+  x += 0.0; /* -0 becomes +0: equal values get equal keys */
   memcpy(&u, &x, sizeof(u));
   return (u & 0x8000000000000000ULL) ? ~u : (u | 0x8000000000000000ULL);
 }
 
-/* Inverse of km_key. */
+/* Inverse of surv_key. */
 static double km_unkey(uint64_t u) {
   double x;
   u = (u & 0x8000000000000000ULL) ? (u ^ 0x8000000000000000ULL) : ~u;
@@ -156,13 +156,40 @@ void surv_order32(const double *key, int64_t n, int32_t *order) {
   k2 = xmallocarray((size_t)n, sizeof(*k2));
   o2 = xmallocarray((size_t)n, sizeof(*o2));
   for (i = 0; i < n; i++) {
-    k[i] = km_key(key[i]);
+    k[i] = surv_key(key[i]);
     order[i] = (int32_t)i;
   }
   km_radix32(k, k2, order, o2, n);
   xfree(k);
   xfree(k2);
   xfree(o2);
+}
+
+void surv_sort_pairs(uint64_t *key, int64_t *idx, int64_t n) {
+  uint64_t *k2;
+  int64_t *i2;
+  int64_t i;
+  if (n < 64) {
+    /* small (e.g. one stratum): stable insertion sort, no counting */
+    for (i = 1; i < n; i++) {
+      uint64_t kk = key[i];
+      int64_t ii = idx[i];
+      int64_t q = i - 1;
+      while (q >= 0 && key[q] > kk) {
+        key[q + 1] = key[q];
+        idx[q + 1] = idx[q];
+        q--;
+      }
+      key[q + 1] = kk;
+      idx[q + 1] = ii;
+    }
+    return;
+  }
+  k2 = xmallocarray((size_t)n, sizeof(*k2));
+  i2 = xmallocarray((size_t)n, sizeof(*i2));
+  km_radix(key, k2, idx, i2, n);
+  xfree(k2);
+  xfree(i2);
 }
 
 void surv_order(const double *key, int64_t n, int64_t *order) {
@@ -177,7 +204,7 @@ void surv_order(const double *key, int64_t n, int64_t *order) {
   k2 = xmallocarray((size_t)n, sizeof(*k2));
   o2 = xmallocarray((size_t)n, sizeof(*o2));
   for (i = 0; i < n; i++) {
-    k[i] = km_key(key[i]);
+    k[i] = surv_key(key[i]);
     order[i] = i;
   }
   km_radix(k, k2, order, o2, n);
@@ -315,14 +342,14 @@ static int64_t km_tabulate_keys(const double *time, const int *status,
   int64_t j;
   int64_t k = 0;
   for (i = 0; i < n; i++) {
-    all[i] = km_key(time[i] + 0.0); /* + 0.0 folds -0 into +0 */
+    all[i] = surv_key(time[i] + 0.0); /* + 0.0 folds -0 into +0 */
     m_e += status[i] != 0;
   }
   km_radix(all, tmp, NULL, NULL, n);
   ev = xmallocarray((size_t)m_e + 1, sizeof(*ev));
   for (i = 0, j = 0; i < n; i++) {
     if (status[i]) {
-      ev[j++] = km_key(time[i] + 0.0);
+      ev[j++] = surv_key(time[i] + 0.0);
     }
   }
   km_radix(ev, tmp, NULL, NULL, m_e);

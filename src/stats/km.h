@@ -41,6 +41,15 @@ struct km_curve {
                           the band never reaches 0.5 */
 };
 
+/* Order-preserving unsigned key of a double (-0 is taken as +0), for
+** sorting doubles as integers. */
+uint64_t surv_key(double x);
+
+/* Stable ascending sort of the pairs (key[i], idx[i]), i < n, by key: LSD
+** radix sort in O(n) (insertion sort below 64 pairs).  Allocates scratch
+** only.  Shared by every survival module that orders rows. */
+void surv_sort_pairs(uint64_t *key, int64_t *idx, int64_t n);
+
 /* Stable ascending order of key[0..n): fills order[0..n) with indices
 ** (LSD radix sort on the IEEE bits, O(n)).  Keys must not be NaN. */
 void surv_order(const double *key, int64_t n, int64_t *order);
