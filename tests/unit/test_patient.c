@@ -5,6 +5,8 @@
 */
 #include "harness.h"
 
+#include "db_harness.h"
+
 #include "core/jsonx.h"
 #include "db/db.h"
 #include "store/audit.h"
@@ -19,15 +21,7 @@ static struct db *db;
 static struct actor admin, coord_a, coord_b, monitor, dm, stat;
 
 static int64_t count(const char *sql) {
-  struct db_stmt *st = NULL;
-  struct err e;
-  int64_t n = -1;
-  err_clear(&e);
-  if (db_prepare(db, sql, &st, &e) == APP_OK && db_step(st, &e) == DB_ROW) {
-    n = db_column_int64(st, 0);
-  }
-  db_finalize(st);
-  return n;
+  return db_count(db, sql);
 }
 
 static void setup(void) {

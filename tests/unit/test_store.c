@@ -4,6 +4,8 @@
 */
 #include "harness.h"
 
+#include "db_harness.h"
+
 #include "db/db.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -15,17 +17,6 @@
 
 static char path[64];
 
-static int64_t count(struct db *db, const char *sql) {
-  struct db_stmt *st = NULL;
-  struct err e;
-  int64_t n = -1;
-  err_clear(&e);
-  if (db_prepare(db, sql, &st, &e) == APP_OK && db_step(st, &e) == DB_ROW) {
-    n = db_column_int64(st, 0);
-  }
-  db_finalize(st);
-  return n;
-}
 
 static void test_db_layer(struct db *db) {
   struct db_stmt *st = NULL;
@@ -53,19 +44,19 @@ static void test_db_layer(struct db *db) {
   CHECK(db_exec(db, "INSERT INTO t VALUES (2)", &e) == APP_OK);
   CHECK(db_commit(db, &e) == APP_OK);
   CHECK(db_commit(db, &e) == APP_OK);
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM t"), 1);
-  CHECK_INT_EQ(count(db, "SELECT SUM(x) FROM t"), 2);
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM t"), 1);
+  CHECK_INT_EQ(db_count(db, "SELECT SUM(x) FROM t"), 2);
   /* An outer rollback undoes everything, committed inner levels too. */
   CHECK(db_begin_write(db, &e) == APP_OK);
   CHECK(db_begin_write(db, &e) == APP_OK);
   CHECK(db_exec(db, "INSERT INTO t VALUES (3)", &e) == APP_OK);
   CHECK(db_commit(db, &e) == APP_OK);
   db_rollback(db);
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM t"), 1);
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM t"), 1);
   CHECK(db_exec(db, "DROP TABLE t", &e) == APP_OK);
   /* Migrating again changes nothing. */
   CHECK(db_migrate(db, &e) == APP_OK);
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM schema_migrations"),
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM schema_migrations"),
                db_latest_schema_version());
 }
 
@@ -128,9 +119,9 @@ static void test_users(struct db *db) {
   CHECK(store_login(db, "coord1", "coordinator-password", &coord, &e) ==
         APP_EINVAL);
   err_clear(&e);
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE action = "
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM audit WHERE action = "
                          "'login_failed'"), 7);
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE reason LIKE "
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM audit WHERE reason LIKE "
                          "'account locked%'"), 1);
 }
 
@@ -140,7 +131,7 @@ static void test_audit(struct db *db) {
   int64_t n;
   err_clear(&e);
   CHECK(audit_verify(db, &chk, &e) == APP_OK);
-  n = count(db, "SELECT COUNT(*) FROM audit");
+  n = db_count(db, "SELECT COUNT(*) FROM audit");
   CHECK(n > 10);
   CHECK_INT_EQ(chk.first_bad, 0);
   CHECK_INT_EQ(chk.n_checked, n);

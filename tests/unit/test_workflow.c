@@ -4,6 +4,8 @@
 */
 #include "harness.h"
 
+#include "db_harness.h"
+
 #include "db/db.h"
 #include "store/audit.h"
 #include "store/patient.h"
@@ -20,15 +22,7 @@ static struct actor admin, coord, inv, mon, dm, coord_b;
 static const char *const pw = "test-password-123";
 
 static int64_t count(const char *sql) {
-  struct db_stmt *st = NULL;
-  struct err e;
-  int64_t n = -1;
-  err_clear(&e);
-  if (db_prepare(db, sql, &st, &e) == APP_OK && db_step(st, &e) == DB_ROW) {
-    n = db_column_int64(st, 0);
-  }
-  db_finalize(st);
-  return n;
+  return db_count(db, sql);
 }
 
 static void setup(void) {

@@ -5,6 +5,8 @@
 */
 #include "harness.h"
 
+#include "db_harness.h"
+
 #include "db/db.h"
 #include "store/audit.h"
 #include "store/patient.h"
@@ -72,17 +74,6 @@ static void *thread_main(void *arg) {
   return NULL;
 }
 
-static int64_t count(struct db *db, const char *sql) {
-  struct db_stmt *st = NULL;
-  struct err e;
-  int64_t n = -1;
-  err_clear(&e);
-  if (db_prepare(db, sql, &st, &e) == APP_OK && db_step(st, &e) == DB_ROW) {
-    n = db_column_int64(st, 0);
-  }
-  db_finalize(st);
-  return n;
-}
 
 int main(void) {
   struct db *db = NULL;
@@ -130,13 +121,13 @@ int main(void) {
   CHECK_INT_EQ(jobs, N_THREADS * N_PER_THREAD);
   CHECK(batches <= jobs);
   /* Exactly the saves that reported success are stored ... */
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM record WHERE kind = 'lab'"),
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM record WHERE kind = 'lab'"),
                oks);
   /* ... each with its audit entries, and the refused ones are audited. */
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE action = "
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM audit WHERE action = "
                          "'create' AND entity = 'record' AND field = "
                          "'value'"), oks);
-  CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE action = "
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM audit WHERE action = "
                          "'access_denied' AND actor = 'cb'"),
                N_THREADS * N_PER_THREAD / 10);
   CHECK(audit_verify(db, &chk, &e) == APP_OK);
