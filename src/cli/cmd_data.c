@@ -129,14 +129,20 @@ int cmd_status(struct cli *c) {
   struct actor a;
   bool json = cli_flag(c, "--json");
   json_t *st = NULL, *rows, *sites;
+  struct protocol proto;
   size_t i;
   int rc;
   err_clear(&e);
   if (cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  rc = store_status(db, &a, c->proto.target_enrollment, clock_today(), &st,
-                    &e);
+  /* The study's own protocol (stored at init), not the one in force for
+  ** this command line. */
+  rc = store_protocol(db, &proto, &e);
+  if (rc == APP_OK) {
+    rc = store_status(db, &a, proto.target_enrollment, clock_today(), &st,
+                      &e);
+  }
   db_close(db);
   if (rc != APP_OK) {
     return cli_fail(&e);
@@ -150,9 +156,9 @@ int cmd_status(struct cli *c) {
          JSON_INTEGER_FORMAT " screened, %" JSON_INTEGER_FORMAT
          " screen failures); %" JSON_INTEGER_FORMAT
          " overdue assessments; %" JSON_INTEGER_FORMAT " open queries\n\n",
-         c->proto.study_id,
+         proto.study_id,
          json_integer_value(json_object_get(st, "enrolled")),
-         c->proto.target_enrollment,
+         proto.target_enrollment,
          json_integer_value(json_object_get(st, "screened")),
          json_integer_value(json_object_get(st, "screen_failed")),
          json_integer_value(json_object_get(st, "overdue_visits")),

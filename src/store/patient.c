@@ -378,7 +378,7 @@ static int load_records_cached(struct db *db, int64_t patient_id,
 static _Thread_local char proto_text_cached[PROTO_CACHE_MAX];
 static _Thread_local struct protocol proto_cached;
 
-static int load_protocol(struct db *db, struct protocol *p, struct err *e) {
+int store_protocol(struct db *db, struct protocol *p, struct err *e) {
   struct db_stmt *st = NULL;
   int rc = db_prepare(db, "SELECT protocol_json FROM study WHERE id = 1",
                       &st, e);
@@ -478,7 +478,7 @@ static int derive(struct db *db, const struct patient *pt, const char *kind,
   const char *status = "screening";
   const char *cohort = NULL;
   size_t i;
-  int rc = load_protocol(db, &proto, e);
+  int rc = store_protocol(db, &proto, e);
   if (rc == APP_OK) {
     rc = load_records_cached(db, pt->id, &records, e);
   }

@@ -45,6 +45,10 @@ struct patient {
 ** Called by the store's own failure paths and by the group-commit writer. */
 int store_flush_denials(struct db *db, struct err *e);
 
+/* The protocol the study was created with (parsed once per thread and
+** reused while the stored text is unchanged). */
+int store_protocol(struct db *db, struct protocol *p, struct err *e);
+
 /* Create a patient at site_code (NULL: the actor's own site). */
 int store_patient_create(struct db *db, const struct actor *a,
                          const char *site_code, struct patient *out,

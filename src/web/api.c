@@ -91,7 +91,7 @@ int api_status(struct request *rq, struct response *rs) {
   struct err e;
   json_t *st = NULL;
   err_clear(&e);
-  if (protocol_default(&p, &e) != APP_OK ||
+  if (store_protocol(rq->db, &p, &e) != APP_OK ||
       store_status(rq->db, &rq->actor, p.target_enrollment, clock_today(),
                    &st, &e) != APP_OK) {
     web_store_error(rs, &e);
@@ -402,7 +402,7 @@ int api_rules_eligibility(struct request *rq, struct response *rs) {
   struct elig_result r;
   struct err e;
   err_clear(&e);
-  if (protocol_default(&p, &e) != APP_OK ||
+  if (store_protocol(rq->db, &p, &e) != APP_OK ||
       eligibility_from_json(rq->json, &in, &e) != APP_OK) {
     web_store_error(rs, &e);
     return 0;
@@ -420,7 +420,7 @@ int api_rules_mrecist(struct request *rq, struct response *rs) {
   struct err e;
   err_clear(&e);
   memset(&in, 0, sizeof(in));
-  if (protocol_default(&p, &e) != APP_OK) {
+  if (store_protocol(rq->db, &p, &e) != APP_OK) {
     web_store_error(rs, &e);
     return 0;
   }
