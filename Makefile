@@ -9,7 +9,7 @@
 #
 # Warnings are errors (WERROR=-Werror); V=1 shows full commands.
 
-PKGS      = jansson gsl sqlite3 libsodium libmicrohttpd
+PKGS      = jansson gsl sqlite3 libpq libsodium libmicrohttpd
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
@@ -79,8 +79,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libhcc.a | $(DEPS
 	@$(if $(Q),echo "  TEST  $@")
 	$(Q)$(CC) $(ALL_CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libhcc.a $(ALL_LIBS)
 
+# ENGINE=postgres runs the database layers on a throw-away PostgreSQL server.
+ENGINE ?= sqlite
 test: $(BUILD)/hccstudy $(UNIT_BIN) test-deps
-	$(Q)bash tests/run.sh $(BUILD)
+	$(Q)bash tests/run.sh $(BUILD) --engine $(ENGINE)
 
 check: test
 

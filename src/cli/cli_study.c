@@ -55,6 +55,25 @@ const char *cli_db_path(struct cli *c) {
   return p ? p : getenv("HCCSTUDY_DB");
 }
 
+int cli_db_must_exist(const char *url, struct err *e) {
+  const char *path = url;
+  char *shown;
+  if (db_url_is_postgres(url)) {
+    return APP_OK; /* a server: whether it holds a study is asked of it */
+  }
+  if (strncmp(path, "sqlite:", 7) == 0) {
+    path += 7;
+  }
+  if (access(path, F_OK) == 0) {
+    return APP_OK;
+  }
+  shown = db_url_redacted(url);
+  ERR_SET(e, APP_EINVAL, "--db: %s does not exist (create it with "
+          "'hccstudy init --db %s')", shown, shown);
+  xfree(shown);
+  return APP_EINVAL;
+}
+
 /* Open the study and log in as --user.  On success the caller closes *db. */
 int cli_open_study(struct cli *c, struct db **db, struct actor *a,
                    struct err *e) {
@@ -78,9 +97,8 @@ int cli_open_study(struct cli *c, struct db **db, struct actor *a,
     return ERR_SET(e, APP_EINVAL, "%s: --db is required (or set "
                    "HCCSTUDY_DB)", c->name);
   }
-  if (access(path, F_OK) != 0) {
-    return ERR_SET(e, APP_EINVAL, "--db: %s does not exist (create it with "
-                   "'hccstudy init --db %s')", path, path);
+  if (cli_db_must_exist(path, e) != APP_OK) {
+    return APP_EINVAL;
   }
   rc = db_open(path, db, e);
   if (rc != APP_OK) {
@@ -88,8 +106,10 @@ int cli_open_study(struct cli *c, struct db **db, struct actor *a,
   }
   rc = db_schema_version(*db, &version, e);
   if (rc == APP_OK && version == 0) {
+    char *shown = db_url_redacted(path);
     rc = ERR_SET(e, APP_EINVAL, "--db: %s holds no study (run 'hccstudy "
-                 "init')", path);
+                 "init')", shown);
+    xfree(shown);
   }
   if (rc == APP_OK) {
     rc = db_migrate(*db, e);

@@ -22,6 +22,11 @@ int cli_open_study(struct cli *c, struct db **db, struct actor *a,
 /* The --db option, else $HCCSTUDY_DB, else NULL (takes the option). */
 const char *cli_db_path(struct cli *c);
 
+/* APP_OK when url is a SQLite file that exists, or a PostgreSQL database
+** (whether it holds a study is asked of the server); else APP_EINVAL with
+** a message naming --db. */
+int cli_db_must_exist(const char *url, struct err *e);
+
 /* A password from environment variable env, else asked on the terminal
 ** with prompt and no echo.  NULL (with an error) when neither is possible.
 ** Caller wipes and frees with xfree(). */

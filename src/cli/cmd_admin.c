@@ -15,6 +15,8 @@
 
 #include <unistd.h>
 
+#include "../store/copy.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,7 @@ int cmd_init(struct cli *c) {
     return cli_fail(&e);
   }
   if (path == NULL) {
-    ERR_SET(&e, APP_EINVAL, "init: --db FILE is required");
+    ERR_SET(&e, APP_EINVAL, "init: --db DB is required");
     return cli_fail(&e);
   }
   if (admin == NULL) {
@@ -52,8 +54,12 @@ int cmd_init(struct cli *c) {
   if (rc != APP_OK) {
     return cli_fail(&e);
   }
-  printf("created study %s (%s) in %s; administrator: %s\n",
-         c->proto.study_id, c->proto.nct_id, path, admin);
+  {
+    char *shown = db_url_redacted(path);
+    printf("created study %s (%s) in %s; administrator: %s\n",
+           c->proto.study_id, c->proto.nct_id, shown, admin);
+    xfree(shown);
+  }
   return 0;
 }
 
@@ -196,7 +202,7 @@ static int audit_log(struct cli *c, struct db *db, long limit, bool json,
                   "SELECT seq, ts_utc, actor, role, site, action, entity, "
                   "entity_id, field, old_value, new_value, reason, hash "
                   "FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT $1) "
-                  "ORDER BY seq",
+                  "AS recent ORDER BY seq",
                   &st, e);
   if (rc != APP_OK) {
     json_decref(arr);
@@ -329,7 +335,22 @@ int cmd_backup(struct cli *c) {
             role_name(a.role));
     return cli_fail(&e);
   }
-  rc = db_backup(db, to, &e);
+  if (strcmp(db_backend_name(db), "sqlite") == 0) {
+    rc = db_backup(db, to, &e);
+  } else {
+    /* A server database: copied table by table from one snapshot into a
+    ** new SQLite file, verified as a migration is. */
+    struct db *out = NULL;
+    struct copy_report r;
+    rc = db_open(to, &out, &e);
+    if (rc == APP_OK) {
+      rc = store_copy(db, out, false, &r, &e);
+      db_close(out);
+    }
+    if (rc != APP_OK) {
+      unlink(to);
+    }
+  }
   if (rc == APP_OK && db_begin_write(db, &e) == APP_OK) {
     en.action = "backup";
     en.entity = "study";

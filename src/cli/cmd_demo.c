@@ -163,10 +163,10 @@ int cmd_demo(struct cli *c) {
     return cli_fail(&e);
   }
   if (path == NULL) {
-    ERR_SET(&e, APP_EINVAL, "demo: --db FILE is required");
+    ERR_SET(&e, APP_EINVAL, "demo: --db DB is required");
     return cli_fail(&e);
   }
-  if (access(path, F_OK) == 0) {
+  if (!db_url_is_postgres(path) && access(path, F_OK) == 0) {
     ERR_SET(&e, APP_EINVAL, "--db: %s exists; the demo creates a new study",
             path);
     return cli_fail(&e);
@@ -190,9 +190,13 @@ int cmd_demo(struct cli *c) {
   start = clock_today() - s.cutoff_day;
   doc = sim_study_casebooks(&s, &c->proto, start);
   sim_study_free(&s);
-  printf("Creating the demo study %s in %s (simulated patients only)\n\n"
-         "Accounts (password for all: %s):\n",
-         c->proto.study_id, path, DEMO_PASSWORD);
+  {
+    char *shown = db_url_redacted(path);
+    printf("Creating the demo study %s in %s (simulated patients only)\n\n"
+           "Accounts (password for all: %s):\n",
+           c->proto.study_id, shown, DEMO_PASSWORD);
+    xfree(shown);
+  }
   rc = db_open(path, &db, &e);
   if (rc == APP_OK) {
     rc = store_init(db, &c->proto, c->proto_text, "admin", DEMO_PASSWORD, &e);

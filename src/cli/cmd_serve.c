@@ -27,13 +27,11 @@ int cmd_serve(struct cli *c) {
     return cli_fail(&e);
   }
   if (o.db_url == NULL) {
-    ERR_SET(&e, APP_EINVAL, "serve: --db FILE is required (or set "
+    ERR_SET(&e, APP_EINVAL, "serve: --db DB is required (or set "
             "HCCSTUDY_DB)");
     return cli_fail(&e);
   }
-  if (access(o.db_url, F_OK) != 0) {
-    ERR_SET(&e, APP_EINVAL, "--db: %s does not exist (create it with "
-            "'hccstudy init')", o.db_url);
+  if (cli_db_must_exist(o.db_url, &e) != APP_OK) {
     return cli_fail(&e);
   }
   o.threads = (int)n;

@@ -10,9 +10,12 @@ const struct cli_command cli_commands[] = {
    "its hash chain (verify: exit 0 when intact, 1 naming the first broken\n"
    "entry).  Roles: admin, pi, monitor, data_manager.  The password comes\n"
    "from HCCSTUDY_PASSWORD or is asked for at the terminal.\n"},
-  {"backup", cmd_backup, "backup --db FILE --user NAME --to FILE",
-   "Write a consistent copy of the study database while it stays in use\n"
-   "(admin, data_manager; audited).  Never overwrites a file.\n"},
+  {"backup", cmd_backup, "backup --db DB --user NAME --to FILE",
+   "Write a consistent copy of the study database to a new SQLite file\n"
+   "while it stays in use (admin, data_manager; audited).  Never\n"
+   "overwrites a file.  From PostgreSQL the copy is table by table from one\n"
+   "snapshot, verified like 'migrate'; for PostgreSQL's own backups and\n"
+   "point-in-time recovery see docs/deployment.md.\n"},
   {"demo", cmd_demo, "demo --db FILE [--seed S] [--patients N]",
    "Create a demo study: 6 centres, one account per role (passwords\n"
    "printed), and 364 simulated patients entered through the audited store\n"
@@ -50,8 +53,9 @@ const struct cli_command cli_commands[] = {
    "\"version\", \"reason\"}]}]}).  All or nothing: every problem is\n"
    "listed with its path and nothing is written unless there are none.\n"
    "'hccstudy dictionary' lists the record kinds and fields.\n"},
-  {"init", cmd_init, "init --db FILE [--admin NAME]",
-   "Create a study database from the protocol in force, with an\n"
+  {"init", cmd_init, "init --db DB [--admin NAME]",
+   "Create a study database (a SQLite file, or a PostgreSQL database given\n"
+   "as postgresql://USER@HOST/DBNAME) from the protocol in force, with an\n"
    "administrator account (default name admin) whose password comes from\n"
    "HCCSTUDY_ADMIN_PASSWORD or is asked for at the terminal (at least 12\n"
    "characters).  Refuses a database that already holds a study.\n"},
@@ -59,6 +63,17 @@ const struct cli_command cli_commands[] = {
    "lock --db FILE --user NAME --patient CODE [--unlock --reason TEXT]",
    "Lock a casebook (data managers): a locked casebook refuses every\n"
    "write.  --unlock needs a reason.  Audited.\n"},
+  {"migrate", cmd_migrate, "migrate --from DB --to DB",
+   "Move a study to another database with its complete audit trail, e.g.\n"
+   "from SQLite to PostgreSQL:\n"
+   "  hccstudy migrate --from study.db --to postgresql://hcc@db1/hcc\n"
+   "The target must hold no study.  The source keeps its write lock during\n"
+   "the copy (stop the servers first: writes meanwhile wait, none is left\n"
+   "behind) and is not changed.  On arrival every table's row count is\n"
+   "compared, the audit chain is verified from its first entry and must\n"
+   "end in the source's last hash; the move is then audited in the target.\n"
+   "A PostgreSQL DB is a postgresql:// URL or a libpq connection string\n"
+   "(docs/deployment.md); anything else is a SQLite file.\n"},
   {"mrecist", cmd_mrecist, "mrecist [--input FILE] [--json]",
    "mRECIST time-point responses and best overall response (with\n"
    "confirmation and minimum SD duration) for one patient's baseline and\n"

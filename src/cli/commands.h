@@ -16,6 +16,7 @@ int cmd_endpoints(struct cli *c);   /* cmd_response.c */
 int cmd_export(struct cli *c);      /* cmd_data.c */
 int cmd_import(struct cli *c);      /* cmd_data.c */
 int cmd_init(struct cli *c);        /* cmd_admin.c */
+int cmd_migrate(struct cli *c);     /* cmd_migrate.c */
 int cmd_lock(struct cli *c);        /* cmd_workflow.c */
 int cmd_mrecist(struct cli *c);     /* cmd_response.c */
 int cmd_patient(struct cli *c);     /* cmd_data.c */

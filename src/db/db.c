@@ -16,6 +16,64 @@
 #include <string.h>
 #include <time.h>
 
+bool db_url_is_postgres(const char *url) {
+  /* The libpq keywords a connection string usually starts with. */
+  static const char *const keys[] = {"host", "hostaddr", "port", "dbname",
+                                     "user", "password", "service",
+                                     "sslmode", "connect_timeout"};
+  size_t i, n;
+  if (url == NULL) {
+    return false;
+  }
+  if (strncmp(url, "postgres://", 11) == 0 ||
+      strncmp(url, "postgresql://", 13) == 0) {
+    return true;
+  }
+  while (*url == ' ') {
+    url++;
+  }
+  for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    n = strlen(keys[i]);
+    if (strncmp(url, keys[i], n) == 0) {
+      const char *p = url + n;
+      while (*p == ' ') {
+        p++;
+      }
+      if (*p == '=') {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+char *db_url_redacted(const char *url) {
+  char *out = xstrdup(url ? url : "");
+  char *p;
+  if (strncmp(out, "postgres", 8) == 0 && (p = strstr(out, "://")) != NULL) {
+    char *at = strchr(p + 3, '@');
+    char *colon = strchr(p + 3, ':');
+    if (at != NULL && colon != NULL && colon < at) {
+      memmove(colon + 4, at, strlen(at) + 1);
+      memcpy(colon + 1, "***", 3);
+    }
+  }
+  if ((p = strstr(out, "password=")) != NULL) {
+    char *end = p + 9;
+    char quote = *end == '\'' ? '\'' : 0;
+    end += quote ? 1 : 0;
+    while (*end && (quote ? *end != quote : *end != ' ' && *end != '&')) {
+      end++;
+    }
+    if (quote && *end) {
+      end++;
+    }
+    memmove(p + 12, end, strlen(end) + 1);
+    memcpy(p + 9, "***", 3);
+  }
+  return out;
+}
+
 int db_open(const char *url, struct db **out, struct err *e) {
   struct db *db = xcalloc(1, sizeof(*db));
   const char *target = url;
@@ -25,16 +83,14 @@ int db_open(const char *url, struct db **out, struct err *e) {
     return ERR_SET(e, APP_EINVAL, "--db: no database given (use --db FILE "
                    "or set HCCSTUDY_DB)");
   }
-  if (strncmp(url, "postgres://", 11) == 0 ||
-      strncmp(url, "postgresql://", 13) == 0) {
-    xfree(db);
-    return ERR_SET(e, APP_EINVAL, "--db: the PostgreSQL backend is not "
-                   "available yet (issue 8)");
+  if (db_url_is_postgres(url)) {
+    db->be = &db_pg_backend;
+  } else {
+    if (strncmp(url, "sqlite:", 7) == 0) {
+      target = url + 7;
+    }
+    db->be = &db_sqlite_backend;
   }
-  if (strncmp(url, "sqlite:", 7) == 0) {
-    target = url + 7;
-  }
-  db->be = &db_sqlite_backend;
   if (db->be->open(db, target, e) != APP_OK) {
     xfree(db);
     return APP_EDB;
@@ -139,6 +195,16 @@ int db_step(struct db_stmt *st, struct err *e) {
   return st->db->be->step(st, e);
 }
 
+int db_step_id(struct db_stmt *st, int64_t *id, struct err *e) {
+  int rc = db_step(st, e);
+  *id = 0;
+  if (rc == DB_ROW) {
+    *id = db_column_int64(st, 0);
+    rc = db_step(st, e);
+  }
+  return rc == DB_DONE ? APP_OK : e->code;
+}
+
 bool db_column_is_null(struct db_stmt *st, int col) {
   return st->db->be->is_null(st, col);
 }
@@ -162,6 +228,18 @@ const void *db_column_blob(struct db_stmt *st, int col, size_t *n) {
 char *db_column_dup(struct db_stmt *st, int col) {
   const char *s = db_column_text(st, col);
   return s ? xstrdup(s) : NULL;
+}
+
+int db_column_count(struct db_stmt *st) {
+  return st->db->be->col_count(st);
+}
+
+const char *db_column_name(struct db_stmt *st, int col) {
+  return st->db->be->col_name(st, col);
+}
+
+enum db_type db_column_type(struct db_stmt *st, int col) {
+  return st->db->be->col_type(st, col);
 }
 
 void db_reset(struct db_stmt *st) {
@@ -201,9 +279,16 @@ int db_begin_write(struct db *db, struct err *e) {
     db->depth++;
     return APP_OK;
   }
-  if (db_exec(db, strcmp(db->be->name, "sqlite") == 0 ? "BEGIN IMMEDIATE"
-                                                      : "BEGIN",
-              e) != APP_OK) {
+  if (db_exec(db, db->be->begin_write_sql, e) != APP_OK) {
+    return APP_EDB;
+  }
+  db->depth = 1;
+  return APP_OK;
+}
+
+int db_begin_read(struct db *db, struct err *e) {
+  assert(db->depth == 0);
+  if (db_exec(db, db->be->begin_read_sql, e) != APP_OK) {
     return APP_EDB;
   }
   db->depth = 1;
@@ -248,10 +333,6 @@ bool db_in_transaction(const struct db *db) {
   return db->depth > 0;
 }
 
-int64_t db_last_insert_id(struct db *db) {
-  return db->be->last_insert_id(db);
-}
-
 int64_t db_changes(struct db *db) {
   return db->be->changes(db);
 }
@@ -280,6 +361,44 @@ const char *db_backend_name(const struct db *db) {
   return db->be->name;
 }
 
+int db_after_copy(struct db *db, struct err *e) {
+  return db->be->after_copy ? db->be->after_copy(db, e) : APP_OK;
+}
+
+/* The text of a migration for db's engine: the lines of the other engine's
+** "-- @sqlite" / "-- @postgres" ... "-- @end" blocks dropped, then the
+** backend's dialect applied.  Caller frees with xfree(). */
+static char *migration_text(const struct db *db, const char *sql) {
+  size_t n = strlen(sql);
+  char *out = xmalloc(n + 1);
+  char *dialect;
+  size_t len = 0;
+  const char *p = sql;
+  int keep = 1;
+  while (*p) {
+    const char *eol = strchr(p, '\n');
+    size_t line = eol ? (size_t)(eol - p) + 1 : strlen(p);
+    if (strncmp(p, "-- @sqlite", 10) == 0) {
+      keep = strcmp(db->be->name, "sqlite") == 0;
+    } else if (strncmp(p, "-- @postgres", 12) == 0) {
+      keep = strcmp(db->be->name, "postgres") == 0;
+    } else if (strncmp(p, "-- @end", 7) == 0) {
+      keep = 1;
+    } else if (keep) {
+      memcpy(out + len, p, line);
+      len += line;
+    }
+    p += line;
+  }
+  out[len] = '\0';
+  if (db->be->dialect == NULL) {
+    return out;
+  }
+  dialect = db->be->dialect(out);
+  xfree(out);
+  return dialect;
+}
+
 int db_latest_schema_version(void) {
   return db_migrations[db_n_migrations - 1].version;
 }
@@ -290,7 +409,7 @@ int db_schema_version(struct db *db, int *out, struct err *e) {
   *out = 0;
   rc = db_exec(db,
                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-               " version INTEGER PRIMARY KEY,"
+               " version BIGINT PRIMARY KEY,"
                " name TEXT NOT NULL,"
                " applied_utc TEXT NOT NULL)",
                e);
@@ -339,7 +458,11 @@ int db_migrate(struct db *db, struct err *e) {
     if (db_begin_write(db, e) != APP_OK) {
       return APP_EDB;
     }
-    rc = db_exec(db, m->sql, e);
+    {
+      char *sql = migration_text(db, m->sql);
+      rc = db_exec(db, sql, e);
+      xfree(sql);
+    }
     if (rc == APP_OK) {
       rc = db_prepare(db, "INSERT INTO schema_migrations(version, name, "
                           "applied_utc) VALUES ($1, $2, $3)", &st, e);

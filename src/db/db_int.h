@@ -11,12 +11,12 @@
 
 #include "db.h"
 
-/* Kinds of bound values. */
-enum db_type { DB_T_NULL, DB_T_INT, DB_T_DOUBLE, DB_T_TEXT, DB_T_BLOB };
 
 /* One backend's operations. */
 struct db_backend {
   const char *name;  /* "sqlite", "postgres" */
+  const char *begin_write_sql; /* starts a transaction holding the write lock */
+  const char *begin_read_sql;  /* starts a read-only snapshot transaction */
   int (*open)(struct db *db, const char *target, struct err *e);
   void (*close)(struct db *db);
   int (*prepare)(struct db *db, const char *sql, struct db_stmt *st,
@@ -29,12 +29,19 @@ struct db_backend {
   double (*col_double)(struct db_stmt *st, int col);
   const char *(*col_text)(struct db_stmt *st, int col);
   const void *(*col_blob)(struct db_stmt *st, int col, size_t *n);
+  int (*col_count)(struct db_stmt *st);
+  const char *(*col_name)(struct db_stmt *st, int col);
+  enum db_type (*col_type)(struct db_stmt *st, int col);
   void (*reset)(struct db_stmt *st);
   void (*finalize)(struct db_stmt *st);
   int (*exec)(struct db *db, const char *sql, struct err *e);
-  int64_t (*last_insert_id)(struct db *db);
   int64_t (*changes)(struct db *db);
   int (*backup)(struct db *db, const char *dest, struct err *e);
+  /* Migration SQL in this engine's dialect (NULL: used as written);
+  ** returns a new string the caller frees. */
+  char *(*dialect)(const char *sql);
+  /* After rows were copied in with explicit ids (NULL: nothing to do). */
+  int (*after_copy)(struct db *db, struct err *e);
 };
 
 /* Prepared statements kept per connection (Fossil's static statements):
@@ -55,7 +62,7 @@ struct db_cached {
 /* An open connection. */
 struct db {
   const struct db_backend *be; /* operations */
-  void *conn;                  /* backend handle (sqlite3 *, PGconn *) */
+  void *conn;                  /* backend handle (sqlite3 *, pg_conn *) */
   int depth;                   /* transaction nesting depth, 0 = none;
                                   levels below the first are savepoints */
   int n_stmts;                 /* statements handed out, not finalized */
@@ -72,6 +79,7 @@ struct db_stmt {
 };
 
 extern const struct db_backend db_sqlite_backend;
+extern const struct db_backend db_pg_backend;
 
 /* The embedded migrations, in order. */
 struct db_migration {

@@ -125,6 +125,29 @@ static const void *sq_col_blob(struct db_stmt *st, int col, size_t *n) {
   return p;
 }
 
+static int sq_col_count(struct db_stmt *st) {
+  return sqlite3_column_count(st->h);
+}
+
+static const char *sq_col_name(struct db_stmt *st, int col) {
+  return sqlite3_column_name(st->h, col);
+}
+
+static enum db_type sq_col_type(struct db_stmt *st, int col) {
+  switch (sqlite3_column_type(st->h, col)) {
+  case SQLITE_INTEGER:
+    return DB_T_INT;
+  case SQLITE_FLOAT:
+    return DB_T_DOUBLE;
+  case SQLITE_TEXT:
+    return DB_T_TEXT;
+  case SQLITE_BLOB:
+    return DB_T_BLOB;
+  default:
+    return DB_T_NULL;
+  }
+}
+
 static void sq_reset(struct db_stmt *st) {
   sqlite3_reset(st->h);
   sqlite3_clear_bindings(st->h);
@@ -144,10 +167,6 @@ static int sq_exec(struct db *db, const char *sql, struct err *e) {
     return (rc & 0xff) == SQLITE_CONSTRAINT ? APP_ECONFLICT : APP_EDB;
   }
   return APP_OK;
-}
-
-static int64_t sq_last_insert_id(struct db *db) {
-  return sqlite3_last_insert_rowid(db->conn);
 }
 
 static int64_t sq_changes(struct db *db) {
@@ -191,8 +210,27 @@ static int sq_backup(struct db *db, const char *dest, struct err *e) {
 }
 
 const struct db_backend db_sqlite_backend = {
-  "sqlite",     sq_open,     sq_close,      sq_prepare,    sq_bind,
-  sq_step,      sq_is_null,  sq_col_int,    sq_col_double, sq_col_text,
-  sq_col_blob,  sq_reset,    sq_finalize,   sq_exec,       sq_last_insert_id,
-  sq_changes,   sq_backup,
+  "sqlite",
+  "BEGIN IMMEDIATE",
+  "BEGIN",
+  sq_open,
+  sq_close,
+  sq_prepare,
+  sq_bind,
+  sq_step,
+  sq_is_null,
+  sq_col_int,
+  sq_col_double,
+  sq_col_text,
+  sq_col_blob,
+  sq_col_count,
+  sq_col_name,
+  sq_col_type,
+  sq_reset,
+  sq_finalize,
+  sq_exec,
+  sq_changes,
+  sq_backup,
+  NULL,
+  NULL,
 };

@@ -113,54 +113,71 @@ int audit_append(struct db *db, const struct actor *a,
   return rc;
 }
 
+/* Rows read per query while verifying: bounds memory on engines that
+** return a whole result at once (PostgreSQL). */
+#define AUDIT_VERIFY_PAGE 20000
+
 int audit_verify(struct db *db, struct audit_check *out, struct err *e) {
   struct db_stmt *st = NULL;
   char prev[AUDIT_HASH_LEN];
   char hash[AUDIT_HASH_LEN];
   int64_t expect_seq = 1;
+  int64_t n_page;
   int rc;
   memset(out, 0, sizeof(*out));
   memcpy(prev, audit_genesis, sizeof(prev));
-  rc = db_prepare(db,
-                  "SELECT seq, ts_utc, actor, role, site, action, entity, "
-                  "entity_id, field, old_value, new_value, reason, "
-                  "prev_hash, hash FROM audit ORDER BY seq",
-                  &st, e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  while ((rc = db_step(st, e)) == DB_ROW) {
-    const char *f[AUDIT_N_FIELDS];
-    int64_t seq = db_column_int64(st, 0);
-    const char *stored_prev = db_column_text(st, 12);
-    const char *stored_hash = db_column_text(st, 13);
-    int i;
-    for (i = 0; i < AUDIT_N_FIELDS; i++) {
-      f[i] = db_column_text(st, i + 1);
+  do {
+    rc = db_prepare(db,
+                    "SELECT seq, ts_utc, actor, role, site, action, entity, "
+                    "entity_id, field, old_value, new_value, reason, "
+                    "prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq "
+                    "LIMIT $2",
+                    &st, e);
+    if (rc != APP_OK) {
+      return rc;
     }
-    if (seq != expect_seq) {
-      out->first_bad = expect_seq;
-      snprintf(out->why, sizeof(out->why), "entry %" PRId64 " is missing "
-               "(next present is %" PRId64 ")", expect_seq, seq);
-      break;
+    /* The first page from the smallest seq, so a row slipped in before
+    ** entry 1 is seen. */
+    db_bind_int64(st, 1, expect_seq == 1 ? INT64_MIN : expect_seq);
+    db_bind_int64(st, 2, AUDIT_VERIFY_PAGE);
+    n_page = 0;
+    while ((rc = db_step(st, e)) == DB_ROW) {
+      const char *f[AUDIT_N_FIELDS];
+      int64_t seq = db_column_int64(st, 0);
+      const char *stored_prev = db_column_text(st, 12);
+      const char *stored_hash = db_column_text(st, 13);
+      int i;
+      n_page++;
+      for (i = 0; i < AUDIT_N_FIELDS; i++) {
+        f[i] = db_column_text(st, i + 1);
+      }
+      if (seq != expect_seq) {
+        out->first_bad = expect_seq;
+        snprintf(out->why, sizeof(out->why), "entry %" PRId64 " is missing "
+                 "(next present is %" PRId64 ")", expect_seq, seq);
+        break;
+      }
+      if (stored_prev == NULL || strcmp(stored_prev, prev) != 0) {
+        out->first_bad = seq;
+        snprintf(out->why, sizeof(out->why), "entry %" PRId64 " does not "
+                 "follow the previous entry (chain broken)", seq);
+        break;
+      }
+      audit_hash(seq, f, prev, hash);
+      if (stored_hash == NULL || strcmp(stored_hash, hash) != 0) {
+        out->first_bad = seq;
+        snprintf(out->why, sizeof(out->why), "entry %" PRId64 " was altered "
+                 "(its content does not match its hash)", seq);
+        break;
+      }
+      memcpy(prev, hash, sizeof(prev));
+      out->n_checked++;
+      expect_seq++;
     }
-    if (stored_prev == NULL || strcmp(stored_prev, prev) != 0) {
-      out->first_bad = seq;
-      snprintf(out->why, sizeof(out->why), "entry %" PRId64 " does not "
-               "follow the previous entry (chain broken)", seq);
-      break;
+    db_finalize(st);
+    if (rc < 0) {
+      return APP_EDB;
     }
-    audit_hash(seq, f, prev, hash);
-    if (stored_hash == NULL || strcmp(stored_hash, hash) != 0) {
-      out->first_bad = seq;
-      snprintf(out->why, sizeof(out->why), "entry %" PRId64 " was altered "
-               "(its content does not match its hash)", seq);
-      break;
-    }
-    memcpy(prev, hash, sizeof(prev));
-    out->n_checked++;
-    expect_seq++;
-  }
-  db_finalize(st);
-  return rc < 0 ? APP_EDB : APP_OK;
+  } while (out->first_bad == 0 && n_page == AUDIT_VERIFY_PAGE);
+  return APP_OK;
 }

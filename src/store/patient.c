@@ -708,15 +708,14 @@ int store_record_save(struct db *db, const struct actor *a,
   if (rc == APP_OK && record_id == 0) {
     rc = db_prepare(db, "INSERT INTO record(patient_id, kind, data, "
                         "created_utc, updated_utc) VALUES ($1, $2, $3, $4, "
-                        "$4)", &st, e);
+                        "$4) RETURNING id", &st, e);
     if (rc == APP_OK) {
       db_bind_int64(st, 1, pt.id);
       db_bind_text(st, 2, kind);
       db_bind_text(st, 3, text);
       db_bind_text(st, 4, now);
-      rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+      rc = db_step_id(st, &record_id, e);
       db_finalize(st);
-      record_id = db_last_insert_id(db);
     }
   } else if (rc == APP_OK) {
     rc = db_prepare(db, "UPDATE record SET data = $1, updated_utc = $2, "

@@ -18,6 +18,25 @@ static int64_t scope(const struct actor *a) {
 }
 
 /* The per-site object of code in sites (created on first use). */
+/* Sort an array of objects by "onset_date", newest first, keeping the
+** order of equal dates (insertion sort: stable, and the list is short). */
+static void sort_by_onset_desc(json_t *list) {
+  size_t n = json_array_size(list), i, j;
+  for (i = 1; i < n; i++) {
+    json_t *x = json_incref(json_array_get(list, i));
+    const char *key = json_string_value(json_object_get(x, "onset_date"));
+    for (j = i; j > 0; j--) {
+      json_t *y = json_array_get(list, j - 1);
+      if (strcmp(json_string_value(json_object_get(y, "onset_date")), key) >=
+          0) {
+        break;
+      }
+      json_array_set(list, j, y);
+    }
+    json_array_set_new(list, j, x);
+  }
+}
+
 static json_t *site_obj(json_t *sites, const char *code) {
   json_t *o = json_object_get(sites, code);
   if (o == NULL) {
@@ -58,7 +77,7 @@ int store_status(struct db *db, const struct actor *a, int target,
                   "SELECT s.code, p.status, COALESCE(p.cohort, ''), COUNT(*) "
                   "FROM patient p JOIN site s ON s.id = p.site_id WHERE $1 = "
                   "0 OR p.site_id = $1 GROUP BY s.code, p.status, p.cohort "
-                  "ORDER BY s.code, p.status, p.cohort",
+                  "ORDER BY s.code, p.status, p.cohort NULLS FIRST",
                   &st, e);
   if (rc == APP_OK) {
     db_bind_int64(st, 1, scope(a));
@@ -154,42 +173,52 @@ int store_status(struct db *db, const struct actor *a, int target,
     rc = rc < 0 ? APP_EDB : APP_OK;
   }
   /* Grade >= 3 adverse events with onset in the last 90 days, newest
-  ** first (onset dates are ISO text, so text order is date order). */
+  ** first, ties in record order (onset dates are ISO text, so text order is
+  ** date order).  The JSON is read here, not in SQL, so that the query is
+  ** the same on every engine. */
   if (rc == APP_OK) {
-    char since[DATE_STR_LEN];
-    date_format(today - 90, since);
     rc = db_prepare(db,
                     "SELECT p.code, s.code, r.data FROM record r JOIN patient "
                     "p ON p.id = r.patient_id JOIN site s ON s.id = "
                     "p.site_id WHERE r.kind = 'adverse_event' AND "
-                    "r.is_deleted = 0 AND ($1 = 0 OR p.site_id = $1) AND "
-                    "json_extract(r.data, '$.grade') >= 3 AND "
-                    "json_extract(r.data, '$.onset_date') >= $2 ORDER BY "
-                    "json_extract(r.data, '$.onset_date') DESC LIMIT 20",
+                    "r.is_deleted = 0 AND ($1 = 0 OR p.site_id = $1) ORDER "
+                    "BY r.id",
                     &st, e);
   }
   if (rc == APP_OK) {
     char since[DATE_STR_LEN];
+    json_t *found = json_array();
+    size_t i;
     date_format(today - 90, since);
     db_bind_int64(st, 1, scope(a));
-    db_bind_text(st, 2, since);
     while ((rc = db_step(st, e)) == DB_ROW) {
       const char *text = db_column_text(st, 2);
+      const char *onset;
       struct err je;
       json_t *d;
       err_clear(&je);
       d = jx_parse(text, strlen(text), "adverse event", &je);
-      json_array_append_new(
-          aes, json_pack("{s:s,s:s,s:O,s:O,s:O,s:O}", "patient",
-                         db_column_text(st, 0), "site", db_column_text(st, 1),
-                         "term", json_object_get(d, "term"), "grade",
-                         json_object_get(d, "grade"), "onset_date",
-                         json_object_get(d, "onset_date"), "serious",
-                         json_object_get(d, "serious")));
+      onset = json_string_value(json_object_get(d, "onset_date"));
+      if (d != NULL && json_number_value(json_object_get(d, "grade")) >= 3 &&
+          onset != NULL && strcmp(onset, since) >= 0) {
+        json_array_append_new(
+            found, json_pack("{s:s,s:s,s:O,s:O,s:O,s:O}", "patient",
+                             db_column_text(st, 0), "site",
+                             db_column_text(st, 1), "term",
+                             json_object_get(d, "term"), "grade",
+                             json_object_get(d, "grade"), "onset_date",
+                             json_object_get(d, "onset_date"), "serious",
+                             json_object_get(d, "serious")));
+      }
       json_decref(d);
     }
     db_finalize(st);
     rc = rc < 0 ? APP_EDB : APP_OK;
+    sort_by_onset_desc(found);
+    for (i = 0; i < json_array_size(found) && i < 20; i++) {
+      json_array_append(aes, json_array_get(found, i));
+    }
+    json_decref(found);
   }
   if (rc != APP_OK) {
     json_decref(rows);

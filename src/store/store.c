@@ -96,7 +96,8 @@ static int insert_user(struct db *db, const char *username, enum role r,
   int rc;
   clock_now_utc(now);
   rc = db_prepare(db, "INSERT INTO app_user(username, role, site_id, "
-                      "pw_hash, created_utc) VALUES ($1, $2, $3, $4, $5)",
+                      "pw_hash, created_utc) VALUES ($1, $2, $3, $4, $5) "
+                      "RETURNING id",
                   &st, e);
   if (rc != APP_OK) {
     return rc;
@@ -110,9 +111,9 @@ static int insert_user(struct db *db, const char *username, enum role r,
   }
   db_bind_text(st, 4, pw_hash);
   db_bind_text(st, 5, now);
-  rc = db_step(st, e);
+  rc = db_step_id(st, id, e);
   db_finalize(st);
-  if (rc != DB_DONE) {
+  if (rc != APP_OK) {
     if (e->code == APP_ECONFLICT) {
       e->code = APP_OK;
       e->msg[0] = '\0';
@@ -121,7 +122,6 @@ static int insert_user(struct db *db, const char *username, enum role r,
     }
     return APP_EDB;
   }
-  *id = db_last_insert_id(db);
   return APP_OK;
 }
 
@@ -333,12 +333,12 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
   }
   clock_now_utc(now);
   rc = db_prepare(db, "INSERT INTO site(code, name, created_utc) VALUES "
-                      "($1, $2, $3)", &st, e);
+                      "($1, $2, $3) RETURNING id", &st, e);
   if (rc == APP_OK) {
     db_bind_text(st, 1, code);
     db_bind_text(st, 2, name);
     db_bind_text(st, 3, now);
-    rc = db_step(st, e) == DB_DONE ? APP_OK : e->code;
+    rc = db_step_id(st, id, e);
     db_finalize(st);
     if (rc == APP_ECONFLICT) {
       e->code = APP_OK;
@@ -347,7 +347,6 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
     }
   }
   if (rc == APP_OK) {
-    *id = db_last_insert_id(db);
     snprintf(idtext, sizeof(idtext), "%" PRId64, *id);
     en.action = "create";
     en.entity = "site";

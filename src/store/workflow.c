@@ -75,9 +75,10 @@ int store_query_raise(struct db *db, const struct actor *a,
   clock_now_utc(now);
   rc = db_prepare(db,
                   "INSERT INTO query(patient_id, record_id, field, status, "
-                  "text, raised_by, raised_utc) SELECT $1, $2, $3, 'open', "
-                  "$4, $5, $6 WHERE $2 IS NULL OR EXISTS (SELECT 1 FROM "
-                  "record WHERE id = $2 AND patient_id = $1)",
+                  "text, raised_by, raised_utc) SELECT $1, CAST($2 AS BIGINT), "
+                  "$3, 'open', $4, $5, $6 WHERE CAST($2 AS BIGINT) IS NULL OR "
+                  "EXISTS (SELECT 1 FROM record WHERE id = $2 AND patient_id "
+                  "= $1) RETURNING id",
                   &st, e);
   if (rc == APP_OK) {
     db_bind_int64(st, 1, pt.id);
@@ -90,15 +91,14 @@ int store_query_raise(struct db *db, const struct actor *a,
     db_bind_text(st, 4, text);
     db_bind_text(st, 5, a->username);
     db_bind_text(st, 6, now);
-    rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+    rc = db_step_id(st, id, e);
     db_finalize(st);
-    if (rc == APP_OK && db_changes(db) != 1) {
+    if (rc == APP_OK && *id == 0) {
       rc = ERR_SET(e, APP_ENOTFOUND, "record: no record %" PRId64
                    " for patient %s", record_id, pt.code);
     }
   }
   if (rc == APP_OK) {
-    *id = db_last_insert_id(db);
     snprintf(idtext, sizeof(idtext), "%" PRId64, *id);
     rc = audit_one(db, a, "raise", "query", idtext, field, NULL, text,
                    pt.code, e);
@@ -229,8 +229,8 @@ int store_query_list(struct db *db, const struct actor *a, const char *code,
                   "q.status, q.text, q.answer, q.raised_by, q.raised_utc, "
                   "q.answered_by, q.closed_by FROM query q JOIN patient p ON "
                   "p.id = q.patient_id WHERE ($1 = 0 OR p.site_id = $1) AND "
-                  "($2 IS NULL OR p.code = $2) AND ($3 IS NULL OR q.status "
-                  "= $3) ORDER BY q.id",
+                  "(CAST($2 AS TEXT) IS NULL OR p.code = $2) AND (CAST($3 "
+                  "AS TEXT) IS NULL OR q.status = $3) ORDER BY q.id",
                   &st, e);
   if (rc != APP_OK) {
     json_decref(arr);
@@ -345,10 +345,12 @@ int workflow_sync_checks(struct db *db, const struct patient *pt,
     }
     rc = db_prepare(db, "INSERT INTO query(patient_id, record_id, field, "
                         "check_id, status, text, raised_by, raised_utc) "
-                        "VALUES ($1, $2, $3, $4, 'open', $5, 'system', $6)",
+                        "VALUES ($1, $2, $3, $4, 'open', $5, 'system', $6) "
+                        "RETURNING id",
                     &st, e);
     if (rc == APP_OK) {
       char idtext[32];
+      int64_t qid = 0;
       db_bind_int64(st, 1, pt->id);
       db_bind_int64(st, 2, json_integer_value(json_object_get(f,
                                                               "record_id")));
@@ -356,9 +358,9 @@ int workflow_sync_checks(struct db *db, const struct patient *pt,
       db_bind_text(st, 4, json_string_value(json_object_get(f, "check")));
       db_bind_text(st, 5, json_string_value(json_object_get(f, "text")));
       db_bind_text(st, 6, now);
-      rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+      rc = db_step_id(st, &qid, e);
       db_finalize(st);
-      snprintf(idtext, sizeof(idtext), "%" PRId64, db_last_insert_id(db));
+      snprintf(idtext, sizeof(idtext), "%" PRId64, qid);
       if (rc == APP_OK) {
         rc = audit_one(db, NULL, "raise", "query", idtext,
                        json_string_value(json_object_get(f, "check")), NULL,

@@ -131,9 +131,10 @@ int api_patients(struct request *rq, struct response *rs) {
                  "p.version, (SELECT COUNT(*) FROM query q WHERE "
                  "q.patient_id = p.id AND q.status = 'open') FROM patient p "
                  "JOIN site s ON s.id = p.site_id WHERE ($1 = 0 OR p.site_id "
-                 "= $1) AND ($2 IS NULL OR p.status = $2) AND ($3 IS NULL OR "
-                 "p.cohort = $3) AND ($4 IS NULL OR s.code = $4) ORDER BY "
-                 "p.code LIMIT 10000",
+                 "= $1) AND (CAST($2 AS TEXT) IS NULL OR p.status = $2) AND "
+                 "(CAST($3 AS TEXT) IS NULL OR p.cohort = $3) AND (CAST($4 "
+                 "AS TEXT) IS NULL OR s.code = $4) ORDER BY p.code LIMIT "
+                 "10000",
                  &st, &e) != APP_OK) {
     json_decref(arr);
     web_store_error(rs, &e);

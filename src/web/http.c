@@ -336,9 +336,13 @@ int web_serve(const struct web_options *o, struct err *e) {
                               : "");
   }
   info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-  printf("hccstudy serving %s on %s://%s:%u/\n", o->db_url,
-         web_is_tls ? "https" : "http", inet_ntoa(sa.sin_addr),
-         info ? (unsigned)info->port : 0u);
+  {
+    char *shown = db_url_redacted(o->db_url);
+    printf("hccstudy serving %s on %s://%s:%u/\n", shown,
+           web_is_tls ? "https" : "http", inet_ntoa(sa.sin_addr),
+           info ? (unsigned)info->port : 0u);
+    xfree(shown);
+  }
   fflush(stdout);
   sigwait(&sigs, &sig);
   MHD_stop_daemon(d);

@@ -6,11 +6,12 @@
 set -u
 bin=${1:?usage: crash.sh HCCSTUDY}
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-export HCCSTUDY_DB=$tmp/study.db HCCSTUDY_ADMIN_PASSWORD=admin-password-123
+export HCCSTUDY_DB=$(test_db study) HCCSTUDY_ADMIN_PASSWORD=admin-password-123
 "$bin" init >/dev/null 2>&1; check init $?
 HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" site add --code S1 --name "Site 1" >/dev/null 2>&1
 HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 HCCSTUDY_NEW_PASSWORD=coord-password-1 \

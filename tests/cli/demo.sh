@@ -4,11 +4,12 @@
 set -u
 bin=${1:?usage: demo.sh HCCSTUDY}
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-db=$tmp/demo.db
+db=$(test_db demo)
 "$bin" demo --db "$db" --patients 48 >"$tmp/out" 2>&1; check "demo" $?
 grep -q "hccstudy-demo-2026" "$tmp/out"; check "demo prints the password" $?
 "$bin" demo --db "$db" >/dev/null 2>&1; [ $? -eq 2 ]; check "demo never overwrites" $?

@@ -5,8 +5,9 @@
 set -u
 bin=${1:?usage: store.sh HCCSTUDY}
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 trap 'rm -rf "$tmp"' EXIT
-db=$tmp/study.db
+db=$(test_db study)
 pass=0
 fail=0
 check() { # check NAME CONDITION-EXIT-STATUS

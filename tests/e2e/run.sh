@@ -17,6 +17,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 case $bin in /*) ;; *) bin="$PWD/$bin" ;; esac
 shots=${E2E_SCREENSHOTS:-$root/build/screenshots}
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 pid=""
 cleanup() {
   if [ -n "$pid" ]; then
@@ -37,14 +38,15 @@ harness_fail() {
 [ -x "$bin" ] || harness_fail "no hccstudy binary at $bin"
 bash "$root/scripts/e2e-deps.sh" || harness_fail "scripts/e2e-deps.sh failed"
 
-"$bin" demo --db "$tmp/study.db" --patients 60 >"$tmp/demo.log" 2>&1 ||
+db=$(test_db study)
+"$bin" demo --db "$db" --patients 60 >"$tmp/demo.log" 2>&1 ||
   { cat "$tmp/demo.log"; harness_fail "hccstudy demo failed"; }
 
 # A random free port on the loopback; retried when the bind fails.
 base=""
 for _ in 1 2 3 4 5; do
   port=$((20000 + RANDOM % 20000))
-  "$bin" serve --db "$tmp/study.db" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
+  "$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 50); do
     if curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/health" 2>/dev/null; then

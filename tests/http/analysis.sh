@@ -11,6 +11,7 @@
 set -u
 bin=${1:?usage: analysis.sh HCCSTUDY}
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 pass=0
 fail=0
 pid=""
@@ -18,7 +19,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null;
 trap cleanup EXIT
 check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
 pw=hccstudy-demo-2026
-db=$tmp/study.db
+db=$(test_db study)
 if ! "$bin" demo --db "$db" --patients 120 >"$tmp/demo.log" 2>&1; then
   echo "FAIL demo"; echo "0 passed, 1 failed"; exit 1
 fi

@@ -5,13 +5,14 @@
 set -u
 bin=${1:?usage: api.sh HCCSTUDY}
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 pass=0
 fail=0
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-export HCCSTUDY_DB=$tmp/study.db HCCSTUDY_ADMIN_PASSWORD=admin-password-123
+export HCCSTUDY_DB=$(test_db study) HCCSTUDY_ADMIN_PASSWORD=admin-password-123
 "$bin" init >/dev/null 2>&1
 adm() { HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" "$@" >/dev/null 2>&1; }
 adm site add --code SA --name "Site A"

@@ -8,6 +8,7 @@
 set -u
 bin=${1:?usage: routes.sh HCCSTUDY}
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 pass=0
 fail=0
 pid=""
@@ -15,9 +16,10 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null;
 trap cleanup EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-"$bin" demo --db "$tmp/demo.db" --patients 18 >/dev/null 2>&1 || { echo "demo failed"; echo "0 passed, 1 failed"; exit 1; }
+db=$(test_db demo)
+"$bin" demo --db "$db" --patients 18 >/dev/null 2>&1 || { echo "demo failed"; echo "0 passed, 1 failed"; exit 1; }
 port=$((20000 + RANDOM % 20000))
-"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$port" >"$tmp/log" 2>&1 &
+"$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$tmp/log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port/api/v1"
 for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done

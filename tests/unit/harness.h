@@ -60,16 +60,6 @@ static inline int harness_check(int ok, const char *file, int line,
   return ok;
 }
 
-/* Remove a test's SQLite database with its -wal and -shm files. */
-static inline void harness_remove_db(const char *path) {
-  char aux[300];
-  remove(path);
-  snprintf(aux, sizeof(aux), "%s-wal", path);
-  remove(aux);
-  snprintf(aux, sizeof(aux), "%s-shm", path);
-  remove(aux);
-}
-
 /* Print the closing line; the exit status is 1 when anything failed. */
 static inline int harness_report(void) {
   printf("%d passed, %d failed\n", harness_passed, harness_failed);

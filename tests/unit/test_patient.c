@@ -342,11 +342,13 @@ static void test_import(void) {
 }
 
 int main(void) {
-  char path[64];
+  char path[512];
   struct err e;
   struct audit_check chk;
   err_clear(&e);
-  snprintf(path, sizeof(path), "/tmp/hcc-test-patient-%d.db", (int)getpid());
+  if (harness_db_url("patient", path, sizeof(path)) != 0) {
+    return 1;
+  }
   unlink(path);
   if (db_open(path, &db, &e) != APP_OK) {
     fprintf(stderr, "%s\n", e.msg);
@@ -361,6 +363,6 @@ int main(void) {
   CHECK_INT_EQ(chk.first_bad, 0);
   CHECK_INT_EQ(db_open_statements(db), 0);
   db_close(db);
-  harness_remove_db(path);
+  harness_drop_db(path);
   return harness_report();
 }

@@ -3,6 +3,7 @@
 ** minutes), absolute limit (12 hours), logout, deactivated users.
 */
 #include "harness.h"
+#include "db_harness.h"
 
 #include "db/db.h"
 #include "store/session.h"
@@ -27,7 +28,7 @@ static int check_at(const char *token, long offset) {
 }
 
 int main(void) {
-  char path[64], token[SESSION_TOKEN_LEN], csrf[SESSION_TOKEN_LEN];
+  char path[512], token[SESSION_TOKEN_LEN], csrf[SESSION_TOKEN_LEN];
   char csrf2[SESSION_TOKEN_LEN];
   struct protocol p;
   struct actor admin, a;
@@ -36,7 +37,9 @@ int main(void) {
   int64_t id;
   static const char *const pw = "test-password-123";
   err_clear(&e);
-  snprintf(path, sizeof(path), "/tmp/hcc-test-session-%d.db", (int)getpid());
+  if (harness_db_url("session", path, sizeof(path)) != 0) {
+    return 1;
+  }
   unlink(path);
   CHECK(db_open(path, &db, &e) == APP_OK);
   CHECK(protocol_default(&p, &e) == APP_OK);
@@ -88,6 +91,6 @@ int main(void) {
   CHECK(check_at(token, 0) == APP_ENOTFOUND);
   CHECK_INT_EQ(db_open_statements(db), 0);
   db_close(db);
-  harness_remove_db(path);
+  harness_drop_db(path);
   return harness_report();
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char path[64];
+static char path[512];
 
 
 static void test_db_layer(struct db *db) {
@@ -36,7 +36,7 @@ static void test_db_layer(struct db *db) {
   db_finalize(st);
   /* A nested rollback undoes only its own level (a savepoint). */
   CHECK(db_begin_write(db, &e) == APP_OK);
-  CHECK(db_exec(db, "CREATE TABLE t(x)", &e) == APP_OK);
+  CHECK(db_exec(db, "CREATE TABLE t(x INTEGER)", &e) == APP_OK);
   CHECK(db_begin_write(db, &e) == APP_OK);
   CHECK(db_exec(db, "INSERT INTO t VALUES (1)", &e) == APP_OK);
   db_rollback(db);
@@ -143,8 +143,12 @@ static void test_audit(struct db *db) {
   CHECK(db_exec(db, "DELETE FROM audit WHERE seq = 3", &e) != APP_OK);
   err_clear(&e);
   /* Someone with file access drops the triggers and edits entry 4. */
-  CHECK(db_exec(db, "DROP TRIGGER audit_no_update; DROP TRIGGER "
-                    "audit_no_delete", &e) == APP_OK);
+  CHECK(db_exec(db, strcmp(db_backend_name(db), "postgres") == 0
+                        ? "DROP TRIGGER audit_no_update ON audit; DROP "
+                          "TRIGGER audit_no_delete ON audit"
+                        : "DROP TRIGGER audit_no_update; DROP TRIGGER "
+                          "audit_no_delete",
+                &e) == APP_OK);
   CHECK(db_exec(db, "UPDATE audit SET new_value = 'TJX' WHERE seq = 4", &e)
         == APP_OK);
   CHECK(audit_verify(db, &chk, &e) == APP_OK);
@@ -166,7 +170,9 @@ int main(void) {
   size_t plen;
   struct err e;
   err_clear(&e);
-  snprintf(path, sizeof(path), "/tmp/hcc-test-store-%d.db", (int)getpid());
+  if (harness_db_url("store", path, sizeof(path)) != 0) {
+    return 1;
+  }
   unlink(path);
   if (protocol_default(&p, &e) != APP_OK || db_open(path, &db, &e) != APP_OK) {
     fprintf(stderr, "setup: %s\n", e.msg);
@@ -182,6 +188,6 @@ int main(void) {
   test_audit(db);
   CHECK_INT_EQ(db_open_statements(db), 0);
   db_close(db);
-  harness_remove_db(path);
+  harness_drop_db(path);
   return harness_report();
 }

@@ -229,12 +229,14 @@ static void test_sign_lock(void) {
 }
 
 int main(void) {
-  char path[64];
+  char path[512];
   struct err e;
   struct audit_check chk;
   err_clear(&e);
   setenv("HCCSTUDY_FAKE_NOW", "2026-06-01T12:00:00Z", 1);
-  snprintf(path, sizeof(path), "/tmp/hcc-test-wf-%d.db", (int)getpid());
+  if (harness_db_url("wf", path, sizeof(path)) != 0) {
+    return 1;
+  }
   unlink(path);
   if (db_open(path, &db, &e) != APP_OK) {
     fprintf(stderr, "%s\n", e.msg);
@@ -248,6 +250,6 @@ int main(void) {
   CHECK_INT_EQ(chk.first_bad, 0);
   CHECK_INT_EQ(db_open_statements(db), 0);
   db_close(db);
-  harness_remove_db(path);
+  harness_drop_db(path);
   return harness_report();
 }

@@ -21,7 +21,7 @@
 #define N_THREADS 8
 #define N_PER_THREAD 50
 
-static char path[64];
+static char path[512];
 static struct writer *w;
 static struct actor coord;
 static struct actor other_site;
@@ -89,7 +89,9 @@ int main(void) {
   long batches = 0, jobs = 0;
   static const char *const pw = "test-password-123";
   err_clear(&e);
-  snprintf(path, sizeof(path), "/tmp/hcc-test-writer-%d.db", (int)getpid());
+  if (harness_db_url("writer", path, sizeof(path)) != 0) {
+    return 1;
+  }
   unlink(path);
   CHECK(db_open(path, &db, &e) == APP_OK);
   CHECK(protocol_default(&p, &e) == APP_OK);
@@ -134,6 +136,6 @@ int main(void) {
   CHECK_INT_EQ(chk.first_bad, 0);
   CHECK_INT_EQ(db_open_statements(db), 0);
   db_close(db);
-  harness_remove_db(path);
+  harness_drop_db(path);
   return harness_report();
 }

@@ -51,6 +51,9 @@ CREATE TABLE audit (
   hash TEXT NOT NULL
 );
 
+-- The audit trail refuses UPDATE and DELETE (and, on PostgreSQL, TRUNCATE)
+-- from everyone, the application included.
+-- @sqlite
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN
   SELECT RAISE(ABORT, 'the audit trail is append-only');
@@ -60,3 +63,20 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
   SELECT RAISE(ABORT, 'the audit trail is append-only');
 END;
+-- @end
+-- @postgres
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit trail is append-only'
+    USING ERRCODE = 'restrict_violation';
+END $$;
+
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+-- @end

@@ -19,3 +19,9 @@ CREATE TABLE term (
   definition TEXT
 );
 CREATE INDEX term_by_key ON term(term_key);
+
+-- SQLite's instr(text, part), which term search uses, for PostgreSQL.
+-- @postgres
+CREATE FUNCTION instr(t text, part text) RETURNS integer
+  LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT strpos(t, part) $$;
+-- @end

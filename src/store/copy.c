@@ -1,0 +1,219 @@
+/*
+** copy.c: a whole study from one database to another (see copy.h).
+*/
+#include "copy.h"
+
+#include "../core/buf.h"
+#include "../core/mem.h"
+#include "audit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Parents before children, so that foreign keys hold row by row. */
+static const char *const copy_tables[COPY_N_TABLES] = {
+    "study",  "site",  "app_user",  "audit",       "patient",
+    "record", "derived", "query",   "sdv",         "signature",
+    "terminology", "term", "session"};
+
+/* Rows in table t (a name from copy_tables, never user input). */
+static int count_rows(struct db *db, const char *t, int64_t *n,
+                      struct err *e) {
+  char sql[64];
+  struct db_stmt *st = NULL;
+  int rc;
+  snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", t);
+  *n = 0;
+  /* Not cached: the text is built here (db.c caches literals only). */
+  rc = db_prepare(db, sql, &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    *n = db_column_int64(st, 0);
+  }
+  db_finalize(st);
+  return rc == DB_ROW ? APP_OK : APP_EDB;
+}
+
+/* The last audit hash ("" for an empty trail). */
+static int last_hash(struct db *db, char out[65], struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1",
+                      &st, e);
+  out[0] = '\0';
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_step(st, e);
+  if (rc == DB_ROW && db_column_text(st, 0) != NULL) {
+    snprintf(out, 65, "%s", db_column_text(st, 0));
+  }
+  db_finalize(st);
+  return rc < 0 ? APP_EDB : APP_OK;
+}
+
+/* Copy one table: every row, every column, values bound with their kind. */
+static int copy_table(struct db *from, struct db *to, const char *t,
+                      int64_t *n_rows, struct err *e) {
+  char sql[64];
+  struct db_stmt *src = NULL, *dst = NULL;
+  struct buf ins;
+  int rc, n_cols = 0, i;
+  *n_rows = 0;
+  snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY 1", t);
+  rc = db_prepare(from, sql, &src, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  buf_init(&ins, 0);
+  while ((rc = db_step(src, e)) == DB_ROW) {
+    if (dst == NULL) {
+      n_cols = db_column_count(src);
+      buf_appendf(&ins, "INSERT INTO %s(", t);
+      for (i = 0; i < n_cols; i++) {
+        buf_appendf(&ins, "%s%s", i ? ", " : "", db_column_name(src, i));
+      }
+      buf_puts(&ins, ") VALUES (");
+      for (i = 0; i < n_cols; i++) {
+        buf_appendf(&ins, "%s$%d", i ? ", " : "", i + 1);
+      }
+      buf_puts(&ins, ")");
+      if (db_prepare(to, buf_str(&ins), &dst, e) != APP_OK) {
+        rc = -APP_EDB;
+        break;
+      }
+    }
+    for (i = 0; i < n_cols; i++) {
+      size_t len;
+      const void *p;
+      switch (db_column_type(src, i)) {
+      case DB_T_NULL:
+        db_bind_null(dst, i + 1);
+        break;
+      case DB_T_INT:
+        db_bind_int64(dst, i + 1, db_column_int64(src, i));
+        break;
+      case DB_T_DOUBLE:
+        db_bind_double(dst, i + 1, db_column_double(src, i));
+        break;
+      case DB_T_BLOB:
+        p = db_column_blob(src, i, &len);
+        db_bind_blob(dst, i + 1, p, len);
+        break;
+      default:
+        db_bind_text(dst, i + 1, db_column_text(src, i));
+        break;
+      }
+    }
+    if (db_step(dst, e) != DB_DONE) {
+      char detail[sizeof(e->msg)];
+      snprintf(detail, sizeof(detail), "%s", e->msg);
+      rc = -ERR_SET(e, APP_EDB, "copy: table %s, row %" PRId64 ": %s", t,
+                    *n_rows + 1, detail);
+      break;
+    }
+    db_reset(dst);
+    (*n_rows)++;
+  }
+  db_finalize(dst);
+  db_finalize(src);
+  buf_reset(&ins);
+  return rc < 0 ? APP_EDB : APP_OK;
+}
+
+int store_copy(struct db *from, struct db *to, bool hold_writes,
+               struct copy_report *out, struct err *e) {
+  int v_from = 0, v_to = 0, rc, i;
+  int64_t n;
+  bool to_open = false;
+  char to_hash[65];
+  struct audit_check chk;
+  memset(out, 0, sizeof(*out));
+  rc = db_schema_version(from, &v_from, e);
+  if (rc == APP_OK && v_from != db_latest_schema_version()) {
+    rc = ERR_SET(e, APP_EINVAL, "--from: the study's schema is version %d, "
+                 "this hccstudy's %d; open it once with this hccstudy first",
+                 v_from, db_latest_schema_version());
+  }
+  if (rc == APP_OK) {
+    rc = db_migrate(to, e);
+  }
+  if (rc == APP_OK) {
+    rc = db_schema_version(to, &v_to, e);
+  }
+  if (rc == APP_OK) {
+    rc = count_rows(to, "study", &n, e);
+  }
+  if (rc == APP_OK && n > 0) {
+    rc = ERR_SET(e, APP_EINVAL, "--to: already holds a study; a copy goes "
+                 "into an empty database");
+  }
+  if (rc == APP_OK) {
+    rc = count_rows(to, "audit", &n, e);
+    if (rc == APP_OK && n > 0) {
+      rc = ERR_SET(e, APP_EINVAL, "--to: its audit trail is not empty");
+    }
+  }
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = hold_writes ? db_begin_write(from, e) : db_begin_read(from, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_begin_write(to, e);
+  to_open = rc == APP_OK;
+  for (i = 0; i < COPY_N_TABLES && rc == APP_OK; i++) {
+    out->table[i] = copy_tables[i];
+    rc = copy_table(from, to, copy_tables[i], &out->n_rows[i], e);
+  }
+  if (rc == APP_OK) {
+    rc = db_after_copy(to, e);
+  }
+  if (to_open) {
+    if (rc == APP_OK) {
+      rc = db_commit(to, e);
+    } else {
+      db_rollback(to);
+    }
+  }
+  /* Verify on arrival, while the source still shows the copied state. */
+  for (i = 0; i < COPY_N_TABLES && rc == APP_OK; i++) {
+    int64_t n_from = 0, n_to = 0;
+    rc = count_rows(from, copy_tables[i], &n_from, e);
+    if (rc == APP_OK) {
+      rc = count_rows(to, copy_tables[i], &n_to, e);
+    }
+    if (rc == APP_OK && (n_from != n_to || n_to != out->n_rows[i])) {
+      rc = ERR_SET(e, APP_EDB, "copy: table %s has %" PRId64 " rows in the "
+                   "source and %" PRId64 " in the copy", copy_tables[i],
+                   n_from, n_to);
+    }
+  }
+  if (rc == APP_OK) {
+    rc = last_hash(from, out->last_hash, e);
+  }
+  if (rc == APP_OK) {
+    rc = last_hash(to, to_hash, e);
+  }
+  if (rc == APP_OK && strcmp(out->last_hash, to_hash) != 0) {
+    rc = ERR_SET(e, APP_EDB, "copy: the copy's last audit hash differs from "
+                 "the source's");
+  }
+  if (rc == APP_OK) {
+    rc = audit_verify(to, &chk, e);
+  }
+  if (rc == APP_OK && chk.first_bad != 0) {
+    rc = ERR_SET(e, APP_EDB, "copy: the copied audit trail does not verify: "
+                 "%s", chk.why);
+  }
+  if (rc == APP_OK) {
+    out->n_audit_verified = chk.n_checked;
+  }
+  db_rollback(from); /* read only, or nothing written: just end it */
+  (void)v_to;
+  return rc;
+}
