@@ -36,7 +36,7 @@ if [ "$engine" = postgres ]; then
     echo "0 passed, 1 failed"
     exit 1
   fi
-  export HCCSTUDY_TEST_PG
+  export HCCSTUDY_TEST_PG HCCSTUDY_TEST_PG_DIR=$pgdir
   echo "engine: postgres $(psql "$HCCSTUDY_TEST_PG" -qAtc 'SHOW server_version') on 127.0.0.1, server run by $(ps -o user= -p "$(head -n 1 "$pgdir/data/postmaster.pid")")"
 else
   echo "engine: sqlite"
@@ -83,6 +83,13 @@ for v in "$root"/tests/http/*.sh; do
   run_layer "http/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
 done
 run_layer e2e/journey bash "$root/tests/e2e/run.sh" "$HCCSTUDY"
+# PostgreSQL only: several servers on one database, a server restart.
+if [ "$engine" = postgres ]; then
+  for v in "$root"/tests/pg/*.sh; do
+    [ -f "$v" ] || continue
+    run_layer "pg/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"
+  done
+fi
 for v in "$root"/tests/validation/*.sh; do
   [ -f "$v" ] && [ "$engine" = sqlite ] || continue
   run_layer "validation/$(basename "$v" .sh)" bash "$v" "$HCCSTUDY"

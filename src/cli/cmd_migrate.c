@@ -99,6 +99,17 @@ int cmd_migrate(struct cli *c) {
   db_close(from);
   db_close(to);
   if (rc != APP_OK) {
+    if (to != NULL && !db_url_is_postgres(to_url)) {
+      /* Leave no half-made SQLite file behind (PostgreSQL rolled back). */
+      const char *path =
+          strncmp(to_url, "sqlite:", 7) == 0 ? to_url + 7 : to_url;
+      char aux[4096];
+      unlink(path);
+      snprintf(aux, sizeof(aux), "%s-wal", path);
+      unlink(aux);
+      snprintf(aux, sizeof(aux), "%s-shm", path);
+      unlink(aux);
+    }
     return cli_fail(&e);
   }
   shown_from = db_url_redacted(from_url);

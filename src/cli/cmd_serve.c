@@ -19,6 +19,7 @@ int cmd_serve(struct cli *c) {
   o.listen = cli_opt(c, "--listen");
   o.tls_cert = cli_opt(c, "--tls-cert");
   o.tls_key = cli_opt(c, "--tls-key");
+  o.is_behind_tls_proxy = cli_flag(c, "--behind-tls-proxy");
   if (o.listen == NULL) {
     o.listen = "127.0.0.1:8080";
   }

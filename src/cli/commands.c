@@ -104,13 +104,17 @@ const struct cli_command cli_commands[] = {
    "Mark a record verified against source at its current version\n"
    "(monitors).  A later change of the record makes the mark stale.\n"},
   {"serve", cmd_serve,
-   "serve --db FILE [--listen ADDR:PORT] [--threads N] [--tls-cert F "
-   "--tls-key F]",
+   "serve --db DB [--listen ADDR:PORT] [--threads N] [--tls-cert F "
+   "--tls-key F] [--behind-tls-proxy]",
    "Serve the browser interface and the JSON API (/api/v1/..., docs/api.md)\n"
    "over a study database with a thread pool.  Sessions live in the\n"
    "database; writes are group-committed; stop with Ctrl-C.  With a TLS\n"
    "certificate and key (PEM) it serves HTTPS, and the session cookie is\n"
-   "__Host- prefixed and Secure, with HSTS.\n"},
+   "__Host- prefixed and Secure, with HSTS.  --behind-tls-proxy: reached\n"
+   "only through a reverse proxy that terminates TLS (nginx): the same\n"
+   "cookie and HSTS over plain HTTP from the proxy.  Several servers can\n"
+   "share one PostgreSQL database (docs/deployment.md); each opens one\n"
+   "connection per thread plus one for its writer.\n"},
   {"sign", cmd_sign,
    "sign --db FILE --user NAME --patient CODE [--meaning TEXT]",
    "Sign a casebook electronically (investigators, PI): the password is\n"

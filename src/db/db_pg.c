@@ -315,10 +315,26 @@ static int pg_execute(struct db_stmt *st, struct err *e) {
   }
 }
 
+/* Whether a failure was the loss of a connection that was idle, outside
+** any transaction, when the statement was sent: then it can run again on a
+** new connection (the server had not committed it).  Never a COMMIT: its
+** connection was inside a transaction, whose fate is unknown. */
+static bool pg_can_retry(const struct db *db, PGTransactionStatusType was) {
+  const struct pg_conn *pc = db->conn;
+  return was == PQTRANS_IDLE && db->depth == 0 &&
+         PQstatus(pc->c) == CONNECTION_BAD;
+}
+
 static int pg_step(struct db_stmt *st, struct err *e) {
   struct pg_stmt *s = st->h;
   if (s->res == NULL) {
+    PGTransactionStatusType was =
+        PQtransactionStatus(((struct pg_conn *)st->db->conn)->c);
     int rc = pg_execute(st, e);
+    if (rc != APP_OK && pg_can_retry(st->db, was)) {
+      err_clear(e);
+      rc = pg_execute(st, e);
+    }
     if (rc != APP_OK) {
       return -rc;
     }
@@ -466,9 +482,18 @@ static int pg_exec(struct db *db, const char *sql, struct err *e) {
   struct pg_conn *pc = db->conn;
   PGresult *r;
   ExecStatusType status;
+  PGTransactionStatusType was;
   pg_heal(db);
+  was = PQtransactionStatus(pc->c);
   r = PQexec(pc->c, sql);
   status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+      pg_can_retry(db, was)) {
+    PQclear(r);
+    pg_heal(db);
+    r = PQexec(pc->c, sql);
+    status = PQresultStatus(r);
+  }
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     int code = pg_fail(e, "exec", pc->c, r);
     PQclear(r);

@@ -173,14 +173,9 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
   if (rc == APP_OK) {
     rc = db_after_copy(to, e);
   }
-  if (to_open) {
-    if (rc == APP_OK) {
-      rc = db_commit(to, e);
-    } else {
-      db_rollback(to);
-    }
-  }
-  /* Verify on arrival, while the source still shows the copied state. */
+  /* Verify on arrival, inside the copy's transaction (a copy that fails
+  ** is rolled back, leaving no study behind), while the source still shows
+  ** the copied state. */
   for (i = 0; i < COPY_N_TABLES && rc == APP_OK; i++) {
     int64_t n_from = 0, n_to = 0;
     rc = count_rows(from, copy_tables[i], &n_from, e);
@@ -207,11 +202,18 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
     rc = audit_verify(to, &chk, e);
   }
   if (rc == APP_OK && chk.first_bad != 0) {
-    rc = ERR_SET(e, APP_EDB, "copy: the copied audit trail does not verify: "
-                 "%s", chk.why);
+    rc = ERR_SET(e, APP_EDB, "copy: the copied audit trail does not verify "
+                 "(%s); nothing was copied", chk.why);
   }
   if (rc == APP_OK) {
     out->n_audit_verified = chk.n_checked;
+  }
+  if (to_open) {
+    if (rc == APP_OK) {
+      rc = db_commit(to, e);
+    } else {
+      db_rollback(to);
+    }
   }
   db_rollback(from); /* read only, or nothing written: just end it */
   (void)v_to;

@@ -31,7 +31,7 @@ struct copy_report {
 
 /* Copy the study in `from` (migrated to this build's schema) into `to`,
 ** which must hold no study: its schema is created, the rows copied in one
-** transaction, and the result verified.  With hold_writes, `from` keeps
+** transaction, and the result verified before it commits.  With hold_writes, `from` keeps
 ** its write lock for the whole copy, so no change made meanwhile can be
 ** left behind (writers elsewhere wait); otherwise the copy reads one
 ** consistent snapshot.  On failure `to` is left without the study. */

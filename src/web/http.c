@@ -36,6 +36,7 @@ static int web_n_dbs;
 static _Thread_local struct db *web_tl_db;     /* this thread's connection */
 static struct writer *web_writer;              /* group commit for writes */
 static bool web_is_tls;                        /* served over TLS */
+static bool web_is_proxied_tls;                /* --behind-tls-proxy */
 
 /* A handler call carried to the writer thread. */
 struct web_write_call {
@@ -168,7 +169,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     rq = xcalloc(1, sizeof(*rq));
     rq->method = method;
     rq->conn = conn;
-    rq->is_tls = web_is_tls;
+    rq->is_tls = web_is_tls || web_is_proxied_tls;
     buf_init(&rq->body, WEB_MAX_BODY * 16);
     *con_cls = rq;
     if (strlen(url) >= WEB_MAX_URL) {
@@ -291,6 +292,7 @@ int web_serve(const struct web_options *o, struct err *e) {
   }
   /* Open and migrate once up front, so a bad --db fails at start. */
   web_db_url = o->db_url;
+  web_is_proxied_tls = o->is_behind_tls_proxy;
   if (db_open(o->db_url, &probe, e) != APP_OK || db_migrate(probe, e) !=
                                                       APP_OK) {
     db_close(probe);

@@ -146,10 +146,16 @@ void web_dispatch(struct request *rq, struct response *rs) {
     return;
   }
   read_cookie(rq);
-  if (rq->token[0] &&
-      session_check(rq->db, rq->token, &rq->actor, rq->csrf, &e) ==
-          APP_OK) {
-    rq->has_actor = true;
+  if (rq->token[0]) {
+    int rc = session_check(rq->db, rq->token, &rq->actor, rq->csrf, &e);
+    if (rc == APP_OK) {
+      rq->has_actor = true;
+    } else if (rc == APP_EDB) {
+      /* The database failed, not the session: say so (503), never 401. */
+      web_error(rs, 503, "E_DATABASE", "the database is not reachable; try "
+                "again", NULL);
+      return;
+    }
   }
   if ((r->flags & R_AUTH) && !rq->has_actor) {
     web_error(rs, 401, "E_UNAUTHENTICATED",

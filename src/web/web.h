@@ -90,6 +90,8 @@ struct web_options {
   int threads;            /* worker threads */
   const char *tls_cert;   /* PEM file, or NULL */
   const char *tls_key;    /* PEM file, or NULL */
+  bool is_behind_tls_proxy; /* reached only through a TLS-terminating proxy:
+                               cookies and HSTS as if served over TLS */
 };
 
 /* Run the server until SIGINT/SIGTERM.  Returns APP_OK or an error. */

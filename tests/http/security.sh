@@ -44,5 +44,19 @@ HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" audit log --json
 [ "$(jq '[.entries[] | select(.reason == "account locked after repeated failed logins")] | length' "$tmp/a")" = 1 ]; check "lock audited" $?
 HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" user set --username ca --active true >/dev/null 2>&1
 HCCSTUDY_USER=ca HCCSTUDY_PASSWORD=user-password-123 "$bin" status >/dev/null 2>&1; check "admin reactivation unlocks" $?
+# Behind a TLS-terminating proxy (plain HTTP from the proxy): the same
+# cookie and HSTS; the cookie is accepted back.
+port=$((20000 + RANDOM % 20000))
+"$bin" serve --listen "127.0.0.1:$port" --behind-tls-proxy >"$tmp/log2" 2>&1 &
+pid=$!
+base="http://127.0.0.1:$port/api/v1"
+for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -s -c "$tmp/jar" -D "$tmp/h" -o "$tmp/b" -X POST "$base/session" -d '{"username":"ca","password":"user-password-123"}'
+grep -qi '^set-cookie: __Host-hcc_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Secure' "$tmp/h"; check "proxied TLS: __Host- Secure cookie" $?
+grep -qi '^strict-transport-security: max-age=' "$tmp/h"; check "proxied TLS: HSTS" $?
+tok=$(grep -o '__Host-hcc_session=[0-9a-f]*' "$tmp/h" | head -n 1)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $tok" "$base/session")
+[ "$code" = 200 ]; check "proxied TLS: the cookie is accepted" $?
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

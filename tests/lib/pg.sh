@@ -4,6 +4,7 @@
 # loopback port only (no Unix socket), run as an unprivileged user (nobody
 # when this script runs as root), password authentication (scram-sha-256).
 #   tests/lib/pg.sh start DIR [durable]   prints the server's base URL
+#   tests/lib/pg.sh restart DIR           (fast shutdown: clients are cut off)
 #   tests/lib/pg.sh stop DIR
 # DIR must not exist before start; stop removes it.  Without "durable" the
 # cluster runs with fsync off (a test server: losing it loses nothing);
@@ -45,6 +46,7 @@ start)
   if [ "${3:-}" != durable ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
+  printf '%s\n' "$opts" >"$dir/opts"
   as_owner "$pgbin/pg_ctl" -D "$data" -o "$opts" -l "$dir/server.log" -w -t 60 start >/dev/null ||
     { cat "$dir/server.log" >&2; exit 1; }
   url="postgresql://hcc:$pw@127.0.0.1:$port/hcc"
@@ -53,12 +55,15 @@ start)
   echo "$url" >"$dir/url"
   echo "$url"
   ;;
+restart)
+  as_owner "$pgbin/pg_ctl" -D "$dir/data" -o "$(cat "$dir/opts")" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+  ;;
 stop)
   [ -d "$dir/data" ] && as_owner "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: pg.sh start|stop DIR" >&2
+  echo "usage: pg.sh start|restart|stop DIR" >&2
   exit 2
   ;;
 esac
