@@ -407,14 +407,21 @@ int db_schema_version(struct db *db, int *out, struct err *e) {
   struct db_stmt *st = NULL;
   int rc;
   *out = 0;
-  rc = db_exec(db,
-               "CREATE TABLE IF NOT EXISTS schema_migrations ("
-               " version BIGINT PRIMARY KEY,"
-               " name TEXT NOT NULL,"
-               " applied_utc TEXT NOT NULL)",
-               e);
+  /* Asked without creating anything, so that a role that may only read
+  ** and write rows (docs/deployment.md) can open a migrated database. */
+  rc = db_prepare(db, db->be->has_table_sql, &st, e);
   if (rc != APP_OK) {
     return rc;
+  }
+  db_bind_text(st, 1, "schema_migrations");
+  rc = db_step(st, e);
+  if (rc == DB_ROW && db_column_int64(st, 0) == 0) {
+    db_finalize(st);
+    return APP_OK; /* a new database */
+  }
+  db_finalize(st);
+  if (rc != DB_ROW) {
+    return APP_EDB;
   }
   rc = db_prepare(db, "SELECT COALESCE(MAX(version), 0) FROM "
                       "schema_migrations", &st, e);
@@ -443,6 +450,17 @@ int db_migrate(struct db *db, struct err *e) {
     return ERR_SET(e, APP_EDB, "database: schema version %d is newer than "
                    "this hccstudy (%d); upgrade hccstudy", have,
                    db_migrations[db_n_migrations - 1].version);
+  }
+  if (have == 0) {
+    rc = db_exec(db,
+                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                 " version BIGINT PRIMARY KEY,"
+                 " name TEXT NOT NULL,"
+                 " applied_utc TEXT NOT NULL)",
+                 e);
+    if (rc != APP_OK) {
+      return rc;
+    }
   }
   for (i = 0; i < db_n_migrations; i++) {
     const struct db_migration *m = &db_migrations[i];

@@ -17,6 +17,7 @@ struct db_backend {
   const char *name;  /* "sqlite", "postgres" */
   const char *begin_write_sql; /* starts a transaction holding the write lock */
   const char *begin_read_sql;  /* starts a read-only snapshot transaction */
+  const char *has_table_sql;   /* COUNT(*) of tables named $1 (0 or 1) */
   int (*open)(struct db *db, const char *target, struct err *e);
   void (*close)(struct db *db);
   int (*prepare)(struct db *db, const char *sql, struct db_stmt *st,

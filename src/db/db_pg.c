@@ -569,6 +569,8 @@ const struct db_backend db_pg_backend = {
   "postgres",
   "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
   "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+  "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+  "current_schema() AND table_name = $1",
   pg_open,
   pg_close,
   pg_prepare,

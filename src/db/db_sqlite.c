@@ -213,6 +213,7 @@ const struct db_backend db_sqlite_backend = {
   "sqlite",
   "BEGIN IMMEDIATE",
   "BEGIN",
+  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
   sq_open,
   sq_close,
   sq_prepare,
