@@ -15,6 +15,8 @@
 # PostgreSQL is a throw-away durable cluster (tests/lib/pg.sh ... durable:
 # fsync and synchronous_commit on).  Only the measured server(s) run during
 # a scenario.  After each write phase `audit verify` checks the audit chain.
+# A 2 s warm-up of reads (not counted) precedes each scenario; the CPU use
+# of the servers, of PostgreSQL and of the rest is printed per phase.
 # Prints a table: requests per second, p99 latency, non-2xx/3xx responses
 # and socket errors, and the ratios against SQLite and pg2 against pg1.
 #   bench/pg.sh PATH/TO/hccstudy [PATIENTS]     (364 patients by default)
@@ -30,6 +32,8 @@ done
 tmp=$(mktemp -d)
 pgdir=$(mktemp -u /tmp/hcc-benchpg.XXXXXX)
 servers=""   # live server processes
+pgmaster=""
+pgurl=""     # set during the PostgreSQL scenarios
 wrks=""      # live wrk processes
 cleanup() {
   for p in $servers $wrks; do kill "$p" 2>/dev/null || true; done
@@ -44,6 +48,7 @@ pass=hccstudy-demo-2026
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 url=$(bash "$here/../tests/lib/pg.sh" start "$pgdir" durable)
+pgmaster=$(head -n 1 "$pgdir/data/postmaster.pid")
 echo "PostgreSQL $(psql "$url" -qAtc 'SHOW server_version') on 127.0.0.1 (fsync=$(psql "$url" -qAtc 'SHOW fsync'), synchronous_commit=$(psql "$url" -qAtc 'SHOW synchronous_commit'))"
 t0=$(date +%s)
 "$bin" demo --db "$tmp/demo.db" --patients "$n" >/dev/null
@@ -108,33 +113,63 @@ end
 $done_lua
 LUA
 }
-# run_wrk PHASE BASE... : one wrk per base, started together, 64 connections
-# in total, 10 s; sets $rate (summed), $p99 (worst), $bad (non-2xx/3xx),
-# $sockerr.
+# CPU use during a phase, in cores (of nproc): the server processes, the
+# PostgreSQL cluster (postmaster and backends) and the rest of the machine
+# (wrk and anything else running), from /proc.
+cpu_snap() { # FILE
+  local p
+  {
+    awk '$1 == "cpu" { print "all", $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6 }' /proc/stat
+    for p in $servers; do
+      [ -r "/proc/$p/stat" ] && sed 's/.*) //' "/proc/$p/stat" | awk -v p="$p" '{ print "srv." p, $12 + $13 }'
+    done
+    if [ -n "$pgmaster" ]; then
+      for p in $pgmaster $(ps --ppid "$pgmaster" -o pid=); do
+        [ -r "/proc/$p/stat" ] && sed 's/.*) //' "/proc/$p/stat" | awk -v p="$p" '{ print "pg." p, $12 + $13 }'
+      done
+    fi
+    [ -n "$pgurl" ] && echo "xact $(psql "$pgurl" -qAtc "SELECT pg_stat_force_next_flush(); SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()" | tail -n 1)"
+  } >"$1" 2>/dev/null || true
+}
+cpu_report() { # BEFORE AFTER REQUESTS
+  awk -v n="$(nproc)" '
+    FNR == NR { a[$1] = $2; if ($1 == "all") ai = $3; next }
+    $1 == "all" { tot = ($2 - a["all"]) / n; idle = $3 - ai; next }
+    $1 == "xact" { xact = $2 - a["xact"]; next }
+    { d = $2 - a[$1]; if ($1 ~ /^srv/) srv += d; else pg += d }
+    END { if (tot > 0) printf "   CPU (cores of %d): servers %.2f, PostgreSQL %.2f, rest (wrk, other jobs) %.2f, idle %.2f\n",
+            n, srv / tot, pg / tot, (n * tot - idle - srv - pg) / tot, idle / tot
+          if (xact > 0 && req > 0) printf "   PostgreSQL transactions: about %.1f per request\n", xact / req }' req="$3" "$1" "$2"
+}
+# run_wrk PHASE SECONDS BASE... : one wrk per base, started together, 64
+# connections in total; sets $rate (summed), $p99 (worst), $bad (non-2xx/3xx
+# responses), $sockerr.
 run_wrk() {
-  local phase=$1 k=0 b c t
-  shift
+  local phase=$1 d=$2 k=0 b c t
+  shift 2
   c=$((64 / $#)); t=$((2 / $#)); [ "$t" -ge 1 ] || t=1
+  cpu_snap "$tmp/cpu.0"
   for b in "$@"; do
     k=$((k + 1))
-    if [ "$phase" = read ]; then
-      wrk -t$t -c$c -d10s --latency -s "$tmp/read.lua" -H "Cookie: $cookie" "$b/api/v1/patients/$code" >"$tmp/wrk.$k" 2>&1 &
+    if [ "$phase" != write ]; then
+      wrk -t$t -c$c -d"$d"s --latency -s "$tmp/read.lua" -H "Cookie: $cookie" "$b/api/v1/patients/$code" >"$tmp/wrk.$k" 2>&1 &
     else
-      wrk -t$t -c$c -d10s --latency -s "$tmp/write.lua" "$b" >"$tmp/wrk.$k" 2>&1 &
+      wrk -t$t -c$c -d"$d"s --latency -s "$tmp/write.lua" "$b" >"$tmp/wrk.$k" 2>&1 &
     fi
     wrks="$wrks $!"
   done
   for b in $wrks; do wait "$b"; done
   wrks=""
-  rate=0; p99=0; bad=0; sockerr=0
+  cpu_snap "$tmp/cpu.1"
+  rate=0; p99=0; bad=0; sockerr=0; reqs=0
   for k in $(seq 1 $#); do
     grep -q '^RESULT' "$tmp/wrk.$k" || { echo "bench/pg: wrk failed"; cat "$tmp/wrk.$k"; exit 1; }
     read -r _ req dur _ q99 st se < <(grep '^RESULT' "$tmp/wrk.$k")
     rate=$(awk -v a="$rate" -v r="$req" -v d="$dur" 'BEGIN { printf "%.1f", a + r / (d / 1e6) }')
     p99=$(awk -v a="$p99" -v b="$q99" 'BEGIN { printf "%.2f", (b > a) ? b : a }')
-    bad=$((bad + st)); sockerr=$((sockerr + se))
-    if [ $# -gt 1 ]; then
-      echo "   wrk $k: $(awk -v r="$req" -v d="$dur" 'BEGIN { printf "%.1f", r / (d / 1e6) }') req/s, p99 $q99 ms, non-2xx $st, socket errors $se"
+    bad=$((bad + st)); sockerr=$((sockerr + se)); reqs=$((reqs + req))
+    if [ $# -gt 1 ] && [ "$phase" != warm ]; then
+      echo "   $phase, server $k: $(awk -v r="$req" -v d="$dur" 'BEGIN { printf "%.1f", r / (d / 1e6) }') req/s, p99 $q99 ms, non-2xx $st, socket errors $se"
     fi
   done
 }
@@ -149,6 +184,7 @@ verify_failed=0
 declare -A R
 scenario() { # NAME DB NSERVERS
   local name=$1 db=$2 ns=$3 bases=""
+  case $db in postgresql://*) pgurl=$db ;; *) pgurl="" ;; esac
   for _ in $(seq 1 "$ns"); do start_server "$db"; bases="$bases $base"; done
   # One login for both servers: sessions live in the database.
   # shellcheck disable=SC2086
@@ -156,12 +192,19 @@ scenario() { # NAME DB NSERVERS
   login "$1"
   echo
   echo "== $name: $ns server(s) on $(case $db in postgresql://*) echo PostgreSQL ;; *) echo SQLite ;; esac), reads then writes, 64 connections, 10 s each"
+  echo "   (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  # Warm-up, not counted: 2 s of reads (every worker opens its connection
+  # and the casebook's pages are cached), then the measured phases.
   # shellcheck disable=SC2086
-  run_wrk read $bases
+  run_wrk warm 2 $bases
+  # shellcheck disable=SC2086
+  run_wrk read 10 $bases
+  cpu_report "$tmp/cpu.0" "$tmp/cpu.1" "$reqs"
   echo "   reads:  $rate req/s, p99 $p99 ms, non-2xx $bad, socket errors $sockerr"
   R[$name.rr]=$rate; R[$name.rp]=$p99; R[$name.rb]=$bad; R[$name.re]=$sockerr
   # shellcheck disable=SC2086
-  run_wrk write $bases
+  run_wrk write 10 $bases
+  cpu_report "$tmp/cpu.0" "$tmp/cpu.1" "$reqs"
   echo "   writes: $rate req/s, p99 $p99 ms, non-2xx $bad, socket errors $sockerr"
   R[$name.wr]=$rate; R[$name.wp]=$p99; R[$name.wb]=$bad; R[$name.we]=$sockerr
   stop_servers

@@ -190,16 +190,18 @@ int api_casebook(struct request *rq, struct response *rs) {
   return 0;
 }
 
-/* The answer to a saved record: its id and the casebook as it is now.
-** Runs after the write committed, on the request's own thread, so the
-** writer thread only writes. */
+/* The answer to a saved record: its id, the version this save produced,
+** and the casebook as it is now (which may already show a later save by
+** someone else: "version" is this save's).  Runs after the write
+** committed, on the request's own thread, so the writer thread only
+** writes. */
 static void record_saved_after(struct request *rq, struct response *rs) {
   struct err e;
   int status = rs->status;
   err_clear(&e);
   rs->body.len = 0;
-  buf_appendf(&rs->body, "{\"id\":%lld,\"casebook\":",
-              (long long)rq->saved_id);
+  buf_appendf(&rs->body, "{\"id\":%lld,\"version\":%lld,\"casebook\":",
+              (long long)rq->saved_id, (long long)rq->saved_version);
   if (store_casebook_text(rq->db, &rq->actor, rq->seg[3], &rs->body, &e) !=
       APP_OK) {
     rs->body.len = 0;
@@ -212,9 +214,10 @@ static void record_saved_after(struct request *rq, struct response *rs) {
 }
 
 static void record_saved(struct request *rq, struct response *rs,
-                         int64_t id, int status) {
+                         int64_t id, int64_t version, int status) {
   rs->status = status;
   rq->saved_id = id;
+  rq->saved_version = version;
   rq->after_write = record_saved_after;
 }
 
@@ -244,7 +247,7 @@ int api_record_create(struct request *rq, struct response *rs) {
       APP_OK) {
     save_failed(rs, &e, problems);
   } else {
-    record_saved(rq, rs, id, 201);
+    record_saved(rq, rs, id, 1, 201);
   }
   json_decref(problems);
   return 0;
@@ -272,7 +275,8 @@ int api_record_update(struct request *rq, struct response *rs) {
           problems, &id, &e) != APP_OK) {
     save_failed(rs, &e, problems);
   } else {
-    record_saved(rq, rs, id, 200);
+    /* The store saved only if `version` was current: now it is one more. */
+    record_saved(rq, rs, id, json_integer_value(ver) + 1, 200);
   }
   json_decref(problems);
   return 0;

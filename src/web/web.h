@@ -49,6 +49,7 @@ struct request {
   ** batch committed (on this thread's connection, off the writer). */
   void (*after_write)(struct request *rq, struct response *rs);
   int64_t saved_id;                   /* the id the write produced */
+  int64_t saved_version;              /* the record version it produced */
 };
 
 /* One HTTP response. */

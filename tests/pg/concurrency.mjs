@@ -158,11 +158,13 @@ async function run(urlA, urlB, seconds, nclients, out) {
         { kind: "lab", version: cur.version, reason, data: { ...LAB, value } });
       if (u.status === 200) {
         // The answer's casebook is read after the commit ("as it is now"),
-        // so another client's later update may already show in it: the
-        // version this write made is the one it replaced plus one.
+        // so another client's later update may already show in it; the
+        // answer's "version" is the one this write made: the one it
+        // replaced plus one.
         const version = cur.version + 1;
         const rec = recordIn(u.json?.casebook, t.id);
-        if (!rec || rec.version < version || (rec.version === version && rec.data?.value !== value))
+        if (u.json?.version !== version || !rec || rec.version < version ||
+            (rec.version === version && rec.data?.value !== value))
           log.badResponses.push({ client: c.index, what: `PUT ${t.id} v${cur.version} answer`, json: u.json });
         else if (rec.version > version) log.overtaken++;
         log.puts.push({ id: t.id, client: c.index, seq, sent: cur.version, version, value, reason });

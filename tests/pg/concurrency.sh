@@ -32,6 +32,13 @@ trap cleanup EXIT
 check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
 finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
 
+# The client is a Node.js script (Debian's nodejs, as the browser layer).
+if ! command -v node >/dev/null 2>&1; then
+  bash "$here/../../scripts/e2e-deps.sh" >/dev/null 2>&1
+fi
+command -v node >/dev/null 2>&1; check "node (scripts/e2e-deps.sh)" $?
+command -v node >/dev/null 2>&1 || finish
+
 # Our own copy of the binary: the build directory may be rebuilt meanwhile.
 cp "$src" "$tmp/hccstudy" || { check "copy $src" 1; finish; }
 bin=$tmp/hccstudy
