@@ -9,9 +9,11 @@
 # each with 64 connections in total, in three scenarios:
 #   sqlite   one server (--threads 4) on the SQLite demo study;
 #   pg1      one server (--threads 4) on the PostgreSQL demo study;
-#   pg2      two servers (--threads 4 each) on the same PostgreSQL database,
+#   pg2      two servers (--threads 4 each) on the same PostgreSQL database
+#            (a copy of the demo study taken before pg1, so the same data),
 #            two wrk at once (32 connections each, same duration); rates
-#            are summed and the p99 is the worse of the two.
+#            are summed and the p99 is the worse of the two.  One login
+#            serves both servers (sessions live in the database).
 # PostgreSQL is a throw-away durable cluster (tests/lib/pg.sh ... durable:
 # fsync and synchronous_commit on).  Only the measured server(s) run during
 # a scenario.  After each write phase `audit verify` checks the audit chain.
@@ -47,6 +49,12 @@ cp "$src" "$bin"
 pass=hccstudy-demo-2026
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# The disk's synchronous write rate where both databases live (/tmp), for
+# reading the save figures: 8 kB writes with O_DSYNC, for 1 s at most.
+dsync=$(timeout 5 dd if=/dev/zero of="$tmp/dsync" bs=8k count=2000 oflag=dsync 2>&1 |
+  awk '/copied/ { print $1 / 8192 / $(NF - 3) }') || true
+rm -f "$tmp/dsync"
+echo "disk ($(df --output=source "$tmp" | tail -n 1)): about ${dsync%.*} synchronous 8 kB writes/s (dd oflag=dsync)"
 url=$(bash "$here/../tests/lib/pg.sh" start "$pgdir" durable)
 pgmaster=$(head -n 1 "$pgdir/data/postmaster.pid")
 echo "PostgreSQL $(psql "$url" -qAtc 'SHOW server_version') on 127.0.0.1 (fsync=$(psql "$url" -qAtc 'SHOW fsync'), synchronous_commit=$(psql "$url" -qAtc 'SHOW synchronous_commit'))"
@@ -54,6 +62,13 @@ t0=$(date +%s)
 "$bin" demo --db "$tmp/demo.db" --patients "$n" >/dev/null
 t1=$(date +%s)
 "$bin" demo --db "$url" --patients "$n" >/dev/null
+# VACUUM ANALYZE and a checkpoint now, so that autovacuum and the checkpoint
+# after loading the demo do not land in the measured phases.  pg2 runs on a
+# copy of the demo database made now, so that both PostgreSQL scenarios start
+# from the same data (pg1's writes grow the casebooks).
+psql "$url" -qc "VACUUM ANALYZE"
+psql "${url%/*}/postgres" -qc "CREATE DATABASE hcc_pg2 TEMPLATE hcc" -c "CHECKPOINT"
+url2=${url%/*}/hcc_pg2
 t2=$(date +%s)
 echo "demo study: $n patients (SQLite $((t1 - t0)) s, PostgreSQL $((t2 - t1)) s to create)"
 
@@ -61,9 +76,9 @@ echo "demo study: $n patients (SQLite $((t1 - t0)) s, PostgreSQL $((t2 - t1)) s 
 done_lua='
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %.3f %.3f %d %d\n",
+  io.write(string.format("RESULT %d %d %.3f %.3f %d %d %d %d %d\n",
     summary.requests, summary.duration, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout))
+    latency:percentile(99) / 1000, e.status, e.connect, e.read, e.write, e.timeout))
 end'
 printf '%s\n' "$done_lua" >"$tmp/read.lua"
 
@@ -95,6 +110,7 @@ login() { # base URL -> sets $cookie, $csrf, $code, $codes; writes $tmp/write.lu
   curl -s -b "$tmp/jar" "$1/api/v1/patients" >"$tmp/patients"
   code=$(jq -r '.patients[0].code' "$tmp/patients")
   codes=$(jq -r '[.patients[] | select(.locked == false) | "\"" + .code + "\""] | join(",")' "$tmp/patients")
+  ncodes=$(jq '[.patients[] | select(.locked == false)] | length' "$tmp/patients")
   if [ -z "$code" ] || [ "$code" = null ] || [ -z "$codes" ]; then
     echo "bench/pg: login or patient list failed"; cat "$tmp/login"; exit 1
   fi
@@ -164,7 +180,11 @@ run_wrk() {
   rate=0; p99=0; bad=0; sockerr=0; reqs=0
   for k in $(seq 1 $#); do
     grep -q '^RESULT' "$tmp/wrk.$k" || { echo "bench/pg: wrk failed"; cat "$tmp/wrk.$k"; exit 1; }
-    read -r _ req dur _ q99 st se < <(grep '^RESULT' "$tmp/wrk.$k")
+    read -r _ req dur _ q99 st ec er ew et < <(grep '^RESULT' "$tmp/wrk.$k")
+    se=$((ec + er + ew + et))
+    if [ "$se" -gt 0 ] || [ "$st" -gt 0 ]; then
+      echo "   $phase, server $k: non-2xx/3xx $st; socket errors: connect $ec, read $er, write $ew, timeout (2 s) $et"
+    fi
     rate=$(awk -v a="$rate" -v r="$req" -v d="$dur" 'BEGIN { printf "%.1f", a + r / (d / 1e6) }')
     p99=$(awk -v a="$p99" -v b="$q99" 'BEGIN { printf "%.2f", (b > a) ? b : a }')
     bad=$((bad + st)); sockerr=$((sockerr + se)); reqs=$((reqs + req))
@@ -192,7 +212,7 @@ scenario() { # NAME DB NSERVERS
   login "$1"
   echo
   echo "== $name: $ns server(s) on $(case $db in postgresql://*) echo PostgreSQL ;; *) echo SQLite ;; esac), reads then writes, 64 connections, 10 s each"
-  echo "   (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "   casebook $code: $(curl -s -b "$tmp/jar" "$1/api/v1/patients/$code" | wc -c) bytes; writes to $ncodes patients; load average before $(cut -d' ' -f1-3 /proc/loadavg)"
   # Warm-up, not counted: 2 s of reads (every worker opens its connection
   # and the casebook's pages are cached), then the measured phases.
   # shellcheck disable=SC2086
@@ -212,7 +232,7 @@ scenario() { # NAME DB NSERVERS
 }
 scenario sqlite "$tmp/demo.db" 1
 scenario pg1 "$url" 1
-scenario pg2 "$url" 2
+scenario pg2 "$url2" 2
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 echo
