@@ -11,10 +11,22 @@
 #include "../core/mem.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+
+/* Source of write epochs, unique across connections and threads. */
+static atomic_uint_fast64_t db_epochs;
+
+static void new_epoch(struct db *db) {
+  db->epoch = (uint64_t)atomic_fetch_add(&db_epochs, 1) + 1;
+}
+
+uint64_t db_write_epoch(const struct db *db) {
+  return db->epoch;
+}
 
 bool db_url_is_postgres(const char *url) {
   /* The libpq keywords a connection string usually starts with. */
@@ -95,6 +107,7 @@ int db_open(const char *url, struct db **out, struct err *e) {
     xfree(db);
     return APP_EDB;
   }
+  new_epoch(db);
   *out = db;
   return APP_OK;
 }
@@ -279,6 +292,7 @@ int db_begin_write(struct db *db, struct err *e) {
     db->depth++;
     return APP_OK;
   }
+  new_epoch(db);
   if (db_exec(db, db->be->begin_write_sql, e) != APP_OK) {
     return APP_EDB;
   }
@@ -288,6 +302,7 @@ int db_begin_write(struct db *db, struct err *e) {
 
 int db_begin_read(struct db *db, struct err *e) {
   assert(db->depth == 0);
+  new_epoch(db);
   if (db_exec(db, db->be->begin_read_sql, e) != APP_OK) {
     return APP_EDB;
   }
@@ -304,6 +319,7 @@ int db_commit(struct db *db, struct err *e) {
     return db_exec(db, sql, e) == APP_OK ? APP_OK : APP_EDB;
   }
   db->depth = 0;
+  new_epoch(db);
   if (db_exec(db, "COMMIT", e) != APP_OK) {
     struct err ignore;
     err_clear(&ignore);
@@ -318,6 +334,7 @@ void db_rollback(struct db *db) {
   char sql[96];
   assert(db->depth > 0);
   err_clear(&ignore);
+  new_epoch(db);
   if (db->depth > 1) {
     db->depth--;
     snprintf(sql, sizeof(sql), "ROLLBACK TO hcc_sp%d; RELEASE hcc_sp%d",

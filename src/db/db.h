@@ -129,6 +129,14 @@ void db_rollback(struct db *db);
 /* Whether a transaction is open on this connection. */
 bool db_in_transaction(const struct db *db);
 
+/* A number that stays the same exactly as long as this connection's
+** write transaction has seen only its own changes, all of them kept: it
+** changes when a transaction begins or ends and at every rollback (a
+** savepoint's too), and no two connections ever share a value.  Lets a
+** caller keep what it just wrote (the audit trail's last entry) instead
+** of reading it back. */
+uint64_t db_write_epoch(const struct db *db);
+
 /* Rows changed by the last statement. */
 int64_t db_changes(struct db *db);
 

@@ -68,6 +68,7 @@ struct db {
                                   levels below the first are savepoints */
   int n_stmts;                 /* statements handed out, not finalized */
   struct db_cached cache[DB_STMT_CACHE]; /* reusable statements */
+  uint64_t epoch;              /* see db_write_epoch() */
   void *app_data;              /* one slot for the layer above (store) */
   void (*app_free)(void *);    /* frees app_data at db_close */
 };
