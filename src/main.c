@@ -33,7 +33,11 @@ static void main_usage(FILE *f) {
              "  --json            JSON output instead of a readable table\n"
              "  --help            help for a command: hccstudy help "
              "COMMAND\n"
-             "  --version         print the version\n");
+             "  --version         print the version\n"
+             "\nDB (--db, or HCCSTUDY_DB): a SQLite file, or a PostgreSQL "
+             "database as\npostgresql://USER@HOST[:PORT]/DBNAME or a libpq "
+             "connection string\n(\"host=... dbname=...\"; the password "
+             "from ~/.pgpass or PGPASSWORD).\nSee docs/deployment.md.\n");
 }
 
 static int main_help(const char *name) {

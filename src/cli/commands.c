@@ -5,7 +5,7 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
-  {"audit", cmd_audit, "audit log|verify --db FILE --user NAME [--json]",
+  {"audit", cmd_audit, "audit log|verify --db DB --user NAME [--json]",
    "Show the audit trail (log, newest --limit entries, default 50) or verify\n"
    "its hash chain (verify: exit 0 when intact, 1 naming the first broken\n"
    "entry).  Roles: admin, pi, monitor, data_manager.  The password comes\n"
@@ -16,7 +16,7 @@ const struct cli_command cli_commands[] = {
    "overwrites a file.  From PostgreSQL the copy is table by table from one\n"
    "snapshot, verified like 'migrate'; for PostgreSQL's own backups and\n"
    "point-in-time recovery see docs/deployment.md.\n"},
-  {"demo", cmd_demo, "demo --db FILE [--seed S] [--patients N]",
+  {"demo", cmd_demo, "demo --db DB [--seed S] [--patients N]",
    "Create a demo study: 6 centres, one account per role (passwords\n"
    "printed), and 364 simulated patients entered through the audited store\n"
    "by each centre's coordinator, dated so that today is the data cut 30\n"
@@ -43,11 +43,11 @@ const struct cli_command cli_commands[] = {
    "Derive PFS and OS (FDA censoring rules) and the best overall response\n"
    "from a patient's assessments, death, new-therapy, last-contact and\n"
    "cut-off dates (JSON on stdin or --input).\n"},
-  {"export", cmd_export, "export --db FILE --user NAME [--patient CODE]",
+  {"export", cmd_export, "export --db DB --user NAME [--patient CODE]",
    "Print the casebooks the user may see (or one) as JSON: each patient's\n"
    "header, every record with its id and version, and the derived values\n"
    "(eligibility, schedule with window status, mRECIST, PFS, OS).\n"},
-  {"import", cmd_import, "import --db FILE --user NAME [--input FILE] [--json]",
+  {"import", cmd_import, "import --db DB --user NAME [--input FILE] [--json]",
    "Import casebooks (JSON: {\"patients\": [{\"site\" or \"code\",\n"
    "\"records\": [{\"kind\", \"data\", and for updates \"id\",\n"
    "\"version\", \"reason\"}]}]}).  All or nothing: every problem is\n"
@@ -60,7 +60,7 @@ const struct cli_command cli_commands[] = {
    "HCCSTUDY_ADMIN_PASSWORD or is asked for at the terminal (at least 12\n"
    "characters).  Refuses a database that already holds a study.\n"},
   {"lock", cmd_lock,
-   "lock --db FILE --user NAME --patient CODE [--unlock --reason TEXT]",
+   "lock --db DB --user NAME --patient CODE [--unlock --reason TEXT]",
    "Lock a casebook (data managers): a locked casebook refuses every\n"
    "write.  --unlock needs a reason.  Audited.\n"},
   {"migrate", cmd_migrate, "migrate --from DB --to DB",
@@ -78,14 +78,14 @@ const struct cli_command cli_commands[] = {
    "mRECIST time-point responses and best overall response (with\n"
    "confirmation and minimum SD duration) for one patient's baseline and\n"
    "assessments (JSON on stdin or --input).\n"},
-  {"patient", cmd_patient, "patient add --db FILE --user NAME [--site CODE]",
+  {"patient", cmd_patient, "patient add --db DB --user NAME [--site CODE]",
    "Register a patient at a site (the user's own site for investigators\n"
    "and coordinators) and print the new study id (SITE-0001).\n"},
   {"protocol", cmd_protocol, "protocol [--json]",
    "Show the protocol in force (the embedded CHALLENGE-06 protocol, or the\n"
    "file given with --protocol FILE), after validating it.\n"},
   {"query", cmd_query,
-   "query raise|answer|close|list --db FILE --user NAME ...",
+   "query raise|answer|close|list --db DB --user NAME ...",
    "Queries on patient data.\n"
    "  raise  --patient CODE [--record ID] [--field F] --text T  (monitor,\n"
    "         data_manager)\n"
@@ -100,7 +100,7 @@ const struct cli_command cli_commands[] = {
    "Visit schedule: tumour assessments every 56 days (+/- 3) from treatment\n"
    "start until progression, then survival contacts every 56 days (+/- 7)\n"
    "from progression, up to --until (default: the study completion date).\n"},
-  {"sdv", cmd_sdv, "sdv --db FILE --user NAME --record ID",
+  {"sdv", cmd_sdv, "sdv --db DB --user NAME --record ID",
    "Mark a record verified against source at its current version\n"
    "(monitors).  A later change of the record makes the mark stale.\n"},
   {"serve", cmd_serve,
@@ -116,7 +116,7 @@ const struct cli_command cli_commands[] = {
    "share one PostgreSQL database (docs/deployment.md); each opens one\n"
    "connection per thread plus one for its writer.\n"},
   {"sign", cmd_sign,
-   "sign --db FILE --user NAME --patient CODE [--meaning TEXT]",
+   "sign --db DB --user NAME --patient CODE [--meaning TEXT]",
    "Sign a casebook electronically (investigators, PI): the password is\n"
    "asked again, the meaning is stored with a SHA-256 of the signed data,\n"
    "and any later change voids the signature visibly.\n"},
@@ -138,7 +138,7 @@ const struct cli_command cli_commands[] = {
    "      --model exponential (event times only, as rpact) needs\n"
    "      --median-control M --accrual-time A and --events D or\n"
    "      --follow-up F; optional --dropout d --dropout-time t.\n"},
-  {"site", cmd_site, "site add --db FILE --user NAME --code CODE --name NAME",
+  {"site", cmd_site, "site add --db DB --user NAME --code CODE --name NAME",
    "Add a participating site (admin only; audited).\n"},
   {"stats", cmd_stats, "stats SUBCOMMAND ... [--json]",
    "Statistics, equal to R (docs/stats.md, docs/cox.md, docs/propensity.md,\n"
@@ -163,10 +163,10 @@ const struct cli_command cli_commands[] = {
    "     [--dropout D --dropout-time T] [--method schoenfeld|freedman]\n"
    "  power --n N (the samplesize design options, without --power)\n"
    "  evalue --hr H [--lower L --upper U]\n"},
-  {"status", cmd_status, "status --db FILE --user NAME [--json]",
+  {"status", cmd_status, "status --db DB --user NAME [--json]",
    "Enrolment by site, status and cohort against the target enrolment.\n"},
   {"terms", cmd_terms,
-   "terms import|search --db FILE --user NAME ...",
+   "terms import|search --db DB --user NAME ...",
    "The adverse-event terminology.\n"
    "  import --input FILE.csv [--name NAME]  (admin) load a terminology in\n"
    "         CTCAE v5.0 layout: meddra_code, soc, term, grade1..grade5,\n"
@@ -175,9 +175,9 @@ const struct cli_command cli_commands[] = {
    "With a terminology loaded, an adverse event whose term is not in it or\n"
    "whose grade the term does not define raises a query (ae_term).\n"},
   {"test-writer", cmd_test_writer,
-   "test-writer --db FILE --user NAME [--patients P] [--records R]",
+   "test-writer --db DB --user NAME [--patients P] [--records R]",
    "(hidden; tests and benchmarks) audited record saves in a loop.\n"},
-  {"user", cmd_user, "user add|set|list --db FILE --user NAME ...",
+  {"user", cmd_user, "user add|set|list --db DB --user NAME ...",
    "User accounts (admin only; every change audited).\n"
    "  add  --username NEW --role ROLE [--site CODE]\n"
    "  set  --username NAME [--role ROLE] [--site CODE | --no-site]\n"
