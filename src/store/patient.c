@@ -840,59 +840,51 @@ int store_casebook_text(struct db *db, const struct actor *a,
   buf_lit(out, "{\"patient\":");
   jx_dump(head, out, false);
   json_decref(head);
-  buf_lit(out, ",\"records\":[");
+  /* Records, derived values and signatures in one statement: one round
+  ** trip and one snapshot (a save committed meanwhile cannot show its
+  ** records with the derived values from before it).  part 0 records
+  ** (id, kind, data, version), 1 the derived values (data), 2 signatures
+  ** (id, signed_by, role, meaning, content_sha256, signed_utc, is_void). */
   rc = db_prepare(db,
-                  "SELECT id, kind, version, data FROM record WHERE "
-                  "patient_id = $1 AND is_deleted = 0 ORDER BY id",
+                  "SELECT 0 AS part, id, kind, data, NULL, NULL, NULL, "
+                  "version FROM record WHERE patient_id = $1 AND is_deleted "
+                  "= 0 UNION ALL SELECT 1, 0, data, NULL, NULL, NULL, NULL, "
+                  "0 FROM derived WHERE patient_id = $1 UNION ALL SELECT 2, "
+                  "id, signed_by, role, meaning, content_sha256, signed_utc, "
+                  "is_void FROM signature WHERE patient_id = $1 ORDER BY 1, 2",
                   &st, e);
   if (rc != APP_OK) {
     return rc;
   }
   db_bind_int64(st, 1, pt.id);
-  while ((rc = db_step(st, e)) == DB_ROW) {
+  buf_lit(out, ",\"records\":[");
+  rc = db_step(st, e);
+  for (; rc == DB_ROW && db_column_int64(st, 0) == 0; rc = db_step(st, e)) {
     buf_appendf(out, "%s{\"id\":%" PRId64 ",\"kind\":", first ? "" : ",",
-                db_column_int64(st, 0));
-    put_jstr(out, db_column_text(st, 1));
+                db_column_int64(st, 1));
+    put_jstr(out, db_column_text(st, 2));
     buf_appendf(out, ",\"version\":%" PRId64 ",\"data\":",
-                db_column_int64(st, 2));
+                db_column_int64(st, 7));
     buf_puts(out, db_column_text(st, 3));
     buf_putc(out, '}');
     first = 0;
   }
-  db_finalize(st);
-  if (rc < 0) {
-    return APP_EDB;
-  }
   buf_lit(out, "],\"derived\":");
-  rc = db_prepare(db, "SELECT data FROM derived WHERE patient_id = $1", &st,
-                  e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  db_bind_int64(st, 1, pt.id);
-  if (db_step(st, e) == DB_ROW) {
-    buf_puts(out, db_column_text(st, 0));
+  if (rc == DB_ROW && db_column_int64(st, 0) == 1) {
+    buf_puts(out, db_column_text(st, 2));
+    rc = db_step(st, e);
   } else {
     buf_lit(out, "null");
   }
-  db_finalize(st);
   buf_lit(out, ",\"signatures\":[");
-  rc = db_prepare(db, "SELECT signed_by, role, meaning, content_sha256, "
-                      "signed_utc, is_void FROM signature WHERE patient_id "
-                      "= $1 ORDER BY id", &st, e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  db_bind_int64(st, 1, pt.id);
-  first = 1;
-  while ((rc = db_step(st, e)) == DB_ROW) {
+  for (first = 1; rc == DB_ROW; rc = db_step(st, e)) {
     json_t *sig = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "signed_by",
-                            db_column_text(st, 0), "role",
-                            db_column_text(st, 1), "meaning",
-                            db_column_text(st, 2), "content_sha256",
-                            db_column_text(st, 3), "signed_utc",
-                            db_column_text(st, 4), "valid",
-                            db_column_int64(st, 5) == 0);
+                            db_column_text(st, 2), "role",
+                            db_column_text(st, 3), "meaning",
+                            db_column_text(st, 4), "content_sha256",
+                            db_column_text(st, 5), "signed_utc",
+                            db_column_text(st, 6), "valid",
+                            db_column_int64(st, 7) == 0);
     if (!first) {
       buf_putc(out, ',');
     }
