@@ -32,6 +32,7 @@ if ! command -v jq >/dev/null 2>&1; then
   exit 1
 fi
 tmp=$(mktemp -d)
+. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
@@ -106,7 +107,7 @@ fi
 
 # 2b. Casebooks import into a study database, and the store's derived
 # PFS, OS and BOR (recomputed from the records) equal the simulator's.
-db="$tmp/study.db"
+db=$(test_db study)
 "$bin" simulate cohort --n 60 --seed 31 --out "$tmp/cb.json" 2>/dev/null
 "$bin" simulate cohort --n 60 --seed 31 --csv "$tmp/cbcsv" 2>/dev/null
 export HCCSTUDY_DB="$db"
