@@ -48,6 +48,12 @@
 #define PG_FLOAT8OID 701
 #define PG_NUMERICOID 1700
 
+/* Session settings of every connection: UTF-8 text, shortest exact float
+** output (PostgreSQL 12+), UTC. */
+#define PG_SESSION_SQL                                                       \
+  "SET client_encoding = 'UTF8'; SET extra_float_digits = 1; SET TIME "      \
+  "ZONE 'UTC'"
+
 /* The advisory lock every write transaction takes ("hcc" in ASCII). */
 #define PG_WRITE_LOCK "6841187"
 
@@ -112,10 +118,7 @@ static int pg_open(struct db *db, const char *target, struct err *e) {
     return APP_EDB;
   }
   PQsetNoticeProcessor(c, pg_ignore_notice, NULL);
-  /* UTC text times are ours; the session only needs UTF-8 and no
-  ** surprises in float output (shortest exact, PostgreSQL 12+). */
-  r = PQexec(c, "SET client_encoding = 'UTF8'; SET extra_float_digits = 1; "
-                "SET TIME ZONE 'UTC'");
+  r = PQexec(c, PG_SESSION_SQL);
   if (PQresultStatus(r) != PGRES_COMMAND_OK) {
     pg_fail(e, "connect", c, r);
     PQclear(r);
@@ -145,8 +148,7 @@ static void pg_heal(struct db *db) {
   }
   PQreset(pc->c);
   if (PQstatus(pc->c) == CONNECTION_OK) {
-    PGresult *r = PQexec(pc->c, "SET client_encoding = 'UTF8'; SET "
-                                "extra_float_digits = 1; SET TIME ZONE 'UTC'");
+    PGresult *r = PQexec(pc->c, PG_SESSION_SQL);
     PQclear(r);
     pc->generation++;
   }
