@@ -344,7 +344,7 @@ int cmd_backup(struct cli *c) {
     struct copy_report r;
     rc = db_open(to, &out, &e);
     if (rc == APP_OK) {
-      rc = store_copy(db, out, false, &r, &e);
+      rc = store_copy(db, out, false, NULL, &r, &e);
       db_close(out);
     }
     if (rc != APP_OK) {

@@ -8,9 +8,11 @@
 */
 #include "db_int.h"
 
+#include "../core/buf.h"
 #include "../core/mem.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -28,62 +30,147 @@ uint64_t db_write_epoch(const struct db *db) {
   return db->epoch;
 }
 
+/* Whether s starts with prefix, ignoring ASCII case. */
+static bool starts_nocase(const char *s, const char *prefix) {
+  for (; *prefix; s++, prefix++) {
+    if (tolower((unsigned char)*s) != *prefix) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool db_url_is_postgres(const char *url) {
-  /* The libpq keywords a connection string usually starts with. */
-  static const char *const keys[] = {"host", "hostaddr", "port", "dbname",
-                                     "user", "password", "service",
-                                     "sslmode", "connect_timeout"};
-  size_t i, n;
+  const char *p = url;
   if (url == NULL) {
     return false;
   }
-  if (strncmp(url, "postgres://", 11) == 0 ||
-      strncmp(url, "postgresql://", 13) == 0) {
+  if (starts_nocase(url, "postgres://") ||
+      starts_nocase(url, "postgresql://")) {
     return true;
   }
-  while (*url == ' ') {
-    url++;
+  /* A libpq keyword/value string: "keyword = value ...". */
+  while (isspace((unsigned char)*p)) {
+    p++;
   }
-  for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-    n = strlen(keys[i]);
-    if (strncmp(url, keys[i], n) == 0) {
-      const char *p = url + n;
-      while (*p == ' ') {
+  if (!islower((unsigned char)*p)) {
+    return false;
+  }
+  while (islower((unsigned char)*p) || *p == '_') {
+    p++;
+  }
+  while (isspace((unsigned char)*p)) {
+    p++;
+  }
+  return *p == '=';
+}
+
+/* Append the value that starts at p of a keyword/value string (quoted
+** '...' with backslash escapes, or up to white space) to out as "***" when
+** hide, else as it is; returns the end of the value. */
+static const char *redact_value(const char *p, bool hide, struct buf *out) {
+  const char *start = p;
+  if (*p == '\'') {
+    for (p++; *p && *p != '\''; p++) {
+      if (*p == '\\' && p[1]) {
         p++;
       }
-      if (*p == '=') {
-        return true;
-      }
+    }
+    if (*p) {
+      p++;
+    }
+  } else {
+    while (*p && !isspace((unsigned char)*p)) {
+      p++;
     }
   }
-  return false;
+  if (hide) {
+    buf_puts(out, "***");
+  } else {
+    buf_append(out, start, (size_t)(p - start));
+  }
+  return p;
+}
+
+/* A URL: the password of its user information (everything after the first
+** ':' up to the last '@' before the host) and any "password" parameter. */
+static void redact_url(const char *url, struct buf *out) {
+  const char *auth = strstr(url, "://") + 3;
+  const char *q = strchr(auth, '?');
+  const char *at = NULL, *p;
+  for (p = auth; *p && (q == NULL || p < q); p++) {
+    if (*p == '@') {
+      at = p;
+    }
+  }
+  if (at != NULL) {
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    buf_append(out, url, (size_t)((colon ? colon + 1 : at) - url));
+    if (colon != NULL) {
+      buf_puts(out, "***");
+    }
+    p = at;
+  } else {
+    p = url;
+  }
+  while (*p) {
+    if ((*p == '?' || *p == '&') && starts_nocase(p + 1, "password=")) {
+      buf_append(out, p, 10);
+      buf_puts(out, "***");
+      p += 10;
+      while (*p && *p != '&') {
+        p++;
+      }
+    } else {
+      buf_putc(out, *p++);
+    }
+  }
+}
+
+/* A keyword/value string: the value of every "password" keyword. */
+static void redact_keywords(const char *s, struct buf *out) {
+  const char *p = s;
+  while (*p) {
+    const char *key = p;
+    size_t n;
+    while (isspace((unsigned char)*p)) {
+      buf_putc(out, *p++);
+    }
+    key = p;
+    while (*p && *p != '=' && !isspace((unsigned char)*p)) {
+      p++;
+    }
+    n = (size_t)(p - key);
+    buf_append(out, key, n);
+    while (isspace((unsigned char)*p)) {
+      buf_putc(out, *p++);
+    }
+    if (*p != '=') {
+      continue;
+    }
+    buf_putc(out, *p++);
+    while (isspace((unsigned char)*p)) {
+      buf_putc(out, *p++);
+    }
+    p = redact_value(p, n == 8 && strncmp(key, "password", 8) == 0, out);
+  }
 }
 
 char *db_url_redacted(const char *url) {
-  char *out = xstrdup(url ? url : "");
-  char *p;
-  if (strncmp(out, "postgres", 8) == 0 && (p = strstr(out, "://")) != NULL) {
-    char *at = strchr(p + 3, '@');
-    char *colon = strchr(p + 3, ':');
-    if (at != NULL && colon != NULL && colon < at) {
-      memmove(colon + 4, at, strlen(at) + 1);
-      memcpy(colon + 1, "***", 3);
-    }
+  struct buf out;
+  buf_init(&out, 0);
+  if (url == NULL) {
+    return buf_detach(&out);
   }
-  if ((p = strstr(out, "password=")) != NULL) {
-    char *end = p + 9;
-    char quote = *end == '\'' ? '\'' : 0;
-    end += quote ? 1 : 0;
-    while (*end && (quote ? *end != quote : *end != ' ' && *end != '&')) {
-      end++;
-    }
-    if (quote && *end) {
-      end++;
-    }
-    memmove(p + 12, end, strlen(end) + 1);
-    memcpy(p + 9, "***", 3);
+  if (starts_nocase(url, "postgres://") ||
+      starts_nocase(url, "postgresql://")) {
+    redact_url(url, &out);
+  } else if (db_url_is_postgres(url)) {
+    redact_keywords(url, &out);
+  } else {
+    buf_puts(&out, url);
   }
-  return out;
+  return buf_detach(&out);
 }
 
 int db_open(const char *url, struct db **out, struct err *e) {
@@ -103,9 +190,12 @@ int db_open(const char *url, struct db **out, struct err *e) {
     }
     db->be = &db_sqlite_backend;
   }
-  if (db->be->open(db, target, e) != APP_OK) {
-    xfree(db);
-    return APP_EDB;
+  {
+    int rc = db->be->open(db, target, e);
+    if (rc != APP_OK) {
+      xfree(db);
+      return rc;
+    }
   }
   new_epoch(db);
   *out = db;
@@ -318,14 +408,18 @@ int db_commit(struct db *db, struct err *e) {
     savepoint_sql(sql, sizeof(sql), "RELEASE", db->depth);
     return db_exec(db, sql, e) == APP_OK ? APP_OK : APP_EDB;
   }
-  db->depth = 0;
+  /* depth stays 1 while COMMIT runs: a connection lost meanwhile must not
+  ** be reopened and the COMMIT sent to a new session (which would answer
+  ** "no transaction in progress" with success for work that was lost). */
   new_epoch(db);
   if (db_exec(db, "COMMIT", e) != APP_OK) {
     struct err ignore;
     err_clear(&ignore);
     db_exec(db, "ROLLBACK", &ignore);
+    db->depth = 0;
     return APP_EDB;
   }
+  db->depth = 0;
   return APP_OK;
 }
 

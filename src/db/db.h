@@ -40,8 +40,10 @@ enum db_step_result {
 };
 
 /* Open a database.  `url` is a PostgreSQL URL ("postgresql://user@host/db",
-** "postgres://..."), a libpq keyword/value string ("host=... dbname=..."),
-** "sqlite:PATH", or a plain PATH (SQLite).  A new SQLite file is created,
+** "postgres://...", any case), a libpq keyword/value string (anything that
+** starts with "keyword =": "host=... dbname=..."), "sqlite:PATH", or a
+** plain PATH (SQLite).  A malformed PostgreSQL string is APP_EINVAL, an
+** unreachable server APP_EDB.  A new SQLite file is created,
 ** switched to WAL with synchronous=FULL and foreign keys on.  Caller closes
 ** with db_close(). */
 int db_open(const char *url, struct db **out, struct err *e);

@@ -104,8 +104,18 @@ static int pg_fail(struct err *e, const char *what, PGconn *c,
 
 static int pg_open(struct db *db, const char *target, struct err *e) {
   struct pg_conn *pc;
-  PGconn *c = PQconnectdb(target);
+  PGconn *c;
   PGresult *r;
+  char *parse_error = NULL;
+  PQconninfoOption *opts = PQconninfoParse(target, &parse_error);
+  if (opts == NULL) {
+    /* libpq's message may quote the string, password and all. */
+    PQfreemem(parse_error);
+    return ERR_SET(e, APP_EINVAL, "--db: not a valid PostgreSQL URL or "
+                   "connection string (docs/deployment.md)");
+  }
+  PQconninfoFree(opts);
+  c = PQconnectdb(target);
   if (c == NULL || PQstatus(c) != CONNECTION_OK) {
     const char *m = c ? PQerrorMessage(c) : "out of memory";
     size_t n = strlen(m);
@@ -317,14 +327,22 @@ static int pg_execute(struct db_stmt *st, struct err *e) {
   }
 }
 
-/* Whether a failure was the loss of a connection that was idle, outside
-** any transaction, when the statement was sent: then it can run again on a
-** new connection (the server had not committed it).  Never a COMMIT: its
-** connection was inside a transaction, whose fate is unknown. */
-static bool pg_can_retry(const struct db *db, PGTransactionStatusType was) {
+/* Whether a failed statement may be sent again on a new connection: the
+** old one was lost, it was idle (outside any transaction) when the
+** statement was sent, and the statement changes nothing, so running it
+** twice is harmless ("SELECT ...", or "BEGIN ..." which only opens a
+** transaction).  A write in autocommit may have committed before the
+** connection broke, and a COMMIT's transaction has an unknown fate: never
+** sent again. */
+static bool pg_can_retry(const struct db *db, PGTransactionStatusType was,
+                         const char *sql) {
   const struct pg_conn *pc = db->conn;
+  while (isspace((unsigned char)*sql)) {
+    sql++;
+  }
   return was == PQTRANS_IDLE && db->depth == 0 &&
-         PQstatus(pc->c) == CONNECTION_BAD;
+         PQstatus(pc->c) == CONNECTION_BAD &&
+         (strncmp(sql, "SELECT ", 7) == 0 || strncmp(sql, "BEGIN", 5) == 0);
 }
 
 static int pg_step(struct db_stmt *st, struct err *e) {
@@ -333,7 +351,7 @@ static int pg_step(struct db_stmt *st, struct err *e) {
     PGTransactionStatusType was =
         PQtransactionStatus(((struct pg_conn *)st->db->conn)->c);
     int rc = pg_execute(st, e);
-    if (rc != APP_OK && pg_can_retry(st->db, was)) {
+    if (rc != APP_OK && pg_can_retry(st->db, was, s->sql)) {
       err_clear(e);
       rc = pg_execute(st, e);
     }
@@ -490,7 +508,7 @@ static int pg_exec(struct db *db, const char *sql, struct err *e) {
   r = PQexec(pc->c, sql);
   status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
-      pg_can_retry(db, was)) {
+      pg_can_retry(db, was, sql)) {
     PQclear(r);
     pg_heal(db);
     r = PQexec(pc->c, sql);

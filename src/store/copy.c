@@ -5,7 +5,6 @@
 
 #include "../core/buf.h"
 #include "../core/mem.h"
-#include "audit.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -125,7 +124,8 @@ static int copy_table(struct db *from, struct db *to, const char *t,
 }
 
 int store_copy(struct db *from, struct db *to, bool hold_writes,
-               struct copy_report *out, struct err *e) {
+               const struct audit_entry *note, struct copy_report *out,
+               struct err *e) {
   int v_from = 0, v_to = 0, rc, i;
   int64_t n;
   bool to_open = false;
@@ -159,6 +159,10 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
   }
   if (rc != APP_OK) {
     return rc;
+  }
+  if (strcmp(db_backend_name(from), "postgres") == 0 &&
+      strcmp(db_backend_name(to), "postgres") == 0) {
+    hold_writes = false; /* one advisory lock if it is one database */
   }
   rc = hold_writes ? db_begin_write(from, e) : db_begin_read(from, e);
   if (rc != APP_OK) {
@@ -197,6 +201,9 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
   if (rc == APP_OK && strcmp(out->last_hash, to_hash) != 0) {
     rc = ERR_SET(e, APP_EDB, "copy: the copy's last audit hash differs from "
                  "the source's");
+  }
+  if (rc == APP_OK && note != NULL) {
+    rc = audit_append(to, NULL, note, e);
   }
   if (rc == APP_OK) {
     rc = audit_verify(to, &chk, e);

@@ -17,6 +17,7 @@
 
 #include "../core/err.h"
 #include "../db/db.h"
+#include "audit.h"
 
 /* Tables in the order they are copied (parents before children). */
 #define COPY_N_TABLES 13
@@ -31,11 +32,15 @@ struct copy_report {
 
 /* Copy the study in `from` (migrated to this build's schema) into `to`,
 ** which must hold no study: its schema is created, the rows copied in one
-** transaction, and the result verified before it commits.  With hold_writes, `from` keeps
-** its write lock for the whole copy, so no change made meanwhile can be
-** left behind (writers elsewhere wait); otherwise the copy reads one
-** consistent snapshot.  On failure `to` is left without the study. */
+** transaction, checked (row counts, the last audit hash equal to the
+** source's), `note` (when not NULL) appended to the copy's audit trail,
+** the whole chain verified, and only then committed; a failure leaves `to`
+** without the study.  With hold_writes, `from` keeps its write lock for the
+** whole copy, so no change made meanwhile can be left behind (writers
+** elsewhere wait); otherwise, and always when both ends are PostgreSQL
+** (they may share the lock), the copy reads one consistent snapshot. */
 int store_copy(struct db *from, struct db *to, bool hold_writes,
-               struct copy_report *out, struct err *e);
+               const struct audit_entry *note, struct copy_report *out,
+               struct err *e);
 
 #endif

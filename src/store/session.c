@@ -88,7 +88,12 @@ int session_check(struct db *db, const char *token, struct actor *a,
     return rc;
   }
   db_bind_text(st, 1, hash);
-  if (db_step(st, e) == DB_ROW) {
+  rc = db_step(st, e);
+  if (rc < 0) {
+    db_finalize(st);
+    return APP_EDB; /* the database failed: not "logged out" */
+  }
+  if (rc == DB_ROW) {
     found = 1;
     created = db_column_int64(st, 0);
     seen = db_column_int64(st, 1);

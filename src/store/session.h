@@ -28,7 +28,7 @@ int session_create(struct db *db, const char *username, const char *password,
 
 /* Find the live session of token, refresh its idle time, and fill the
 ** actor and its CSRF token.  APP_ENOTFOUND when absent or expired (an
-** expired session is deleted). */
+** expired session is deleted); APP_EDB when the database fails. */
 int session_check(struct db *db, const char *token, struct actor *a,
                   char csrf[SESSION_TOKEN_LEN], struct err *e);
 

@@ -5,6 +5,7 @@
 # when this script runs as root), password authentication (scram-sha-256).
 #   tests/lib/pg.sh start DIR [durable]   prints the server's base URL
 #   tests/lib/pg.sh restart DIR           (fast shutdown: clients are cut off)
+#   tests/lib/pg.sh halt DIR | resume DIR (stop the server, start it again)
 #   tests/lib/pg.sh stop DIR
 # DIR must not exist before start; stop removes it.  Without "durable" the
 # cluster runs with fsync off (a test server: losing it loses nothing);
@@ -55,6 +56,12 @@ start)
   echo "$url" >"$dir/url"
   echo "$url"
   ;;
+halt)
+  as_owner "$pgbin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+  ;;
+resume)
+  as_owner "$pgbin/pg_ctl" -D "$dir/data" -o "$(cat "$dir/opts")" -l "$dir/server.log" -w -t 60 start >/dev/null
+  ;;
 restart)
   as_owner "$pgbin/pg_ctl" -D "$dir/data" -o "$(cat "$dir/opts")" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
   ;;
@@ -63,7 +70,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: pg.sh start|restart|stop DIR" >&2
+  echo "usage: pg.sh start|restart|halt|resume|stop DIR" >&2
   exit 2
   ;;
 esac

@@ -45,6 +45,16 @@ done
 code=$(curl -s -o "$tmp/p2" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -X POST "$base/patients" -d '{}')
 [ "$code" = 201 ]; check "write after the restart ($code)" $?
 [ "$(jq -r .code "$tmp/p1")" = TJH-0002 ] && [ "$(jq -r .code "$tmp/p2")" = TJH-0003 ]; check "study ids continue without a gap" $?
+# With the database down, a logged-in request is 503 (the database), never
+# 401 (which would log the user out); afterwards it works again.
+bash "$root/tests/lib/pg.sh" halt "$HCCSTUDY_TEST_PG_DIR"; check "PostgreSQL stopped" $?
+code=$(curl -s -o "$tmp/down" -w '%{http_code}' -b "$tmp/jar" "$base/patients")
+[ "$code" = 503 ] && [ "$(jq -r .error.code "$tmp/down")" = E_DATABASE ]; check "database down: 503 E_DATABASE ($code)" $?
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -X POST "$base/patients" -d '{}')
+[ "$code" = 503 ]; check "database down: a write is 503 ($code)" $?
+bash "$root/tests/lib/pg.sh" resume "$HCCSTUDY_TEST_PG_DIR"; check "PostgreSQL started again" $?
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" "$base/patients")
+[ "$code" = 200 ]; check "the same session works afterwards ($code)" $?
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
 HCCSTUDY_DB=$db HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=hccstudy-demo-2026 "$bin" audit verify >/dev/null 2>&1; check "audit chain verifies" $?
 echo "$pass passed, $fail failed"

@@ -28,6 +28,10 @@ int main(void) {
   CHECK(!db_url_is_postgres("postgresql.db"));
   CHECK(!db_url_is_postgres(""));
   CHECK(!db_url_is_postgres(NULL));
+  CHECK(db_url_is_postgres("application_name=hcc host=db1 dbname=hcc"));
+  CHECK(db_url_is_postgres("\ttarget_session_attrs=read-write host=db1"));
+  CHECK(db_url_is_postgres("POSTGRESQL://hcc@db1/hcc"));
+  CHECK(!db_url_is_postgres("Study=1.db"));
   /* Passwords never reach a message. */
   check_redacted("postgresql://hcc:s3cret@db1:5432/hcc",
                  "postgresql://hcc:***@db1:5432/hcc");
@@ -39,5 +43,21 @@ int main(void) {
   check_redacted("host=db1 password='s3 cret' dbname=hcc",
                  "host=db1 password=*** dbname=hcc");
   check_redacted("study.db", "study.db");
+  /* Short or empty passwords: the mask is longer than the password. */
+  check_redacted("postgres://u:@h/db", "postgres://u:***@h/db");
+  check_redacted("postgres://u:pw@h/db", "postgres://u:***@h/db");
+  check_redacted("host=h dbname=hcc password=", "host=h dbname=hcc password=***");
+  check_redacted("password='' host=h", "password=*** host=h");
+  /* Only the password keyword, every one of them, spaces allowed. */
+  check_redacted("host=h sslpassword=k password=SECRET",
+                 "host=h sslpassword=k password=***");
+  check_redacted("host=h password = SECRET dbname=x password=TWO",
+                 "host=h password = *** dbname=x password=***");
+  check_redacted("host=h password='a \\' b' dbname=x",
+                 "host=h password=*** dbname=x");
+  /* An unencoded '@' in a URL's password, a password parameter. */
+  check_redacted("postgresql://u:p@ss@h/db", "postgresql://u:***@h/db");
+  check_redacted("POSTGRESQL://u:pw@h/db?Password=x",
+                 "POSTGRESQL://u:***@h/db?Password=***");
   return harness_report();
 }
