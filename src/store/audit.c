@@ -12,6 +12,7 @@
 #include "../core/clock.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,78 +65,128 @@ static _Thread_local struct {
   char hash[AUDIT_HASH_LEN];
 } audit_last;
 
-int audit_append(struct db *db, const struct actor *a,
-                 const struct audit_entry *en, struct err *e) {
-  struct db_stmt *st = NULL;
-  char prev[AUDIT_HASH_LEN];
-  char hash[AUDIT_HASH_LEN];
-  char now[CLOCK_STR_LEN];
-  int64_t seq = 1;
-  const char *f[AUDIT_N_FIELDS];
-  int rc;
-  int i;
+/* Entries written by one INSERT at most (a change of more fields takes
+** several). */
+#define AUDIT_BATCH_MAX 16
 
-  memcpy(prev, audit_genesis, sizeof(prev));
+/* "INSERT INTO audit(...) VALUES (...), ..." for 1 to AUDIT_BATCH_MAX rows,
+** made once: fixed texts, so that db.c caches their prepared statements. */
+static char *audit_insert_sql[AUDIT_BATCH_MAX + 1];
+static pthread_once_t audit_sql_once = PTHREAD_ONCE_INIT;
+
+static void audit_make_sql(void) {
+  int n, r, c;
+  for (n = 1; n <= AUDIT_BATCH_MAX; n++) {
+    struct buf b;
+    buf_init(&b, 0);
+    buf_lit(&b, "INSERT INTO audit(seq, ts_utc, actor, role, site, action, "
+                "entity, entity_id, field, old_value, new_value, reason, "
+                "prev_hash, hash) VALUES ");
+    for (r = 0; r < n; r++) {
+      buf_puts(&b, r ? ", (" : "(");
+      for (c = 1; c <= AUDIT_N_FIELDS + 3; c++) {
+        buf_appendf(&b, "%s$%d", c > 1 ? ", " : "",
+                    r * (AUDIT_N_FIELDS + 3) + c);
+      }
+      buf_putc(&b, ')');
+    }
+    audit_insert_sql[n] = buf_detach(&b);
+  }
+}
+
+/* The last entry, from the cache or the table: *seq (0 when empty) and
+** its hash in prev. */
+static int audit_tail(struct db *db, int64_t *seq, char prev[AUDIT_HASH_LEN],
+                      struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc;
+  *seq = 0;
+  memcpy(prev, audit_genesis, AUDIT_HASH_LEN);
   if (audit_last.db == db && audit_last.epoch == db_write_epoch(db) &&
       db_in_transaction(db)) {
-    seq = audit_last.seq + 1;
-    memcpy(prev, audit_last.hash, sizeof(prev));
-  } else {
-    rc = db_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC "
-                        "LIMIT 1", &st, e);
-    if (rc != APP_OK) {
-      return rc;
-    }
-    rc = db_step(st, e);
-    if (rc == DB_ROW) {
-      const char *h = db_column_text(st, 1);
-      seq = db_column_int64(st, 0) + 1;
-      snprintf(prev, sizeof(prev), "%s", h ? h : "");
-    }
-    db_finalize(st);
-    if (rc < 0) {
-      return APP_EDB;
-    }
+    *seq = audit_last.seq;
+    memcpy(prev, audit_last.hash, AUDIT_HASH_LEN);
+    return APP_OK;
   }
-  clock_now_utc(now);
-  f[0] = now;
-  f[1] = a ? a->username : "system";
-  f[2] = a ? role_name(a->role) : "system";
-  f[3] = a && a->site_code[0] ? a->site_code : NULL;
-  f[4] = en->action;
-  f[5] = en->entity;
-  f[6] = en->entity_id;
-  f[7] = en->field;
-  f[8] = en->old_value;
-  f[9] = en->new_value;
-  f[10] = en->reason;
-  audit_hash(seq, f, prev, hash);
-  rc = db_prepare(db,
-                  "INSERT INTO audit(seq, ts_utc, actor, role, site, action, "
-                  "entity, entity_id, field, old_value, new_value, reason, "
-                  "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                  "$9, $10, $11, $12, $13, $14)",
-                  &st, e);
+  rc = db_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC "
+                      "LIMIT 1", &st, e);
   if (rc != APP_OK) {
     return rc;
   }
-  db_bind_int64(st, 1, seq);
-  for (i = 0; i < AUDIT_N_FIELDS; i++) {
-    db_bind_text(st, i + 2, f[i]);
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    const char *h = db_column_text(st, 1);
+    *seq = db_column_int64(st, 0);
+    snprintf(prev, AUDIT_HASH_LEN, "%s", h ? h : "");
   }
-  db_bind_text(st, 13, prev);
-  db_bind_text(st, 14, hash);
-  rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
   db_finalize(st);
-  if (rc == APP_OK) {
+  return rc < 0 ? APP_EDB : APP_OK;
+}
+
+int audit_append_many(struct db *db, const struct actor *a,
+                      const struct audit_entry *en, size_t n,
+                      struct err *e) {
+  char prev[AUDIT_HASH_LEN];
+  char hash[AUDIT_HASH_LEN];
+  char now[CLOCK_STR_LEN];
+  int64_t seq = 0;
+  size_t done = 0;
+  int rc;
+  pthread_once(&audit_sql_once, audit_make_sql);
+  rc = audit_tail(db, &seq, prev, e);
+  clock_now_utc(now);
+  while (rc == APP_OK && done < n) {
+    struct db_stmt *st = NULL;
+    size_t k = n - done < AUDIT_BATCH_MAX ? n - done : AUDIT_BATCH_MAX;
+    size_t r;
+    rc = db_prepare(db, audit_insert_sql[k], &st, e);
+    if (rc != APP_OK) {
+      break;
+    }
+    for (r = 0; r < k; r++) {
+      const struct audit_entry *x = &en[done + r];
+      const char *f[AUDIT_N_FIELDS];
+      int base = (int)r * (AUDIT_N_FIELDS + 3);
+      int i;
+      f[0] = now;
+      f[1] = a ? a->username : "system";
+      f[2] = a ? role_name(a->role) : "system";
+      f[3] = a && a->site_code[0] ? a->site_code : NULL;
+      f[4] = x->action;
+      f[5] = x->entity;
+      f[6] = x->entity_id;
+      f[7] = x->field;
+      f[8] = x->old_value;
+      f[9] = x->new_value;
+      f[10] = x->reason;
+      seq++;
+      audit_hash(seq, f, prev, hash);
+      db_bind_int64(st, base + 1, seq);
+      for (i = 0; i < AUDIT_N_FIELDS; i++) {
+        db_bind_text(st, base + i + 2, f[i]);
+      }
+      db_bind_text(st, base + 13, prev);
+      db_bind_text(st, base + 14, hash);
+      memcpy(prev, hash, sizeof(prev));
+    }
+    rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+    db_finalize(st);
+    done += k;
+  }
+  if (rc == APP_OK && n > 0) {
     audit_last.db = db;
     audit_last.epoch = db_write_epoch(db);
     audit_last.seq = seq;
-    memcpy(audit_last.hash, hash, sizeof(audit_last.hash));
-  } else {
+    memcpy(audit_last.hash, prev, sizeof(audit_last.hash));
+  } else if (rc != APP_OK) {
     audit_last.db = NULL;
   }
   return rc;
+}
+
+int audit_append(struct db *db, const struct actor *a,
+                 const struct audit_entry *en, struct err *e) {
+  return audit_append_many(db, a, en, 1, e);
 }
 
 /* Rows read per query while verifying: bounds memory on engines that

@@ -12,6 +12,7 @@
 #ifndef HCC_AUDIT_H
 #define HCC_AUDIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/err.h"
@@ -33,6 +34,12 @@ struct audit_entry {
 ** caller's write transaction so the entry commits with the change. */
 int audit_append(struct db *db, const struct actor *a,
                  const struct audit_entry *en, struct err *e);
+
+/* Append n entries (one change of several fields), in order, chained as n
+** calls of audit_append() would chain them, with one statement per 16. */
+int audit_append_many(struct db *db, const struct actor *a,
+                      const struct audit_entry *en, size_t n,
+                      struct err *e);
 
 /* Result of a verification. */
 struct audit_check {

@@ -563,36 +563,44 @@ static int audit_diff(struct db *db, const struct actor *a,
                       const char *action, const char *entity_id,
                       const json_t *oldv, const json_t *newv,
                       const char *reason, struct err *e) {
+  /* One entry per field new, changed or removed, appended together. */
+  size_t cap = json_object_size(newv) + json_object_size(oldv), n = 0, i;
+  struct audit_entry *en = xcalloc(cap ? cap : 1, sizeof(*en));
+  char **texts = xcalloc(2 * (cap ? cap : 1), sizeof(*texts));
   const char *key;
   json_t *v;
-  int rc = APP_OK;
-  /* Fields new or changed. */
+  int rc;
   json_object_foreach((json_t *)(uintptr_t)newv, key, v) {
     json_t *o = oldv ? json_object_get(oldv, key) : NULL;
     if (o == NULL || !jx_equal(o, v)) {
-      char *ns = jx_text(v);
-      char *os = o ? jx_text(o) : NULL;
-      rc = audit_simple(db, a, action, "record", entity_id, key, os, ns,
-                        reason, e);
-      xfree(ns);
-      xfree(os);
-      if (rc != APP_OK) {
-        return rc;
-      }
+      texts[2 * n] = jx_text(v);
+      texts[2 * n + 1] = o ? jx_text(o) : NULL;
+      en[n].field = key;
+      en[n].new_value = texts[2 * n];
+      en[n].old_value = texts[2 * n + 1];
+      n++;
     }
   }
-  /* Fields removed. */
   json_object_foreach((json_t *)(uintptr_t)oldv, key, v) {
     if (newv == NULL || json_object_get(newv, key) == NULL) {
-      char *os = jx_text(v);
-      rc = audit_simple(db, a, action, "record", entity_id, key, os, NULL,
-                        reason, e);
-      xfree(os);
-      if (rc != APP_OK) {
-        return rc;
-      }
+      texts[2 * n + 1] = jx_text(v);
+      en[n].field = key;
+      en[n].old_value = texts[2 * n + 1];
+      n++;
     }
   }
+  for (i = 0; i < n; i++) {
+    en[i].action = action;
+    en[i].entity = "record";
+    en[i].entity_id = entity_id;
+    en[i].reason = reason;
+  }
+  rc = audit_append_many(db, a, en, n, e);
+  for (i = 0; i < 2 * n; i++) {
+    xfree(texts[i]);
+  }
+  xfree(texts);
+  xfree(en);
   return rc;
 }
 
