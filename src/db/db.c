@@ -26,6 +26,10 @@ static void new_epoch(struct db *db) {
   db->epoch = (uint64_t)atomic_fetch_add(&db_epochs, 1) + 1;
 }
 
+static void queue_cmd(struct db *db, const char *cmd, bool is_savepoint);
+static void clear_pending(struct db *db);
+static int flush_pending(struct db *db, struct err *e);
+
 uint64_t db_write_epoch(const struct db *db) {
   return db->epoch;
 }
@@ -219,6 +223,7 @@ void db_close(struct db *db) {
     }
   }
   db->be->close(db);
+  xfree(db->pending);
   xfree(db);
 }
 
@@ -295,6 +300,12 @@ int db_bind_null(struct db_stmt *st, int idx) {
 }
 
 int db_step(struct db_stmt *st, struct err *e) {
+  if (st->db->pending_len > 0) {
+    int rc = flush_pending(st->db, e);
+    if (rc != APP_OK) {
+      return -rc;
+    }
+  }
   return st->db->be->step(st, e);
 }
 
@@ -364,24 +375,87 @@ void db_finalize(struct db_stmt *st) {
 }
 
 int db_exec(struct db *db, const char *sql, struct err *e) {
+  if (db->pending_len > 0) {
+    int rc;
+    queue_cmd(db, sql, false);
+    rc = db->be->exec(db, db->pending, e);
+    clear_pending(db);
+    return rc;
+  }
   return db->be->exec(db, sql, e);
 }
 
-/* Name of the savepoint for nesting level `depth` (>= 1). */
-static void savepoint_sql(char *out, size_t n, const char *verb, int depth) {
-  snprintf(out, n, "%s hcc_sp%d", verb, depth);
+/* Savepoints are sent lazily.  A nested db_begin_write() only queues
+** "SAVEPOINT hcc_spN"; db_commit() and db_rollback() of a nested level
+** queue "RELEASE" or "ROLLBACK TO ...; RELEASE" (or, when no statement ran
+** since its SAVEPOINT, just drop that SAVEPOINT: an empty level costs
+** nothing).  The queue is sent in one round trip with the next statement
+** (db_step, db_exec) or the outermost COMMIT.  The order of commands is
+** kept, so the server sees exactly the sequence it would have seen. */
+static void queue_cmd(struct db *db, const char *cmd, bool is_savepoint) {
+  size_t n = strlen(cmd) + 2;
+  if (db->pending_len + n + 1 > db->pending_cap) {
+    db->pending_cap = (db->pending_len + n + 1) * 2;
+    db->pending = xrealloc(db->pending, db->pending_cap);
+  }
+  if (is_savepoint && db->n_trailing < DB_MAX_TRAILING) {
+    db->trailing_at[db->n_trailing++] = db->pending_len;
+  } else {
+    db->n_trailing = 0; /* a SAVEPOINT past the limit is just sent */
+  }
+  memcpy(db->pending + db->pending_len, cmd, n - 2);
+  memcpy(db->pending + db->pending_len + n - 2, "; ", 3);
+  db->pending_len += n;
+}
+
+static void clear_pending(struct db *db) {
+  db->pending_len = 0;
+  db->n_trailing = 0;
+  if (db->pending != NULL) {
+    db->pending[0] = '\0';
+  }
+}
+
+/* Send the queued commands, if any. */
+static int flush_pending(struct db *db, struct err *e) {
+  int rc;
+  if (db->pending_len == 0) {
+    return APP_OK;
+  }
+  rc = db->be->exec(db, db->pending, e);
+  clear_pending(db);
+  return rc;
+}
+
+/* Leave nested level depth (>= 2): release it, or undo its work. */
+static void end_level(struct db *db, bool undo) {
+  char sql[96];
+  int sp = db->depth - 1; /* level depth is savepoint hcc_sp(depth - 1) */
+  db->depth--;
+  if (db->n_trailing > 0) {
+    /* Nothing ran inside: forget its SAVEPOINT. */
+    db->pending_len = db->trailing_at[--db->n_trailing];
+    db->pending[db->pending_len] = '\0';
+    return;
+  }
+  if (undo) {
+    snprintf(sql, sizeof(sql), "ROLLBACK TO hcc_sp%d; RELEASE hcc_sp%d", sp,
+             sp);
+  } else {
+    snprintf(sql, sizeof(sql), "RELEASE hcc_sp%d", sp);
+  }
+  queue_cmd(db, sql, false);
 }
 
 int db_begin_write(struct db *db, struct err *e) {
-  char sql[48];
   if (db->depth > 0) {
-    savepoint_sql(sql, sizeof(sql), "SAVEPOINT", db->depth);
-    if (db_exec(db, sql, e) != APP_OK) {
-      return APP_EDB;
-    }
+    char sql[48];
+    snprintf(sql, sizeof(sql), "SAVEPOINT hcc_sp%d", db->depth);
+    queue_cmd(db, sql, true);
     db->depth++;
     return APP_OK;
   }
+  clear_pending(db);
   new_epoch(db);
   if (db_exec(db, db->be->begin_write_sql, e) != APP_OK) {
     return APP_EDB;
@@ -392,6 +466,7 @@ int db_begin_write(struct db *db, struct err *e) {
 
 int db_begin_read(struct db *db, struct err *e) {
   assert(db->depth == 0);
+  clear_pending(db);
   new_epoch(db);
   if (db_exec(db, db->be->begin_read_sql, e) != APP_OK) {
     return APP_EDB;
@@ -401,21 +476,22 @@ int db_begin_read(struct db *db, struct err *e) {
 }
 
 int db_commit(struct db *db, struct err *e) {
-  char sql[48];
+  int rc;
   assert(db->depth > 0);
   if (db->depth > 1) {
-    db->depth--;
-    savepoint_sql(sql, sizeof(sql), "RELEASE", db->depth);
-    return db_exec(db, sql, e) == APP_OK ? APP_OK : APP_EDB;
+    end_level(db, false);
+    return APP_OK;
   }
   /* depth stays 1 while COMMIT runs: a connection lost meanwhile must not
   ** be reopened and the COMMIT sent to a new session (which would answer
   ** "no transaction in progress" with success for work that was lost). */
   new_epoch(db);
-  if (db_exec(db, "COMMIT", e) != APP_OK) {
+  queue_cmd(db, "COMMIT", false);
+  rc = flush_pending(db, e);
+  if (rc != APP_OK) {
     struct err ignore;
     err_clear(&ignore);
-    db_exec(db, "ROLLBACK", &ignore);
+    db->be->exec(db, "ROLLBACK", &ignore);
     db->depth = 0;
     return APP_EDB;
   }
@@ -425,19 +501,16 @@ int db_commit(struct db *db, struct err *e) {
 
 void db_rollback(struct db *db) {
   struct err ignore;
-  char sql[96];
   assert(db->depth > 0);
   err_clear(&ignore);
   new_epoch(db);
   if (db->depth > 1) {
-    db->depth--;
-    snprintf(sql, sizeof(sql), "ROLLBACK TO hcc_sp%d; RELEASE hcc_sp%d",
-             db->depth, db->depth);
-    db_exec(db, sql, &ignore);
+    end_level(db, true);
     return;
   }
+  clear_pending(db);
   db->depth = 0;
-  db_exec(db, "ROLLBACK", &ignore);
+  db->be->exec(db, "ROLLBACK", &ignore);
 }
 
 bool db_in_transaction(const struct db *db) {

@@ -50,6 +50,9 @@ struct db_backend {
 ** address of its text (and checked by content). */
 #define DB_STMT_CACHE 64
 
+/* Trailing savepoints remembered (deeper nesting just sends them). */
+#define DB_MAX_TRAILING 16
+
 struct db_stmt;
 
 /* One cache slot. */
@@ -69,6 +72,15 @@ struct db {
   int n_stmts;                 /* statements handed out, not finalized */
   struct db_cached cache[DB_STMT_CACHE]; /* reusable statements */
   uint64_t epoch;              /* see db_write_epoch() */
+  /* Savepoint commands not yet sent (SAVEPOINT, RELEASE, ROLLBACK TO ...;
+  ** see db.c): they go with the next statement, in one round trip.  The
+  ** trailing SAVEPOINTs (no statement after them yet) are remembered so
+  ** that releasing or rolling back an empty level sends nothing. */
+  char *pending;               /* "cmd; cmd; " (NULL when empty) */
+  size_t pending_len;
+  size_t pending_cap;
+  int n_trailing;              /* trailing SAVEPOINTs in pending */
+  size_t trailing_at[DB_MAX_TRAILING]; /* where each one starts */
   void *app_data;              /* one slot for the layer above (store) */
   void (*app_free)(void *);    /* frees app_data at db_close */
 };
