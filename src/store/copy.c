@@ -10,22 +10,33 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Parents before children, so that foreign keys hold row by row. */
-static const char *const copy_tables[COPY_N_TABLES] = {
-    "study",  "site",  "app_user",  "audit",       "patient",
-    "record", "derived", "query",   "sdv",         "signature",
-    "terminology", "term", "session"};
+/* The tables, parents before children so that foreign keys hold row by
+** row, with their statements as fixed texts (identifiers cannot be bound;
+** these are the schema's own names, never input). */
+static const struct {
+  const char *name;
+  const char *count_sql;
+  const char *select_sql;
+} copy_tables[COPY_N_TABLES] = {
+#define COPY_TABLE(t)                                                        \
+  { #t, "SELECT COUNT(*) FROM " #t, "SELECT * FROM " #t " ORDER BY 1" }
+    COPY_TABLE(study),     COPY_TABLE(site),        COPY_TABLE(app_user),
+    COPY_TABLE(audit),     COPY_TABLE(patient),     COPY_TABLE(record),
+    COPY_TABLE(derived),   COPY_TABLE(query),       COPY_TABLE(sdv),
+    COPY_TABLE(signature), COPY_TABLE(terminology), COPY_TABLE(term),
+    COPY_TABLE(session),
+#undef COPY_TABLE
+};
 
-/* Rows in table t (a name from copy_tables, never user input). */
-static int count_rows(struct db *db, const char *t, int64_t *n,
-                      struct err *e) {
-  char sql[64];
+/* Indexes in copy_tables of the tables a target must have empty. */
+#define COPY_STUDY 0
+#define COPY_AUDIT 3
+
+/* Rows of table i of copy_tables. */
+static int count_rows(struct db *db, int i, int64_t *n, struct err *e) {
   struct db_stmt *st = NULL;
-  int rc;
-  snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", t);
+  int rc = db_prepare(db, copy_tables[i].count_sql, &st, e);
   *n = 0;
-  /* Not cached: the text is built here (db.c caches literals only). */
-  rc = db_prepare(db, sql, &st, e);
   if (rc != APP_OK) {
     return rc;
   }
@@ -54,16 +65,15 @@ static int last_hash(struct db *db, char out[65], struct err *e) {
   return rc < 0 ? APP_EDB : APP_OK;
 }
 
-/* Copy one table: every row, every column, values bound with their kind. */
-static int copy_table(struct db *from, struct db *to, const char *t,
+/* Copy table ti of copy_tables: every row, every column, values bound with
+** their kind.  The INSERT names the columns the SELECT returned. */
+static int copy_table(struct db *from, struct db *to, int ti,
                       int64_t *n_rows, struct err *e) {
-  char sql[64];
   struct db_stmt *src = NULL, *dst = NULL;
   struct buf ins;
   int rc, n_cols = 0, i;
   *n_rows = 0;
-  snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY 1", t);
-  rc = db_prepare(from, sql, &src, e);
+  rc = db_prepare(from, copy_tables[ti].select_sql, &src, e);
   if (rc != APP_OK) {
     return rc;
   }
@@ -71,15 +81,18 @@ static int copy_table(struct db *from, struct db *to, const char *t,
   while ((rc = db_step(src, e)) == DB_ROW) {
     if (dst == NULL) {
       n_cols = db_column_count(src);
-      buf_appendf(&ins, "INSERT INTO %s(", t);
+      buf_lit(&ins, "INSERT INTO ");
+      buf_puts(&ins, copy_tables[ti].name);
+      buf_putc(&ins, '(');
       for (i = 0; i < n_cols; i++) {
-        buf_appendf(&ins, "%s%s", i ? ", " : "", db_column_name(src, i));
+        buf_puts(&ins, i ? ", " : "");
+        buf_puts(&ins, db_column_name(src, i));
       }
-      buf_puts(&ins, ") VALUES (");
+      buf_lit(&ins, ") VALUES (");
       for (i = 0; i < n_cols; i++) {
         buf_appendf(&ins, "%s$%d", i ? ", " : "", i + 1);
       }
-      buf_puts(&ins, ")");
+      buf_putc(&ins, ')');
       if (db_prepare(to, buf_str(&ins), &dst, e) != APP_OK) {
         rc = -APP_EDB;
         break;
@@ -110,8 +123,8 @@ static int copy_table(struct db *from, struct db *to, const char *t,
     if (db_step(dst, e) != DB_DONE) {
       char detail[sizeof(e->msg)];
       snprintf(detail, sizeof(detail), "%s", e->msg);
-      rc = -ERR_SET(e, APP_EDB, "copy: table %s, row %" PRId64 ": %s", t,
-                    *n_rows + 1, detail);
+      rc = -ERR_SET(e, APP_EDB, "copy: table %s, row %" PRId64 ": %s",
+                    copy_tables[ti].name, *n_rows + 1, detail);
       break;
     }
     db_reset(dst);
@@ -145,14 +158,14 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
     rc = db_schema_version(to, &v_to, e);
   }
   if (rc == APP_OK) {
-    rc = count_rows(to, "study", &n, e);
+    rc = count_rows(to, COPY_STUDY, &n, e);
   }
   if (rc == APP_OK && n > 0) {
     rc = ERR_SET(e, APP_EINVAL, "--to: already holds a study; a copy goes "
                  "into an empty database");
   }
   if (rc == APP_OK) {
-    rc = count_rows(to, "audit", &n, e);
+    rc = count_rows(to, COPY_AUDIT, &n, e);
     if (rc == APP_OK && n > 0) {
       rc = ERR_SET(e, APP_EINVAL, "--to: its audit trail is not empty");
     }
@@ -171,8 +184,8 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
   rc = db_begin_write(to, e);
   to_open = rc == APP_OK;
   for (i = 0; i < COPY_N_TABLES && rc == APP_OK; i++) {
-    out->table[i] = copy_tables[i];
-    rc = copy_table(from, to, copy_tables[i], &out->n_rows[i], e);
+    out->table[i] = copy_tables[i].name;
+    rc = copy_table(from, to, i, &out->n_rows[i], e);
   }
   if (rc == APP_OK) {
     rc = db_after_copy(to, e);
@@ -182,14 +195,14 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
   ** the copied state. */
   for (i = 0; i < COPY_N_TABLES && rc == APP_OK; i++) {
     int64_t n_from = 0, n_to = 0;
-    rc = count_rows(from, copy_tables[i], &n_from, e);
+    rc = count_rows(from, i, &n_from, e);
     if (rc == APP_OK) {
-      rc = count_rows(to, copy_tables[i], &n_to, e);
+      rc = count_rows(to, i, &n_to, e);
     }
     if (rc == APP_OK && (n_from != n_to || n_to != out->n_rows[i])) {
       rc = ERR_SET(e, APP_EDB, "copy: table %s has %" PRId64 " rows in the "
-                   "source and %" PRId64 " in the copy", copy_tables[i],
-                   n_from, n_to);
+                   "source and %" PRId64 " in the copy",
+                   copy_tables[i].name, n_from, n_to);
     }
   }
   if (rc == APP_OK) {
