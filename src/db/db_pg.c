@@ -177,9 +177,9 @@ static int pg_count_params(const char *sql) {
     } else if (*p == '\'' || *p == '"') {
       quote = *p;
     } else if (*p == '$' && isdigit((unsigned char)p[1])) {
-      int n = atoi(p + 1);
-      if (n > max) {
-        max = n;
+      long n = strtol(p + 1, NULL, 10); /* SQL is ours: $1 .. $N */
+      if (n > max && n <= 65535) {
+        max = (int)n;
       }
     }
   }
