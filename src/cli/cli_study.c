@@ -56,16 +56,10 @@ const char *cli_db_path(struct cli *c) {
 }
 
 int cli_db_must_exist(const char *url, struct err *e) {
-  const char *path = url;
+  const char *path = db_sqlite_path(url);
   char *shown;
-  if (db_url_is_postgres(url)) {
+  if (path == NULL || access(path, F_OK) == 0) {
     return APP_OK; /* a server: whether it holds a study is asked of it */
-  }
-  if (strncmp(path, "sqlite:", 7) == 0) {
-    path += 7;
-  }
-  if (access(path, F_OK) == 0) {
-    return APP_OK;
   }
   shown = db_url_redacted(url);
   ERR_SET(e, APP_EINVAL, "--db: %s does not exist (create it with "

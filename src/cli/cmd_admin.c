@@ -335,22 +335,7 @@ int cmd_backup(struct cli *c) {
             role_name(a.role));
     return cli_fail(&e);
   }
-  if (strcmp(db_backend_name(db), "sqlite") == 0) {
-    rc = db_backup(db, to, &e);
-  } else {
-    /* A server database: copied table by table from one snapshot into a
-    ** new SQLite file, verified as a migration is. */
-    struct db *out = NULL;
-    struct copy_report r;
-    rc = db_open(to, &out, &e);
-    if (rc == APP_OK) {
-      rc = store_copy(db, out, false, NULL, &r, &e);
-      db_close(out);
-    }
-    if (rc != APP_OK) {
-      unlink(to);
-    }
-  }
+  rc = store_backup(db, to, &e);
   if (rc == APP_OK && db_begin_write(db, &e) == APP_OK) {
     en.action = "backup";
     en.entity = "study";

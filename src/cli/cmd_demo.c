@@ -166,7 +166,8 @@ int cmd_demo(struct cli *c) {
     ERR_SET(&e, APP_EINVAL, "demo: --db DB is required");
     return cli_fail(&e);
   }
-  if (!db_url_is_postgres(path) && access(path, F_OK) == 0) {
+  if (db_sqlite_path(path) != NULL &&
+      access(db_sqlite_path(path), F_OK) == 0) {
     ERR_SET(&e, APP_EINVAL, "--db: %s exists; the demo creates a new study",
             path);
     return cli_fail(&e);

@@ -36,13 +36,11 @@ int cmd_migrate(struct cli *c) {
   shown_from = db_url_redacted(from_url);
   shown_to = db_url_redacted(to_url);
   rc = APP_OK;
-  if (!db_url_is_postgres(from_url) &&
-      access(strncmp(from_url, "sqlite:", 7) == 0 ? from_url + 7 : from_url,
-             F_OK) != 0) {
+  if (db_sqlite_path(from_url) != NULL &&
+      access(db_sqlite_path(from_url), F_OK) != 0) {
     rc = ERR_SET(&e, APP_EINVAL, "--from: %s does not exist", shown_from);
-  } else if (!db_url_is_postgres(to_url) &&
-             access(strncmp(to_url, "sqlite:", 7) == 0 ? to_url + 7 : to_url,
-                    F_OK) == 0) {
+  } else if (db_sqlite_path(to_url) != NULL &&
+             access(db_sqlite_path(to_url), F_OK) == 0) {
     rc = ERR_SET(&e, APP_EINVAL, "--to: %s exists; migrate writes a new "
                  "database", shown_to);
   }
@@ -84,17 +82,10 @@ int cmd_migrate(struct cli *c) {
            "this move) and continues\nfrom the source's last hash "
            "%.16s...\n",
            (long long)r.n_audit_verified, r.last_hash);
-  } else if (to != NULL && !db_url_is_postgres(to_url)) {
+  } else if (to != NULL && db_sqlite_path(to_url) != NULL) {
     /* Leave no half-made SQLite file behind (on PostgreSQL the copy's
     ** transaction was rolled back: the schema stays, without a study). */
-    const char *path = strncmp(to_url, "sqlite:", 7) == 0 ? to_url + 7
-                                                          : to_url;
-    char aux[4096];
-    unlink(path);
-    snprintf(aux, sizeof(aux), "%s-wal", path);
-    unlink(aux);
-    snprintf(aux, sizeof(aux), "%s-shm", path);
-    unlink(aux);
+    db_remove_sqlite_files(db_sqlite_path(to_url));
   }
   xfree(shown_from);
   xfree(shown_to);

@@ -160,6 +160,23 @@ static void redact_keywords(const char *s, struct buf *out) {
   }
 }
 
+const char *db_sqlite_path(const char *url) {
+  if (url == NULL || db_url_is_postgres(url)) {
+    return NULL;
+  }
+  return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+}
+
+void db_remove_sqlite_files(const char *path) {
+  static const char *const suffix[] = {"", "-wal", "-shm"};
+  char name[4096];
+  size_t i;
+  for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+    snprintf(name, sizeof(name), "%s%s", path, suffix[i]);
+    remove(name);
+  }
+}
+
 char *db_url_redacted(const char *url) {
   struct buf out;
   buf_init(&out, 0);
@@ -189,9 +206,7 @@ int db_open(const char *url, struct db **out, struct err *e) {
   if (db_url_is_postgres(url)) {
     db->be = &db_pg_backend;
   } else {
-    if (strncmp(url, "sqlite:", 7) == 0) {
-      target = url + 7;
-    }
+    target = db_sqlite_path(url);
     db->be = &db_sqlite_backend;
   }
   {
@@ -447,6 +462,18 @@ static void end_level(struct db *db, bool undo) {
   queue_cmd(db, sql, false);
 }
 
+/* Start a transaction with sql (the backend's BEGIN for writing or
+** reading). */
+static int begin_outermost(struct db *db, const char *sql, struct err *e) {
+  clear_pending(db);
+  new_epoch(db);
+  if (db_exec(db, sql, e) != APP_OK) {
+    return APP_EDB;
+  }
+  db->depth = 1;
+  return APP_OK;
+}
+
 int db_begin_write(struct db *db, struct err *e) {
   if (db->depth > 0) {
     char sql[48];
@@ -455,24 +482,12 @@ int db_begin_write(struct db *db, struct err *e) {
     db->depth++;
     return APP_OK;
   }
-  clear_pending(db);
-  new_epoch(db);
-  if (db_exec(db, db->be->begin_write_sql, e) != APP_OK) {
-    return APP_EDB;
-  }
-  db->depth = 1;
-  return APP_OK;
+  return begin_outermost(db, db->be->begin_write_sql, e);
 }
 
 int db_begin_read(struct db *db, struct err *e) {
   assert(db->depth == 0);
-  clear_pending(db);
-  new_epoch(db);
-  if (db_exec(db, db->be->begin_read_sql, e) != APP_OK) {
-    return APP_EDB;
-  }
-  db->depth = 1;
-  return APP_OK;
+  return begin_outermost(db, db->be->begin_read_sql, e);
 }
 
 int db_commit(struct db *db, struct err *e) {
@@ -522,6 +537,10 @@ int64_t db_changes(struct db *db) {
 }
 
 int db_backup(struct db *db, const char *dest, struct err *e) {
+  if (db->be->backup == NULL) {
+    return ERR_SET(e, APP_EINVAL, "backup: not an online-backup engine (%s)",
+                   db->be->name);
+  }
   return db->be->backup(db, dest, e);
 }
 

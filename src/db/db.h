@@ -51,6 +51,14 @@ int db_open(const char *url, struct db **out, struct err *e);
 /* Whether url names a PostgreSQL database (see db_open). */
 bool db_url_is_postgres(const char *url);
 
+/* The SQLite file url names ("sqlite:PATH" or PATH), or NULL when url is a
+** PostgreSQL database.  Points into url. */
+const char *db_sqlite_path(const char *url);
+
+/* Remove a SQLite database file with its -wal and -shm files (a copy that
+** failed half-way); a missing file is not an error. */
+void db_remove_sqlite_files(const char *path);
+
 /* url with any password replaced by "***", for messages and logs.  Caller
 ** frees with xfree(). */
 char *db_url_redacted(const char *url);
@@ -142,9 +150,9 @@ uint64_t db_write_epoch(const struct db *db);
 /* Rows changed by the last statement. */
 int64_t db_changes(struct db *db);
 
-/* Write a consistent copy of the database to the file dest while it stays
-** in use (SQLite: the online backup API; PostgreSQL: refused, the store
-** copies table by table instead, see store_copy()). */
+/* Write a consistent copy of a SQLite database to the file dest while it
+** stays in use (the online backup API).  Other engines answer APP_EINVAL:
+** store_backup() copies them table by table instead. */
 int db_backup(struct db *db, const char *dest, struct err *e);
 
 /* One pointer the layer above may keep with a connection (the store keeps

@@ -37,6 +37,7 @@ struct db_backend {
   void (*finalize)(struct db_stmt *st);
   int (*exec)(struct db *db, const char *sql, struct err *e);
   int64_t (*changes)(struct db *db);
+  /* Online copy to a new file (NULL: the engine has none). */
   int (*backup)(struct db *db, const char *dest, struct err *e);
   /* Migration SQL in this engine's dialect (NULL: used as written);
   ** returns a new string the caller frees. */

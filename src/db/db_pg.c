@@ -578,13 +578,6 @@ static int pg_after_copy(struct db *db, struct err *e) {
                  e);
 }
 
-static int pg_backup(struct db *db, const char *dest, struct err *e) {
-  (void)db;
-  (void)dest;
-  return ERR_SET(e, APP_EINVAL, "backup: on PostgreSQL use pg_dump or "
-                 "pg_basebackup (docs/deployment.md)");
-}
-
 const struct db_backend db_pg_backend = {
   "postgres",
   "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
@@ -608,7 +601,7 @@ const struct db_backend db_pg_backend = {
   pg_finalize,
   pg_exec,
   pg_changes,
-  pg_backup,
+  NULL, /* backups: store_backup() copies table by table */
   pg_dialect,
   pg_after_copy,
 };

@@ -239,3 +239,21 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
   (void)v_to;
   return rc;
 }
+
+int store_backup(struct db *db, const char *dest, struct err *e) {
+  struct db *out = NULL;
+  struct copy_report r;
+  int rc;
+  if (strcmp(db_backend_name(db), "sqlite") == 0) {
+    return db_backup(db, dest, e);
+  }
+  rc = db_open(dest, &out, e);
+  if (rc == APP_OK) {
+    rc = store_copy(db, out, false, NULL, &r, e);
+    db_close(out);
+  }
+  if (rc != APP_OK) {
+    db_remove_sqlite_files(dest);
+  }
+  return rc;
+}

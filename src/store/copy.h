@@ -43,4 +43,9 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
                const struct audit_entry *note, struct copy_report *out,
                struct err *e);
 
+/* Write the study to dest, a new SQLite file, while it stays in use: the
+** SQLite online backup, or, from another engine, store_copy() from one
+** snapshot.  A failed copy leaves no file behind. */
+int store_backup(struct db *db, const char *dest, struct err *e);
+
 #endif

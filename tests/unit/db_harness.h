@@ -61,11 +61,7 @@ static inline void harness_drop_db(const char *url) {
     }
     return;
   }
-  remove(url);
-  snprintf(aux, sizeof(aux), "%s-wal", url);
-  remove(aux);
-  snprintf(aux, sizeof(aux), "%s-shm", url);
-  remove(aux);
+  db_remove_sqlite_files(url);
 }
 
 /* The first column of the first row of a one-value query, -1 on error. */

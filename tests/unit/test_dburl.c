@@ -32,6 +32,11 @@ int main(void) {
   CHECK(db_url_is_postgres("\ttarget_session_attrs=read-write host=db1"));
   CHECK(db_url_is_postgres("POSTGRESQL://hcc@db1/hcc"));
   CHECK(!db_url_is_postgres("Study=1.db"));
+  /* The file a SQLite value names. */
+  CHECK_STR_EQ(db_sqlite_path("study.db"), "study.db");
+  CHECK_STR_EQ(db_sqlite_path("sqlite:host=x.db"), "host=x.db");
+  CHECK(db_sqlite_path("postgresql://hcc@db1/hcc") == NULL);
+  CHECK(db_sqlite_path("host=db1 dbname=hcc") == NULL);
   /* Passwords never reach a message. */
   check_redacted("postgresql://hcc:s3cret@db1:5432/hcc",
                  "postgresql://hcc:***@db1:5432/hcc");
