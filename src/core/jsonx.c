@@ -334,6 +334,10 @@ static void jx_dump_level(const json_t *v, struct buf *b, bool pretty,
 }
 
 void jx_dump(const json_t *v, struct buf *b, bool pretty) {
+  if (v == NULL) { /* a constructor failed (e.g. text not UTF-8) */
+    buf_lit(b, "null");
+    return;
+  }
   jx_dump_level(v, b, pretty, 0);
 }
 

@@ -3,6 +3,8 @@
 */
 #include "str.h"
 
+#include "buf.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -55,4 +57,73 @@ int str_to_double_n(const char *s, size_t n, double *out) {
   memcpy(small, s, n);
   small[n] = '\0';
   return str_to_double(small, out);
+}
+
+/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if ill-formed
+** (RFC 3629 table 3-7). */
+static size_t utf8_seq(const unsigned char *s, size_t n) {
+  unsigned char c = s[0];
+  size_t len, i;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (c < 0x80) {
+    return 1;
+  }
+  if (c >= 0xc2 && c <= 0xdf) {
+    len = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    len = 3;
+    if (c == 0xe0) {
+      lo = 0xa0; /* no overlong forms */
+    } else if (c == 0xed) {
+      hi = 0x9f; /* no surrogates */
+    }
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    if (c == 0xf0) {
+      lo = 0x90;
+    } else if (c == 0xf4) {
+      hi = 0x8f; /* nothing above U+10FFFF */
+    }
+  } else {
+    return 0;
+  }
+  if (n < len || s[1] < lo || s[1] > hi) {
+    return 0;
+  }
+  for (i = 2; i < len; i++) {
+    if (s[i] < 0x80 || s[i] > 0xbf) {
+      return 0;
+    }
+  }
+  return len;
+}
+
+bool str_is_utf8(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    size_t k = utf8_seq(p + i, n - i);
+    if (k == 0) {
+      return false;
+    }
+    i += k;
+  }
+  return true;
+}
+
+void str_utf8_clean(struct buf *b, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s), i = 0, run = 0;
+  while (i < n) {
+    size_t k = utf8_seq(p + i, n - i);
+    if (k == 0) {
+      buf_append(b, s + run, i - run);
+      buf_lit(b, "\xef\xbf\xbd");
+      i++;
+      run = i;
+    } else {
+      i += k;
+    }
+  }
+  buf_append(b, s + run, n - run);
 }

@@ -13,6 +13,7 @@
 #include "web.h"
 
 #include "../core/mem.h"
+#include "../core/str.h"
 #include "../store/writer.h"
 
 #include <arpa/inet.h>
@@ -120,6 +121,47 @@ static void split_path(struct request *rq, const char *url) {
   }
 }
 
+/* Does any key or value of one kind of request value (headers, query
+** arguments) fail to be UTF-8?  *cls is set to true on the first that does. */
+static enum MHD_Result find_bad_utf8(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value) {
+  bool *bad = cls;
+  (void)kind;
+  if ((key != NULL && !str_is_utf8(key, strlen(key))) ||
+      (value != NULL && !str_is_utf8(value, strlen(value)))) {
+    *bad = true;
+    return MHD_NO;
+  }
+  return MHD_YES;
+}
+
+/* Where a request holds text that is not UTF-8 ("path", "query", "header",
+** "body"), or NULL when all of it is.  Checked once, before routing, so no
+** handler, message or log line ever sees such bytes. */
+static const char *bad_encoding(const struct request *rq, const char *url) {
+  static const struct {
+    enum MHD_ValueKind kind;
+    const char *where;
+  } kinds[] = {{MHD_GET_ARGUMENT_KIND, "query"},
+               {MHD_HEADER_KIND, "header"},
+               {MHD_COOKIE_KIND, "header"}};
+  size_t i;
+  if (!str_is_utf8(url, strlen(url))) {
+    return "path";
+  }
+  for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+    bool bad = false;
+    MHD_get_connection_values(rq->conn, kinds[i].kind, find_bad_utf8, &bad);
+    if (bad) {
+      return kinds[i].where;
+    }
+  }
+  if (rq->body.len > 0 && !str_is_utf8(buf_str(&rq->body), rq->body.len)) {
+    return "body";
+  }
+  return NULL;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn,
                                      struct response *rs,
                                      const struct request *rq) {
@@ -163,6 +205,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
   struct response rs;
   struct err e;
   enum MHD_Result ret;
+  const char *bad;
   (void)cls;
   (void)version;
   if (rq == NULL) {
@@ -193,6 +236,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
   err_clear(&e);
   if (strlen(url) >= WEB_MAX_URL) {
     web_error(&rs, 414, "E_URL_TOO_LONG", "the URL is too long", NULL);
+  } else if ((bad = bad_encoding(rq, url)) != NULL) {
+    char msg[80];
+    snprintf(msg, sizeof(msg), "%s: the request's text is not valid UTF-8",
+             bad);
+    web_error(&rs, 400, "E_ENCODING", msg, bad);
   } else if ((rq->db = thread_db(&e)) == NULL) {
     web_error(&rs, 503, "E_DATABASE", "the database is not available",
               NULL);

@@ -8,6 +8,7 @@
 #include "web.h"
 
 #include "../core/jsonx.h"
+#include "../core/str.h"
 #include "api.h"
 
 #include <stdio.h>
@@ -194,6 +195,15 @@ void web_dispatch(struct request *rq, struct response *rs) {
 }
 
 void web_json(struct response *rs, int status, json_t *v) {
+  if (v == NULL) {
+    /* A value could not be built (jansson refuses text that is not UTF-8,
+    ** e.g. from a damaged database row): an error, never a crash. */
+    fprintf(stderr, "hccstudy: a JSON answer (status %d) could not be "
+            "built\n", status);
+    web_error(rs, 500, "E_INTERNAL", "internal error; see the server log",
+              NULL);
+    return;
+  }
   rs->status = status;
   rs->content_type = "application/json";
   rs->body.len = 0;
@@ -203,9 +213,29 @@ void web_json(struct response *rs, int status, json_t *v) {
 
 void web_error(struct response *rs, int status, const char *code,
                const char *message, const char *field) {
-  web_json(rs, status,
-           json_pack("{s:{s:s,s:i,s:s,s:s?}}", "error", "code", code,
-                     "status", status, "message", message, "field", field));
+  /* message and field may quote input: made valid UTF-8 first, so that
+  ** the error shape can always be built. */
+  struct buf m, f;
+  json_t *v;
+  buf_init(&m, 0);
+  buf_init(&f, 0);
+  str_utf8_clean(&m, message);
+  if (field != NULL) {
+    str_utf8_clean(&f, field);
+  }
+  v = json_pack("{s:{s:s,s:i,s:s,s:s?}}", "error", "code", code, "status",
+                status, "message", buf_str(&m), "field",
+                field != NULL ? buf_str(&f) : NULL);
+  buf_reset(&m);
+  buf_reset(&f);
+  if (v == NULL) { /* out of memory: a fixed body */
+    rs->status = status;
+    rs->content_type = "application/json";
+    rs->body.len = 0;
+    buf_lit(&rs->body, "{\"error\":{\"code\":\"E_INTERNAL\"}}");
+    return;
+  }
+  web_json(rs, status, v);
 }
 
 void web_store_error(struct response *rs, const struct err *e) {
