@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/mem.h"
+#include "core/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -112,6 +113,16 @@ int main(int argc, char **argv) {
   for (i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       return main_help(cmd->name);
+    }
+  }
+  /* Everything stored or printed as JSON must be UTF-8: refuse other
+  ** text here, naming the option it belongs to. */
+  for (i = 2; i < argc; i++) {
+    if (!str_is_utf8(argv[i], strlen(argv[i]))) {
+      bool after_opt = i > 2 && strncmp(argv[i - 1], "--", 2) == 0;
+      fprintf(stderr, "hccstudy %s: %s: the value is not valid UTF-8\n",
+              cmd->name, after_opt ? argv[i - 1] : "argument");
+      return 2;
     }
   }
   memset(&c, 0, sizeof(c));

@@ -7,6 +7,7 @@
 
 #include "../core/csv.h"
 #include "../core/mem.h"
+#include "../core/str.h"
 #include "../store/terms.h"
 #include "cli_study.h"
 
@@ -64,6 +65,12 @@ static int terms_load(const char *path, struct term_row **rows_out,
     for (i = 0; i < 9; i++) {
       char *s = NULL;
       if (col[i] >= 0 && (size_t)col[i] < r.n_fields) {
+        if (!str_is_utf8(r.fields[col[i]].p, r.fields[col[i]].len)) {
+          ERR_SET(e, APP_EINVAL, "%s: row %" PRId64 ", column %s: not "
+                  "valid UTF-8", path, n + 1, terms_cols[i]);
+          rc = -1;
+          break;
+        }
         s = xstrndup(r.fields[col[i]].p, r.fields[col[i]].len);
         strings[n_str++] = s;
       }
@@ -80,6 +87,9 @@ static int terms_load(const char *path, struct term_row **rows_out,
       }
     }
     n++;
+    if (rc < 0) {
+      break;
+    }
   }
   csv_close(&r);
   *rows_out = rows;
