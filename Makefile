@@ -18,6 +18,7 @@ WARN      = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 ifdef SANITIZE
 BUILD    ?= build/san
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+CPPFLAGS += -DHCC_DEBUG
 LDFLAGS  += -fsanitize=$(SANITIZE)
 else
 BUILD    ?= build

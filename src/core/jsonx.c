@@ -40,7 +40,7 @@ int jx_num(const json_t *obj, const char *key, const char *ctx, double *out,
   }
   if (!json_is_number(v)) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: expected a number", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: expected a number", path);
     return -1;
   }
   *out = json_number_value(v);
@@ -57,13 +57,13 @@ int jx_int(const json_t *obj, const char *key, const char *ctx, long lo,
   }
   jx_path(path, sizeof(path), ctx, key);
   if (!json_is_number(v)) {
-    ERR_SET(e, APP_EINVAL, "%s: expected a whole number", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: expected a whole number", path);
     return -1;
   }
   x = json_number_value(v);
   if (x != floor(x) || x < (double)lo || x > (double)hi) {
-    ERR_SET(e, APP_EINVAL, "%s: expected a whole number from %ld to %ld",
-            path, lo, hi);
+    ERR_FIELD(e, APP_EINVAL, path,
+              "%s: expected a whole number from %ld to %ld", path, lo, hi);
     return -1;
   }
   *out = (long)x;
@@ -79,7 +79,7 @@ int jx_bool(const json_t *obj, const char *key, const char *ctx, bool *out,
   }
   if (!json_is_boolean(v)) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: expected true or false", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: expected true or false", path);
     return -1;
   }
   *out = json_is_true(v);
@@ -95,7 +95,7 @@ int jx_str(const json_t *obj, const char *key, const char *ctx,
   }
   if (!json_is_string(v)) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: expected a string", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: expected a string", path);
     return -1;
   }
   *out = json_string_value(v);
@@ -112,8 +112,8 @@ int jx_date(const json_t *obj, const char *key, const char *ctx, date_t *out,
   }
   if (date_parse(s, out) != 0) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: \"%.40s\" is not a date (YYYY-MM-DD)", path,
-            s);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: \"%.40s\" is not a date (YYYY-MM-DD)",
+              path, s);
     return -1;
   }
   return 1;
@@ -146,7 +146,8 @@ int jx_enum(const json_t *obj, const char *key, const char *ctx,
     used += (size_t)n;
   }
   jx_path(path, sizeof(path), ctx, key);
-  ERR_SET(e, APP_EINVAL, "%s: \"%.30s\" is not one of %s", path, s, list);
+  ERR_FIELD(e, APP_EINVAL, path, "%s: \"%.30s\" is not one of %s", path, s,
+            list);
   return -1;
 }
 
@@ -159,7 +160,7 @@ int jx_array(const json_t *obj, const char *key, const char *ctx,
   }
   if (!json_is_array(v)) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: expected an array", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: expected an array", path);
     return -1;
   }
   *out = v;
@@ -175,7 +176,7 @@ int jx_object(const json_t *obj, const char *key, const char *ctx,
   }
   if (!json_is_object(v)) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: expected an object", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: expected an object", path);
     return -1;
   }
   *out = v;
@@ -187,8 +188,8 @@ json_t *jx_parse(const char *text, size_t len, const char *what,
   json_error_t je;
   json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
   if (v == NULL) {
-    ERR_SET(e, APP_EINVAL, "%s: invalid JSON at line %d column %d: %s", what,
-            je.line, je.column, je.text);
+    ERR_FIELD(e, APP_EINVAL, what, "%s: invalid JSON at line %d column %d: %s",
+              what, je.line, je.column, je.text);
   }
   return v;
 }

@@ -108,7 +108,8 @@ static bool an_patient_read(const json_t *cb, struct an_patient *p) {
   const json_t *en = an_record(cb, "enrolment");
   const json_t *recs = json_object_get(cb, "records");
   const json_t *x;
-  const char *start_s = json_string_value(json_object_get(en, "treatment_start"));
+  const char *start_s =
+      json_string_value(json_object_get(en, "treatment_start"));
   char cohort[16];
   date_t start = 0;
   bool has_start = start_s != NULL && date_parse(start_s, &start) == 0;
@@ -219,9 +220,10 @@ int an_iptw(const struct an_data *d, double *w, struct err *e) {
     w[i] = 0;
   }
   if (m < AN_N_COV + 2) {
-    return ERR_SET(e, APP_EINVAL, "adjust: %lld patients with complete "
-                   "covariates are too few for the propensity model",
-                   (long long)m);
+    return ERR_FIELD(e, APP_EINVAL, "adjust",
+                     "adjust: %lld patients with complete "
+                     "covariates are too few for the propensity model",
+                     (long long)m);
   }
   x = xmallocarray((size_t)m * AN_N_COV, sizeof(double));
   y = xmallocarray((size_t)m, sizeof(double));
@@ -251,9 +253,10 @@ int an_iptw(const struct an_data *d, double *w, struct err *e) {
   rc = logistic_fit(m, AN_N_COV, x, y, NULL, NULL, &fit, e);
   if (rc == APP_OK) {
     if (fit.has_fitted_01 || !fit.converged) {
-      rc = ERR_SET(e, APP_EINVAL, "adjust: the propensity model does not "
-                   "converge or separates the cohorts (fitted "
-                   "probabilities of 0 or 1)");
+      rc = ERR_FIELD(e, APP_EINVAL, "adjust",
+                     "adjust: the propensity model does not "
+                     "converge or separates the cohorts (fitted "
+                     "probabilities of 0 or 1)");
     } else {
       memcpy(ps, fit.fitted, (size_t)m * sizeof(double));
       rc = ps_weights(m, ps, y, PS_METHOD_IPTW, PS_ESTIMAND_ATE, 0, wm, e);

@@ -59,8 +59,10 @@ int store_patient_codes(struct db *db, const struct actor *a, json_t **out,
   json_t *arr;
   int rc;
   if (!can_read(a)) {
-    return ERR_SET(e, APP_EPERM, "patient: permission denied for the %s "
-                   "role", role_name(a->role));
+    return ERR_SET(e, APP_EPERM,
+                     "patient: permission denied for the %s "
+                     "role",
+                     role_name(a->role));
   }
   rc = db_prepare(db,
                   "SELECT code FROM patient WHERE $1 = 0 OR site_id = $1 "
@@ -168,8 +170,10 @@ int store_patient_get(struct db *db, const struct actor *a, const char *code,
                       struct patient *out, struct err *e) {
   int rc;
   if (!can_read(a)) {
-    return ERR_SET(e, APP_EPERM, "patient: permission denied for the %s "
-                   "role", role_name(a->role));
+    return ERR_SET(e, APP_EPERM,
+                     "patient: permission denied for the %s "
+                     "role",
+                     role_name(a->role));
   }
   rc = load_patient(db, code ? code : "", out, e);
   if (rc == APP_OK && site_scoped(a) && out->site_id != a->site_id) {
@@ -190,8 +194,10 @@ int store_patient_get(struct db *db, const struct actor *a, const char *code,
   }
   if (rc == APP_ENOTFOUND) {
     memset(out, 0, sizeof(*out));
-    return ERR_SET(e, APP_ENOTFOUND, "patient: no patient \"%.40s\" that "
-                   "you may see", code ? code : "");
+    return ERR_SET(e, APP_ENOTFOUND,
+                     "patient: no patient \"%.40s\" that "
+                     "you may see",
+                     code ? code : "");
   }
   return rc;
 }
@@ -206,17 +212,21 @@ int store_patient_create(struct db *db, const struct actor *a,
   int64_t site_id = a->site_id, n = 0;
   int rc;
   if (!can_write(a)) {
-    return ERR_SET(e, APP_EPERM, "patient: permission denied for the %s "
-                   "role", role_name(a->role));
+    return ERR_SET(e, APP_EPERM,
+                     "patient: permission denied for the %s "
+                     "role",
+                     role_name(a->role));
   }
   if (site_scoped(a)) {
     if (site_code != NULL && strcmp(site_code, a->site_code) != 0) {
-      return ERR_SET(e, APP_EPERM, "site: you may only add patients to "
-                     "your own site (%s)", a->site_code);
+      return ERR_SET(e, APP_EPERM,
+                       "site: you may only add patients to "
+                       "your own site (%s)",
+                       a->site_code);
     }
     site_code = a->site_code;
   } else if (site_code == NULL || site_code[0] == '\0') {
-    return ERR_SET(e, APP_EINVAL, "site: required for the %s role",
+    return ERR_FIELD(e, APP_EINVAL, "site", "site: required for the %s role",
                    role_name(a->role));
   } else if (store_site_id(db, site_code, &site_id, e) != APP_OK) {
     return e->code;
@@ -630,15 +640,17 @@ int store_record_save(struct db *db, const struct actor *a,
 
   if (!can_write(a)) {
     json_decref(local);
-    return ERR_SET(e, APP_EPERM, "record: permission denied for the %s "
-                   "role", role_name(a->role));
+    return ERR_SET(e, APP_EPERM,
+                     "record: permission denied for the %s "
+                     "role",
+                     role_name(a->role));
   }
   if (f == NULL) {
     jx_path(path, sizeof(path), ctx, "kind");
     add_problem(probs, path, "unknown record kind");
     json_decref(local);
-    return ERR_SET(e, APP_EINVAL, "%s: unknown record kind \"%.40s\"", path,
-                   kind ? kind : "");
+    return ERR_FIELD(e, APP_EINVAL, path, "%s: unknown record kind \"%.40s\"",
+                     path, kind ? kind : "");
   }
   jx_path(path, sizeof(path), ctx, "data");
   if (!json_is_object(data)) {
@@ -653,12 +665,12 @@ int store_record_save(struct db *db, const struct actor *a,
     n_problems++;
   }
   if (n_problems > 0) {
-    json_t *p0 = json_array_get(probs, json_array_size(probs) -
-                                           (size_t)n_problems);
-    ERR_SET(e, APP_EINVAL, "%s: %s%s",
-            json_string_value(json_object_get(p0, "field")),
-            json_string_value(json_object_get(p0, "message")),
-            n_problems > 1 ? " (and more problems)" : "");
+    json_t *p0 =
+        json_array_get(probs, json_array_size(probs) - (size_t)n_problems);
+    ERR_FIELD(e, APP_EINVAL, json_string_value(json_object_get(p0, "field")),
+              "%s: %s%s", json_string_value(json_object_get(p0, "field")),
+              json_string_value(json_object_get(p0, "message")),
+              n_problems > 1 ? " (and more problems)" : "");
     json_decref(local);
     return APP_EINVAL;
   }
@@ -681,7 +693,7 @@ int store_record_save(struct db *db, const struct actor *a,
       db_bind_int64(st, 1, pt.id);
       db_bind_text(st, 2, kind);
       if (db_step(st, e) == DB_ROW) {
-        rc = ERR_SET(e, APP_ECONFLICT, "%s: patient %s already has one "
+        rc = ERR_FIELD(e, APP_ECONFLICT, "kind", "%s: patient %s already has one "
                      "(record %" PRId64 "); update it instead", kind,
                      pt.code, db_column_int64(st, 0));
       }
@@ -915,12 +927,14 @@ int store_import(struct db *db, const struct actor *a, const json_t *doc,
   int rc = APP_OK;
   *n_records = 0;
   if (!can_write(a)) {
-    return ERR_SET(e, APP_EPERM, "import: permission denied for the %s "
-                   "role", role_name(a->role));
+    return ERR_SET(e, APP_EPERM,
+                     "import: permission denied for the %s "
+                     "role",
+                     role_name(a->role));
   }
   if (!json_is_array(patients)) {
     add_problem(problems, "patients", "expected an array of patients");
-    return ERR_SET(e, APP_EINVAL, "patients: expected an array");
+    return ERR_FIELD(e, APP_EINVAL, "patients", "patients: expected an array");
   }
   /* Pass 1: check everything without writing. */
   for (i = 0; i < json_array_size(patients); i++) {

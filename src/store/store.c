@@ -61,11 +61,14 @@ static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES],
 
 static int check_password_rules(const char *pw, struct err *e) {
   if (pw == NULL || strlen(pw) < STORE_MIN_PASSWORD) {
-    return ERR_SET(e, APP_EINVAL, "password: at least %d characters are "
-                   "required", STORE_MIN_PASSWORD);
+    return ERR_FIELD(e, APP_EINVAL, "password",
+                     "password: at least %d characters are "
+                     "required",
+                     STORE_MIN_PASSWORD);
   }
   if (strlen(pw) > 128) {
-    return ERR_SET(e, APP_EINVAL, "password: at most 128 characters");
+    return ERR_FIELD(e, APP_EINVAL, "password",
+                     "password: at most 128 characters");
   }
   return APP_OK;
 }
@@ -74,15 +77,17 @@ static int check_name(const char *what, const char *s, size_t max,
                       struct err *e) {
   size_t i;
   if (s == NULL || s[0] == '\0' || strlen(s) > max) {
-    return ERR_SET(e, APP_EINVAL, "%s: 1 to %zu characters are required",
-                   what, max);
+    return ERR_FIELD(e, APP_EINVAL, what,
+                     "%s: 1 to %zu characters are required", what, max);
   }
   for (i = 0; s[i]; i++) {
     char c = s[i];
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) {
-      return ERR_SET(e, APP_EINVAL, "%s: only letters, digits, '_', '-' and "
-                     "'.' are allowed", what);
+      return ERR_FIELD(e, APP_EINVAL, what,
+                       "%s: only letters, digits, '_', '-' and "
+                       "'.' are allowed",
+                       what);
     }
   }
   return APP_OK;
@@ -117,8 +122,8 @@ static int insert_user(struct db *db, const char *username, enum role r,
     if (e->code == APP_ECONFLICT) {
       e->code = APP_OK;
       e->msg[0] = '\0';
-      return ERR_SET(e, APP_ECONFLICT, "username: \"%s\" already exists",
-                     username);
+      return ERR_FIELD(e, APP_ECONFLICT, "username",
+                       "username: \"%s\" already exists", username);
     }
     return APP_EDB;
   }
@@ -163,8 +168,9 @@ int store_init(struct db *db, const struct protocol *p,
     if (rc != APP_OK && e->code == APP_ECONFLICT) {
       e->code = APP_OK;
       e->msg[0] = '\0';
-      rc = ERR_SET(e, APP_ECONFLICT, "--db: this database already holds a "
-                   "study");
+      rc = ERR_FIELD(e, APP_ECONFLICT, "--db",
+                     "--db: this database already holds a "
+                     "study");
     }
   }
   en.action = "create";
@@ -380,7 +386,8 @@ int store_site_id(struct db *db, const char *code, int64_t *id,
     *id = db_column_int64(st, 0);
     rc = APP_OK;
   } else if (rc == DB_DONE) {
-    rc = ERR_SET(e, APP_ENOTFOUND, "site: no site with code \"%s\"", code);
+    rc = ERR_SET(e, APP_ENOTFOUND, "site: no site with code \"%s\"",
+                   code);
   } else {
     rc = APP_EDB;
   }
@@ -403,13 +410,15 @@ int store_user_add(struct db *db, const struct actor *a,
     return e->code;
   }
   if (r < 0) {
-    return ERR_SET(e, APP_EINVAL, "role: \"%s\" is not one of admin, pi, "
-                   "investigator, coordinator, monitor, data_manager, "
-                   "statistician", role ? role : "");
+    return ERR_FIELD(e, APP_EINVAL, "role",
+                     "role: \"%s\" is not one of admin, pi, "
+                     "investigator, coordinator, monitor, data_manager, "
+                     "statistician",
+                     role ? role : "");
   }
   if (role_is_site_scoped((enum role)r) &&
       (site_code == NULL || site_code[0] == '\0')) {
-    return ERR_SET(e, APP_EINVAL, "site: the %s role needs a site",
+    return ERR_FIELD(e, APP_EINVAL, "site", "site: the %s role needs a site",
                    role_name((enum role)r));
   }
   if (check_password_rules(password, e) != APP_OK) {
@@ -472,21 +481,23 @@ int store_user_update(struct db *db, const struct actor *a,
   rc = find_user(db, username ? username : "", &u, old_hash, &old_active,
                  &failed, e);
   if (rc == APP_ENOTFOUND) {
-    return ERR_SET(e, APP_ENOTFOUND, "username: no user \"%.60s\"",
-                   username ? username : "");
+    return ERR_SET(e, APP_ENOTFOUND,
+                     "username: no user \"%.60s\"", username ? username : "");
   }
   if (rc != APP_OK) {
     return rc;
   }
   if (role != NULL && (r = role_parse(role)) < 0) {
-    return ERR_SET(e, APP_EINVAL, "role: \"%.30s\" is not one of admin, pi, "
-                   "investigator, coordinator, monitor, data_manager, "
-                   "statistician", role);
+    return ERR_FIELD(e, APP_EINVAL, "role",
+                     "role: \"%.30s\" is not one of admin, pi, "
+                     "investigator, coordinator, monitor, data_manager, "
+                     "statistician",
+                     role);
   }
-  if (u.user_id == a->user_id &&
-      (active == 0 || (r >= 0 && r != ROLE_ADMIN))) {
-    return ERR_SET(e, APP_EINVAL, "username: an administrator cannot "
-                   "deactivate or demote itself");
+  if (u.user_id == a->user_id && (active == 0 || (r >= 0 && r != ROLE_ADMIN))) {
+    return ERR_FIELD(e, APP_EINVAL, "username",
+                     "username: an administrator cannot "
+                     "deactivate or demote itself");
   }
   if (site_code != NULL && site_code[0] != '\0' &&
       store_site_id(db, site_code, &site_id, e) != APP_OK) {
@@ -496,7 +507,7 @@ int store_user_update(struct db *db, const struct actor *a,
     site_id = u.site_id;
   }
   if (role_is_site_scoped(r >= 0 ? (enum role)r : u.role) && site_id == 0) {
-    return ERR_SET(e, APP_EINVAL, "site: the %s role needs a site",
+    return ERR_FIELD(e, APP_EINVAL, "site", "site: the %s role needs a site",
                    role_name(r >= 0 ? (enum role)r : u.role));
   }
   if (password != NULL && (check_password_rules(password, e) != APP_OK ||

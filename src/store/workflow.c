@@ -63,7 +63,7 @@ int store_query_raise(struct db *db, const struct actor *a,
     return deny(a, "query raise", e);
   }
   if (text == NULL || text[0] == '\0' || strlen(text) > 2000) {
-    return ERR_SET(e, APP_EINVAL, "text: 1 to 2000 characters are "
+    return ERR_FIELD(e, APP_EINVAL, "text", "text: 1 to 2000 characters are "
                    "required");
   }
   if (store_patient_get(db, a, code, &pt, e) != APP_OK) {
@@ -129,8 +129,8 @@ static int query_load(struct db *db, const struct actor *a, int64_t id,
   }
   db_finalize(st);
   if (rc != DB_ROW) {
-    return rc == DB_DONE ? ERR_SET(e, APP_ENOTFOUND, "query: no query %"
-                                   PRId64, id)
+    return rc == DB_DONE ? ERR_SET(e, APP_ENOTFOUND,
+                                     "query: no query %" PRId64, id)
                          : APP_EDB;
   }
   if (store_patient_get(db, a, code, pt, e) != APP_OK) {
@@ -151,8 +151,9 @@ int store_query_answer(struct db *db, const struct actor *a, int64_t id,
     return deny(a, "query answer", e);
   }
   if (answer == NULL || answer[0] == '\0' || strlen(answer) > 2000) {
-    return ERR_SET(e, APP_EINVAL, "answer: 1 to 2000 characters are "
-                   "required");
+    return ERR_FIELD(e, APP_EINVAL, "answer",
+                     "answer: 1 to 2000 characters are "
+                     "required");
   }
   if (query_load(db, a, id, &pt, status, e) != APP_OK) {
     return e->code;
@@ -470,8 +471,9 @@ int store_sign(struct db *db, const struct actor *a, const char *code,
     return deny(a, "sign", e);
   }
   if (meaning == NULL || meaning[0] == '\0' || strlen(meaning) > 500) {
-    return ERR_SET(e, APP_EINVAL, "meaning: state what the signature means "
-                   "(1 to 500 characters)");
+    return ERR_FIELD(e, APP_EINVAL, "meaning",
+                     "meaning: state what the signature means "
+                     "(1 to 500 characters)");
   }
   if (store_patient_get(db, a, code, &pt, e) != APP_OK) {
     return e->code;
@@ -519,7 +521,8 @@ int store_lock(struct db *db, const struct actor *a, const char *code,
     return deny(a, lock ? "lock" : "unlock", e);
   }
   if (!lock && (reason == NULL || reason[0] == '\0')) {
-    return ERR_SET(e, APP_EINVAL, "reason: required to unlock a casebook");
+    return ERR_FIELD(e, APP_EINVAL, "reason",
+                     "reason: required to unlock a casebook");
   }
   if (store_patient_get(db, a, code, &pt, e) != APP_OK) {
     return e->code;

@@ -9,12 +9,15 @@ int dose_compute(const struct dosing_rules *r, double weight_kg,
                  int reductions, struct dose_result *out, struct err *e) {
   const struct dose_ladder *l;
   if (!(weight_kg > 0 && weight_kg <= 400)) {
-    return ERR_SET(e, APP_EINVAL, "--weight-kg: %g is not a body weight "
-                   "(above 0, at most 400 kg)", weight_kg);
+    return ERR_FIELD(e, APP_EINVAL, "--weight-kg",
+                     "--weight-kg: %g is not a body weight "
+                     "(above 0, at most 400 kg)",
+                     weight_kg);
   }
   if (reductions < 0 || reductions > DOSE_MAX_REDUCTIONS) {
-    return ERR_SET(e, APP_EINVAL, "--reduction: %d is not from 0 to %d",
-                   reductions, DOSE_MAX_REDUCTIONS);
+    return ERR_FIELD(e, APP_EINVAL, "--reduction",
+                     "--reduction: %d is not from 0 to %d", reductions,
+                     DOSE_MAX_REDUCTIONS);
   }
   l = weight_kg >= r->len_weight_threshold_kg ? &r->ladder_high
                                               : &r->ladder_low;

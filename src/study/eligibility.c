@@ -73,8 +73,10 @@ static int read_num(const json_t *o, const char *key, const char *ctx,
   }
   if (!(*out > lo && *out <= hi)) {
     jx_path(path, sizeof(path), ctx, key);
-    return ERR_SET(e, APP_EINVAL, "%s: %g is out of range (above %g, at "
-                   "most %g)", path, *out, lo, hi);
+    return ERR_FIELD(e, APP_EINVAL, path,
+                     "%s: %g is out of range (above %g, at "
+                     "most %g)",
+                     path, *out, lo, hi);
   }
   return APP_OK;
 }
@@ -105,7 +107,7 @@ int eligibility_from_json(const json_t *obj, struct elig_input *in,
     return APP_EINVAL;
   }
   if (!isnan(in->age) && in->age < 0) {
-    return ERR_SET(e, APP_EINVAL, "age: must not be negative");
+    return ERR_FIELD(e, APP_EINVAL, "age", "age: must not be negative");
   }
   rc = jx_int(obj, "ecog", "", 0, 5, &ecog, e);
   if (rc < 0) {

@@ -85,15 +85,17 @@ static int ep_validate(const struct ep_input *in, struct err *e) {
     return APP_EINVAL;
   }
   if (in->has_death && in->death_date < mr->start_date) {
-    return ERR_SET(e, APP_EINVAL, "death_date: before start_date");
+    return ERR_FIELD(e, APP_EINVAL, "death_date",
+                     "death_date: before start_date");
   }
   if (in->has_death && mr->n_assessments > 0 &&
       in->death_date < mr->assessments[mr->n_assessments - 1].date) {
-    return ERR_SET(e, APP_EINVAL, "death_date: before assessments[%d].date",
-                   mr->n_assessments - 1);
+    return ERR_FIELD(e, APP_EINVAL, "death_date",
+                     "death_date: before assessments[%d].date",
+                     mr->n_assessments - 1);
   }
   if (in->has_cutoff && in->cutoff < mr->start_date) {
-    return ERR_SET(e, APP_EINVAL, "cutoff: before start_date");
+    return ERR_FIELD(e, APP_EINVAL, "cutoff", "cutoff: before start_date");
   }
   return APP_OK;
 }

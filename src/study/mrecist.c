@@ -89,7 +89,7 @@ static int mr_json_mm(const json_t *obj, const char *key, const char *ctx,
   }
   if (!(fabs(x) < MR_MAX_MM)) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: %g mm is out of range", path, x);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: %g mm is out of range", path, x);
     return -1;
   }
   *out = mr_mm_to_dmm(x);
@@ -104,7 +104,7 @@ static int mr_json_req_str(const json_t *obj, const char *key,
   int rc = jx_str(obj, key, ctx, out, e);
   if (rc == 0) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: required", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: required", path);
     return -1;
   }
   return rc;
@@ -117,7 +117,7 @@ static int mr_json_req_date(const json_t *obj, const char *key,
   int rc = jx_date(obj, key, ctx, out, e);
   if (rc == 0) {
     jx_path(path, sizeof(path), ctx, key);
-    ERR_SET(e, APP_EINVAL, "%s: required (YYYY-MM-DD)", path);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: required (YYYY-MM-DD)", path);
     return -1;
   }
   return rc;
@@ -141,12 +141,13 @@ static int mr_json_obj_array(const json_t *obj, const char *key,
   }
   jx_path(path, sizeof(path), ctx, key);
   if (json_array_size(*out) > MR_MAX_ITEMS) {
-    ERR_SET(e, APP_EINVAL, "%s: more than %d entries", path, MR_MAX_ITEMS);
+    ERR_FIELD(e, APP_EINVAL, path, "%s: more than %d entries", path,
+              MR_MAX_ITEMS);
     return -1;
   }
   for (i = 0; i < json_array_size(*out); i++) {
     if (!json_is_object(json_array_get(*out, i))) {
-      ERR_SET(e, APP_EINVAL, "%s[%zu]: expected an object", path, i);
+      ERR_AT(e, APP_EINVAL, "%s[%zu]: expected an object", path, i);
       return -1;
     }
   }
@@ -181,7 +182,7 @@ static int mr_json_baseline(const json_t *bl, struct mr_input *in,
     case 1:
       break;
     case 0:
-      return ERR_SET(e, APP_EINVAL, "%s.viable_mm: required", ctx);
+      return ERR_AT(e, APP_EINVAL, "%s.viable_mm: required", ctx);
     default:
       return APP_EINVAL;
     }
@@ -290,7 +291,7 @@ static int mr_json_assessment(const json_t *a, int k,
       return APP_EINVAL;
     }
     if (json_object_get(t, "viable_mm") == NULL) {
-      return ERR_SET(e, APP_EINVAL,
+      return ERR_AT(e, APP_EINVAL,
                      "%s.viable_mm: required (null when not evaluated)", ctx);
     }
     rc = mr_json_mm(t, "viable_mm", ctx, &to->viable_dmm, e);
@@ -317,7 +318,7 @@ static int mr_json_assessment(const json_t *a, int k,
       return APP_EINVAL;
     }
     if (rc == 0) {
-      return ERR_SET(e, APP_EINVAL, "%s.status: required (absent, present, "
+      return ERR_AT(e, APP_EINVAL, "%s.status: required (absent, present, "
                      "progression or not_evaluated)", ctx);
     }
     as->nontargets[i].status = (enum mr_nt_status)st;
@@ -353,8 +354,9 @@ int mr_input_from_json(const json_t *root, bool baseline_required,
     return APP_EINVAL;
   }
   if (rc == 0 && baseline_required) {
-    return ERR_SET(e, APP_EINVAL, "baseline: required (an object with date, "
-                   "target and nontarget)");
+    return ERR_FIELD(e, APP_EINVAL, "baseline",
+                     "baseline: required (an object with date, "
+                     "target and nontarget)");
   }
   if (rc == 1) {
     in->has_baseline = true;
@@ -363,7 +365,7 @@ int mr_input_from_json(const json_t *root, bool baseline_required,
     }
   }
   if (json_object_get(root, "assessments") == NULL) {
-    return ERR_SET(e, APP_EINVAL,
+    return ERR_FIELD(e, APP_EINVAL, "assessments",
                    "assessments: required (an array, [] when none)");
   }
   if (mr_json_obj_array(root, "assessments", "", &arr, &n, e) < 0) {
@@ -430,7 +432,7 @@ int mr_options_from_json(const json_t *root, struct mr_options *o,
   }
   if (rc == 1) {
     if (!(mm >= 0.0 && mm < 1000.0)) {
-      return ERR_SET(e, APP_EINVAL,
+      return ERR_FIELD(e, APP_EINVAL, "options.pd_abs_min_mm",
                      "options.pd_abs_min_mm: expected 0 to 1000 mm");
     }
     o->pd_abs_min_dmm = mr_mm_to_dmm(mm);
@@ -490,7 +492,7 @@ static int mr_validate_new_lesion(const struct mr_new_lesion *nl, int k,
               nl->site == MR_SITE_PLEURAL_EFFUSION) &&
              !nl->has_cytology) {
     mr_ctx(ctx, sizeof(ctx), k, "new_lesions", i);
-    return ERR_SET(e, APP_EINVAL, "%s.cytology_positive: required for %s",
+    return ERR_AT(e, APP_EINVAL, "%s.cytology_positive: required for %s",
                    ctx, nl->site_text);
   }
   if (what != NULL) {
@@ -511,32 +513,32 @@ static int mr_validate_assessment(const struct mr_input *in, int k,
     const struct mr_target_obs *to = &as->targets[i];
     if (in->has_baseline && mr_find_target(in, to->id) < 0) {
       mr_ctx(ctx, sizeof(ctx), k, "target", i);
-      return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" is not a baseline "
+      return ERR_AT(e, APP_EINVAL, "%s.id: \"%.40s\" is not a baseline "
                      "target", ctx, to->id);
     }
     for (j = 0; j < i; j++) {
       if (strcmp(as->targets[j].id, to->id) == 0) {
         mr_ctx(ctx, sizeof(ctx), k, "target", i);
-        return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
+        return ERR_AT(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
                        to->id);
       }
     }
     if (to->is_evaluated && to->viable_dmm < 0) {
       mr_ctx(ctx, sizeof(ctx), k, "target", i);
-      return ERR_SET(e, APP_EINVAL, "%s.viable_mm: must be >= 0", ctx);
+      return ERR_AT(e, APP_EINVAL, "%s.viable_mm: must be >= 0", ctx);
     }
   }
   for (i = 0; i < as->n_nontargets; i++) {
     const struct mr_nontarget_obs *no = &as->nontargets[i];
     if (in->has_baseline && mr_find_nontarget(in, no->id) < 0) {
       mr_ctx(ctx, sizeof(ctx), k, "nontarget", i);
-      return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" is not a baseline "
+      return ERR_AT(e, APP_EINVAL, "%s.id: \"%.40s\" is not a baseline "
                      "non-target", ctx, no->id);
     }
     for (j = 0; j < i; j++) {
       if (strcmp(as->nontargets[j].id, no->id) == 0) {
         mr_ctx(ctx, sizeof(ctx), k, "nontarget", i);
-        return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
+        return ERR_AT(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
                        no->id);
       }
     }
@@ -545,7 +547,7 @@ static int mr_validate_assessment(const struct mr_input *in, int k,
     for (j = 0; j < i; j++) {
       if (strcmp(as->new_lesions[j].id, as->new_lesions[i].id) == 0) {
         mr_ctx(ctx, sizeof(ctx), k, "new_lesions", i);
-        return ERR_SET(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
+        return ERR_AT(e, APP_EINVAL, "%s.id: \"%.40s\" given twice", ctx,
                        as->new_lesions[i].id);
       }
     }
@@ -563,20 +565,20 @@ int mrecist_validate(const struct mr_input *in, struct err *e) {
   for (i = 0; i < in->n_targets; i++) {
     for (j = 0; j < i; j++) {
       if (strcmp(in->targets[j].id, in->targets[i].id) == 0) {
-        return ERR_SET(e, APP_EINVAL,
+        return ERR_AT(e, APP_EINVAL,
                        "baseline.target[%d].id: \"%.40s\" given twice", i,
                        in->targets[i].id);
       }
     }
     if (in->targets[i].viable_dmm <= 0) {
-      return ERR_SET(e, APP_EINVAL, "baseline.target[%d].viable_mm: must be "
+      return ERR_AT(e, APP_EINVAL, "baseline.target[%d].viable_mm: must be "
                      "> 0 (an mRECIST target enhances)", i);
     }
   }
   for (i = 0; i < in->n_nontargets; i++) {
     for (j = 0; j < i; j++) {
       if (strcmp(in->nontargets[j].id, in->nontargets[i].id) == 0) {
-        return ERR_SET(e, APP_EINVAL,
+        return ERR_AT(e, APP_EINVAL,
                        "baseline.nontarget[%d].id: \"%.40s\" given twice", i,
                        in->nontargets[i].id);
       }
@@ -585,11 +587,11 @@ int mrecist_validate(const struct mr_input *in, struct err *e) {
   for (k = 0; k < in->n_assessments; k++) {
     date_t d = in->assessments[k].date;
     if (k > 0 && d <= in->assessments[k - 1].date) {
-      return ERR_SET(e, APP_EINVAL, "assessments[%d].date: must be after "
+      return ERR_AT(e, APP_EINVAL, "assessments[%d].date: must be after "
                      "assessments[%d].date", k, k - 1);
     }
     if (in->has_baseline && d <= in->baseline_date) {
-      return ERR_SET(e, APP_EINVAL,
+      return ERR_AT(e, APP_EINVAL,
                      "assessments[%d].date: must be after baseline.date", k);
     }
     if (mr_validate_assessment(in, k, e) != APP_OK) {
@@ -951,7 +953,7 @@ int mrecist_evaluate(const struct mr_input *in, const struct mr_options *o,
   int k;
   memset(out, 0, sizeof(*out));
   if (!in->has_baseline) {
-    return ERR_SET(e, APP_EINVAL, "baseline: required");
+    return ERR_FIELD(e, APP_EINVAL, "baseline", "baseline: required");
   }
   if (mrecist_validate(in, e) != APP_OK) {
     return APP_EINVAL;

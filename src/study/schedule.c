@@ -29,13 +29,14 @@ int schedule_build(const struct visit_rules *r, date_t start,
   if (until < start) {
     date_format(until, ds);
     date_format(start, ps);
-    return ERR_SET(e, APP_EINVAL, "--until: %s is before --start %s", ds, ps);
+    return ERR_FIELD(e, APP_EINVAL, "--until",
+                     "--until: %s is before --start %s", ds, ps);
   }
   if (has_progression && progression < start) {
     date_format(progression, ds);
     date_format(start, ps);
-    return ERR_SET(e, APP_EINVAL, "--progression: %s is before --start %s",
-                   ds, ps);
+    return ERR_FIELD(e, APP_EINVAL, "--progression",
+                     "--progression: %s is before --start %s", ds, ps);
   }
   if (has_progression && progression < last_assessment) {
     last_assessment = progression;

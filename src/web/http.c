@@ -64,8 +64,10 @@ void web_run_write(struct request *rq, struct response *rs,
   job.fn = web_write_job;
   job.arg = &call;
   if (writer_submit(web_writer, &job) != APP_OK) {
-    web_error(rs, 503, "E_DATABASE", "the change could not be saved; try "
-              "again", NULL);
+    struct err e;
+    err_clear(&e);
+    ERR_SET(&e, APP_EDB, "writer: the batch was not committed");
+    web_store_error(rs, &e);
   } else if (rq->after_write != NULL) {
     rq->after_write(rq, rs); /* reads on this thread, after the commit */
   }
@@ -242,8 +244,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
              bad);
     web_error(&rs, 400, "E_ENCODING", msg, bad);
   } else if ((rq->db = thread_db(&e)) == NULL) {
-    web_error(&rs, 503, "E_DATABASE", "the database is not available",
-              NULL);
+    e.code = APP_EDB; /* whatever failed, the database is not available */
+    web_store_error(&rs, &e);
   } else {
     web_dispatch(rq, &rs);
   }

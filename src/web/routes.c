@@ -153,8 +153,7 @@ void web_dispatch(struct request *rq, struct response *rs) {
       rq->has_actor = true;
     } else if (rc == APP_EDB) {
       /* The database failed, not the session: say so (503), never 401. */
-      web_error(rs, 503, "E_DATABASE", "the database is not reachable; try "
-                "again", NULL);
+      web_store_error(rs, &e);
       return;
     }
   }
@@ -239,31 +238,18 @@ void web_error(struct response *rs, int status, const char *code,
 }
 
 void web_store_error(struct response *rs, const struct err *e) {
-  char field[128];
-  const char *colon = strchr(e->msg, ':');
-  field[0] = '\0';
-  if (colon != NULL && (size_t)(colon - e->msg) < sizeof(field) &&
-      strchr(e->msg, ' ') > colon) {
-    memcpy(field, e->msg, (size_t)(colon - e->msg));
-    field[colon - e->msg] = '\0';
-  }
-  switch (e->code) {
-  case APP_EPERM:
-    web_error(rs, 403, "E_FORBIDDEN", e->msg, NULL);
-    break;
-  case APP_ENOTFOUND:
-    web_error(rs, 404, "E_NOT_FOUND", e->msg, NULL);
-    break;
-  case APP_ECONFLICT:
-    web_error(rs, 409, "E_CONFLICT", e->msg, field[0] ? field : NULL);
-    break;
-  case APP_EINVAL:
-    web_error(rs, 422, "E_INVALID", e->msg, field[0] ? field : NULL);
-    break;
-  default:
-    web_error(rs, 500, "E_INTERNAL", "internal error; see the server log",
-              NULL);
+  const struct err_class *k = err_class(e->code);
+  if (k->exit_status == 1) {
+    /* Environment failures: the detail goes to the log, not the client. */
     fprintf(stderr, "hccstudy: %s (%s:%d)\n", e->msg, e->file ? e->file : "",
             e->line);
+    web_error(rs, k->http_status, k->http_code,
+              k->code == APP_EDB ? "the database is not reachable or the "
+                                   "change was not confirmed; try again"
+                                 : "internal error; see the server log",
+              NULL);
+    return;
   }
+  web_error(rs, k->http_status, k->http_code, e->msg,
+            e->field[0] ? e->field : NULL);
 }
