@@ -29,6 +29,7 @@
 
 #include "../core/buf.h"
 #include "../core/mem.h"
+#include "../core/str.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -267,6 +268,12 @@ static bool pg_types_fit(const struct pg_stmt *s) {
   return true;
 }
 
+
+/* Rows a command affected ("" for commands that report none: 0). */
+static int64_t cmd_tuples(PGresult *r) {
+  int64_t n = 0;
+  return str_to_i64(PQcmdTuples(r), &n) == 0 ? n : 0;
+}
 static int pg_execute(struct db_stmt *st, struct err *e) {
   struct pg_stmt *s = st->h;
   struct pg_conn *pc = st->db->conn;
@@ -310,11 +317,11 @@ static int pg_execute(struct db_stmt *st, struct err *e) {
     s->res = r;
     s->n_rows = PQntuples(r);
     s->row = -1;
-    pc->changes = atoll(PQcmdTuples(r));
+    pc->changes = cmd_tuples(r);
     return APP_OK;
   }
   if (status == PGRES_COMMAND_OK) {
-    pc->changes = atoll(PQcmdTuples(r));
+    pc->changes = cmd_tuples(r);
     s->res = r;
     s->n_rows = 0;
     s->row = -1;

@@ -119,10 +119,11 @@ struct sim_patient {
 ** hr_haic_progression; hr_override == 1 is an exact null: the HAIC
 ** response, complete-response and resection parameters are replaced by
 ** the TACE ones too, so the cohorts differ only in their adverse events.
-** The scans then go through mrecist_evaluate and endpoints_derive with the protocol's rules (result in p->res).  With
-** for_casebook the scans after the detected progression are dropped and a
-** later therapy is dated from it (an extra mrecist_evaluate pass that does
-** not change PFS, OS or the BOR; Monte Carlo runs leave it out).  The
+** The scans then go through mrecist_evaluate and endpoints_derive with the
+** protocol's rules (result in p->res).  With for_casebook the scans after
+** the detected progression are dropped and a later therapy is dated from
+** it (an extra mrecist_evaluate pass that does not change PFS, OS or the
+** BOR; Monte Carlo runs leave it out).  The
 ** caller frees p with sim_patient_free() whatever the result.  Returns
 ** APP_OK or the rules engine's error (which would be a model bug). */
 int sim_patient_draw(const struct sim_params *sp, const struct protocol *pr,

@@ -15,13 +15,13 @@
 ** linear predictor with its infinitesimal-jackknife standard error.
 **
 ** Workload and invariants: the rows are sorted once by (stratum, time
-** descending) with O(n) radix sorts, and the design is copied row-major, centred and scaled, so an
-** iteration is one backward pass of O(n p^2) over contiguous memory with
-** no allocation.  Risk-set sums reset at each stratum boundary; censored
-** rows at a time t are in the risk set of the deaths at t.  The robust
-** variance is O((n + d) p^2) (running cumulative hazard sums, as survival
-** 3.5-7's coxscore2), the concordance O(n log n) with a Fenwick tree per
-** stratum.  All sizes and indexes are 64-bit.
+** descending) with O(n) radix sorts, and the design is copied row-major,
+** centred and scaled, so an iteration is one backward pass of O(n p^2)
+** over contiguous memory with no allocation.  Risk-set sums reset at each
+** stratum boundary; censored rows at a time t are in the risk set of the
+** deaths at t.  The robust variance is O((n + d) p^2) (running cumulative
+** hazard sums, as survival 3.5-7's coxscore2), the concordance O(n log n)
+** with a Fenwick tree per stratum.  All sizes and indexes are 64-bit.
 */
 #include "cox.h"
 

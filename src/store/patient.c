@@ -693,9 +693,10 @@ int store_record_save(struct db *db, const struct actor *a,
       db_bind_int64(st, 1, pt.id);
       db_bind_text(st, 2, kind);
       if (db_step(st, e) == DB_ROW) {
-        rc = ERR_FIELD(e, APP_ECONFLICT, "kind", "%s: patient %s already has one "
-                     "(record %" PRId64 "); update it instead", kind,
-                     pt.code, db_column_int64(st, 0));
+        rc = ERR_FIELD(e, APP_ECONFLICT, "kind",
+                       "%s: patient %s already has one "
+                       "(record %" PRId64 "); update it instead",
+                       kind, pt.code, db_column_int64(st, 0));
       }
       db_finalize(st);
     }

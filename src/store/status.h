@@ -19,8 +19,8 @@
 ** "status", "cohort", "patients"}], "sites": [{"site", "enrolled",
 ** "overdue_visits", "due_this_week", "open_queries"}], "recent_aes":
 ** [{"patient", "site", "term", "grade", "onset_date", "serious"}] (grade
-** >= 3, onset in the last 90 days, newest first, at most 20)}.  today decides what is overdue.  Caller json_decref()s
-** *out. */
+** >= 3, onset in the last 90 days, newest first, at most 20)}.  today
+** decides what is overdue.  Caller json_decref()s *out. */
 int store_status(struct db *db, const struct actor *a, int target,
                  date_t today, json_t **out, struct err *e);
 

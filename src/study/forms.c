@@ -18,13 +18,16 @@
 #include <string.h>
 
 /* Field constructors. */
-#define F_NUM(n, req, lo, hi, u, l) {n, FT_NUMBER, req, lo, hi, u, NULL, 0, NULL, l}
-#define F_INT(n, req, lo, hi, l) {n, FT_INTEGER, req, lo, hi, NULL, NULL, 0, NULL, l}
+#define F_NUM(n, req, lo, hi, u, l)                                            \
+  {n, FT_NUMBER, req, lo, hi, u, NULL, 0, NULL, l}
+#define F_INT(n, req, lo, hi, l)                                               \
+  {n, FT_INTEGER, req, lo, hi, NULL, NULL, 0, NULL, l}
 #define F_DATE(n, req, l) {n, FT_DATE, req, 0, 0, NULL, NULL, 0, NULL, l}
 #define F_BOOL(n, req, l) {n, FT_BOOL, req, 0, 0, NULL, NULL, 0, NULL, l}
 #define F_ENUM(n, req, v, l) {n, FT_ENUM, req, 0, 0, NULL, v, 0, NULL, l}
 #define F_TEXT(n, req, len, l) {n, FT_TEXT, req, 0, 0, NULL, NULL, len, NULL, l}
-#define F_ARRAY(n, req, most, it, l) {n, FT_ARRAY, req, 0, 0, NULL, NULL, most, it, l}
+#define F_ARRAY(n, req, most, it, l)                                           \
+  {n, FT_ARRAY, req, 0, 0, NULL, NULL, most, it, l}
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const char *const v_bclc[] = {"0", "A", "B", "C", "D", NULL};
@@ -465,7 +468,8 @@ json_t *form_to_json(const struct form_spec *f) {
       }
       json_object_set_new(o, "values", v);
     } else if (fs->type == FT_TEXT) {
-      json_object_set_new(o, "max_length", json_integer((json_int_t)fs->max_len));
+      json_object_set_new(o, "max_length",
+                          json_integer((json_int_t)fs->max_len));
     } else if (fs->type == FT_ARRAY) {
       json_object_set_new(o, fs->max_len ? "items" : "object",
                           form_to_json(fs->items));
