@@ -12,7 +12,10 @@
 #include "store/casebook.h"
 #include "store/import.h"
 #include "store/store.h"
+#include "store/status.h"
 #include "store/workflow.h"
+#include "core/clock.h"
+#include "core/jsonx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,8 @@ static void setup(void) {
   dm = fx.dm;
   coord_b = fx.coord_b;
 }
+
+static void test_sdv_state(void);
 
 static int64_t save(const char *kind, int64_t id, int64_t version,
                     json_t *data, const char *reason) {
@@ -197,6 +202,7 @@ static void test_sign_lock(void) {
   CHECK(store_sdv_mark(db, &coord, rec, &e) == APP_EPERM);
   err_clear(&e);
   CHECK(store_sdv_mark(db, &mon, rec, &e) == APP_OK);
+  test_sdv_state();
   /* A locked casebook refuses writes; unlocking needs a reason. */
   CHECK(store_lock(db, &mon, "SA-0001", true, NULL, &e) == APP_EPERM);
   err_clear(&e);
@@ -217,6 +223,65 @@ static void test_sign_lock(void) {
   err_clear(&e);
   CHECK(store_lock(db, &dm, "SA-0001", false, "late lab result", &e) ==
         APP_OK);
+}
+
+/* The SDV state of a record, as a reader sees it later: in the casebook
+** (JSON and text the same), in the status counts, and stale once the
+** record changes. */
+static void sdv_check(int64_t rid, const char *by, int stale,
+                      int64_t verified, int64_t n_stale) {
+  struct err e;
+  json_t *cb = NULL, *st = NULL, *mark = NULL, *v;
+  struct buf a, b;
+  size_t i;
+  err_clear(&e);
+  CHECK(store_casebook(db, &mon, "SA-0001", &cb, &e) == APP_OK);
+  json_array_foreach(json_object_get(cb, "sdv"), i, v) {
+    if (json_integer_value(json_object_get(v, "record_id")) == rid) {
+      mark = v;
+    }
+  }
+  CHECK(mark != NULL);
+  CHECK_STR_EQ(json_string_value(json_object_get(mark, "verified_by")), by);
+  CHECK_INT_EQ(json_is_true(json_object_get(mark, "stale")), stale);
+  buf_init(&a, 0);
+  buf_init(&b, 0);
+  jx_dump(cb, &a, false);
+  CHECK(store_casebook_text(db, &mon, "SA-0001", &b, &e) == APP_OK);
+  CHECK_STR_EQ(buf_str(&b), buf_str(&a));
+  buf_reset(&a);
+  buf_reset(&b);
+  json_decref(cb);
+  CHECK(store_status(db, &mon, 364, clock_today(), &st, &e) ==
+        APP_OK);
+  v = json_object_get(st, "sdv");
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "records")),
+               count("SELECT COUNT(*) FROM record WHERE is_deleted = 0"));
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "verified")), verified);
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "stale")), n_stale);
+  v = json_array_get(json_object_get(st, "sites"), 0);
+  CHECK_STR_EQ(json_string_value(json_object_get(v, "site")), "SA");
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "sdv_verified")),
+               verified);
+  json_decref(st);
+}
+
+static void test_sdv_state(void) {
+  int64_t rid = count("SELECT MAX(id) FROM record WHERE kind = 'lab'");
+  int64_t ver = count("SELECT version FROM record WHERE id = (SELECT MAX(id) "
+                      "FROM record WHERE kind = 'lab')");
+  struct err e;
+  err_clear(&e);
+  CHECK(store_sdv_mark(db, &mon, rid, &e) == APP_OK);
+  sdv_check(rid, "mon", 0, 2, 0);
+  /* The record changes: the mark stays, stale, and no longer counts. */
+  save("lab", rid, ver, json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-01",
+                                  "test", "ALT", "value", 41.0, "unit",
+                                  "U/L"), "typo");
+  sdv_check(rid, "mon", 1, 1, 1);
+  /* Verified again at the new version. */
+  CHECK(store_sdv_mark(db, &mon, rid, &e) == APP_OK);
+  sdv_check(rid, "mon", 0, 2, 0);
 }
 
 int main(void) {
