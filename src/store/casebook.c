@@ -31,25 +31,19 @@ static int load_records(struct db *db, int64_t patient_id, json_t **out,
     err_clear(&je);
     data = jx_parse(text ? text : "", text ? strlen(text) : 0, "record",
                     &je);
-    if (data == NULL ||
-        json_array_append_new(
-            arr, json_pack("{s:I,s:s,s:I,s:o}", "id",
-                           (json_int_t)db_column_int64(st, 0), "kind",
-                           db_column_text(st, 1), "version",
-                           (json_int_t)db_column_int64(st, 2), "data",
-                           data)) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "record %" PRId64 ": stored data are not "
-                    "valid JSON", db_column_int64(st, 0));
+    rc = store_row_append(
+        arr,
+        data ? json_pack("{s:I,s:s,s:I,s:o}", "id",
+                         (json_int_t)db_column_int64(st, 0), "kind",
+                         db_column_text(st, 1), "version",
+                         (json_int_t)db_column_int64(st, 2), "data", data)
+             : NULL,
+        "record", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return APP_EDB;
-  }
-  *out = arr;
-  return APP_OK;
+  return store_rows_done(st, rc, arr, out, e);
 }
 
 /* The patient's header as the casebook shows it. */
@@ -86,18 +80,12 @@ static int load_signatures(struct db *db, int64_t patient_id, json_t **out,
   db_bind_int64(st, 1, patient_id);
   sigs = json_array();
   while ((rc = db_step(st, e)) == DB_ROW) {
-    if (json_array_append_new(sigs, signature_json(st, 0)) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "signature: stored text is not valid");
+    rc = store_row_append(sigs, signature_json(st, 0), "signature", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(sigs);
-    return e->code != APP_OK ? e->code : APP_EDB;
-  }
-  *out = sigs;
-  return APP_OK;
+  return store_rows_done(st, rc, sigs, out, e);
 }
 
 /* A source-data verification row (record_id, verified version,
@@ -130,18 +118,12 @@ static int load_sdv(struct db *db, int64_t patient_id, json_t **out,
     json_t *o = sdv_json(db_column_int64(st, 0), db_column_int64(st, 1),
                          db_column_text(st, 2), db_column_text(st, 3),
                          db_column_int64(st, 4) > db_column_int64(st, 1));
-    if (json_array_append_new(arr, o) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "sdv: a stored mark is not valid text");
+    rc = store_row_append(arr, o, "sdv", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return e->code != APP_OK ? e->code : APP_EDB;
-  }
-  *out = arr;
-  return APP_OK;
+  return store_rows_done(st, rc, arr, out, e);
 }
 
 int store_casebook(struct db *db, const struct actor *a, const char *code,
@@ -367,15 +349,14 @@ int store_record_history(struct db *db, const struct actor *a,
         "field", db_column_text(st, 6), "old_value", db_column_text(st, 7),
         "new_value", db_column_text(st, 8), "reason",
         db_column_text(st, 9));
-    if (json_array_append_new(arr, o) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "audit: a stored entry is not valid text");
+    rc = store_row_append(arr, o, "audit", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return e->code != APP_OK ? e->code : APP_EDB;
+  rc = store_rows_done(st, rc, arr, &arr, e);
+  if (rc != APP_OK) {
+    return rc;
   }
   *out = json_pack("{s:s,s:I,s:o}", "patient", pt.code, "record",
                    (json_int_t)record_id, "history", arr);
