@@ -7,7 +7,10 @@
 ** the comparison of TACE and HAIC needs a propensity model, weights or
 ** matched pairs, and a balance table; `--out` writes the scores and weights
 ** next to the input rows so that `stats km --weights` and `stats cox
-** --weights --robust` can use them.
+** --weights --robust` can use them.  The workflow itself (model,
+** separation, weights or matching, balance) is src/stats/ps_workflow.c,
+** shared with the web analysis; this file parses, refuses in the options'
+** terms, writes --out and prints.
 **
 ** Output: an R-like text layout by default, JSON with --json (NaN/Inf are
 ** null).  Exit status: 0 success, 2 bad input (message names the option or
