@@ -4,11 +4,11 @@
 ** The front end of the virtual cohort simulator (src/sim/): reads the sim
 ** file (embedded protocols/challenge06-sim.json or --sim FILE), runs the
 ** pure simulator, and writes casebooks, analysis CSVs, the calibration
-** table or the Monte Carlo summary.  Power runs spread the trials over
-** --threads POSIX threads; each trial has its own random stream and its
-** result goes to its own slot, summed in trial order afterwards, so the
-** output is byte-identical for any number of threads.  A progress bar goes
-** to stderr only when stderr is a terminal.
+** table or the Monte Carlo summary.  The power run itself (trials on
+** --threads POSIX threads, summed so that the output is byte-identical for
+** any number of threads) is src/sim/power.c; this file parses its options
+** and prints its summary.  A progress bar goes to stderr only when stderr
+** is a terminal.
 */
 #include "commands.h"
 
@@ -16,6 +16,7 @@
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../sim/params.h"
+#include "../sim/power.h"
 #include "../sim/study.h"
 #include "../sim/trial.h"
 #include "../stats/cox.h"
@@ -24,7 +25,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,10 +33,6 @@
 
 /* Days per month (365.25 / 12). */
 #define DAYS_PER_MONTH 30.4375
-/* Patients per arm of the counterfactual population of the true HR. */
-#define TRUE_HR_PER_ARM 10000
-/* Most threads accepted. */
-#define SIM_MAX_THREADS 256
 
 /* Load --sim FILE or the embedded default into *cfg. */
 static int load_sim(const char *path, struct sim_config *cfg,
@@ -441,73 +437,26 @@ static int sim_calibrate(struct cli *c) {
   return 0;
 }
 
-/* Shared state of a power run's worker threads. */
-struct power_job {
-  const struct sim_config *cfg;     /* the model (read-only) */
-  const struct protocol *pr;        /* the protocol (read-only) */
-  const struct sim_design *d;       /* the design (read-only) */
-  uint64_t seed;                    /* the run's seed */
-  int64_t trials;                   /* trials in all */
-  struct sim_trial_result *res;     /* trials slots, one per trial */
-  pthread_mutex_t lock;             /* guards next, done, rc, e */
-  int64_t next;                     /* next trial to hand out */
-  int64_t done;                     /* trials finished */
-  int rc;                           /* first error code */
-  struct err e;                     /* its message */
-  bool progress;                    /* draw a progress bar on stderr */
+/* The progress bar of a power run on stderr. */
+struct power_bar {
+  bool is_drawn; /* drawn at least once (a line to end) */
 };
 
-/* Trials handed out per lock. */
-#define POWER_CHUNK 8
-
-/* Draw the progress bar (called with the lock held). */
-static void power_progress(const struct power_job *j) {
+/* Draw the progress bar: a sim_power_opts.progress callback (arg is a
+** struct power_bar; the run calls it one call at a time). */
+static void power_progress(void *arg, int64_t done, int64_t trials) {
+  struct power_bar *bar = arg;
   int width = 40;
-  int fill = (int)(width * j->done / (j->trials > 0 ? j->trials : 1));
+  int fill = (int)(width * done / (trials > 0 ? trials : 1));
   int i;
+  bar->is_drawn = true;
   fputc('\r', stderr);
   fputc('[', stderr);
   for (i = 0; i < width; i++) {
     fputc(i < fill ? '#' : ' ', stderr);
   }
-  fprintf(stderr, "] %" PRId64 "/%" PRId64, j->done, j->trials);
+  fprintf(stderr, "] %" PRId64 "/%" PRId64, done, trials);
   fflush(stderr);
-}
-
-/* Worker: takes chunks of trials until none is left. */
-static void *power_worker(void *arg) {
-  struct power_job *j = arg;
-  for (;;) {
-    int64_t from;
-    int64_t to;
-    int64_t i;
-    int rc = APP_OK;
-    struct err e;
-    pthread_mutex_lock(&j->lock);
-    from = j->next;
-    to = from + POWER_CHUNK < j->trials ? from + POWER_CHUNK : j->trials;
-    j->next = to;
-    pthread_mutex_unlock(&j->lock);
-    if (from >= j->trials) {
-      break;
-    }
-    err_clear(&e);
-    for (i = from; i < to && rc == APP_OK; i++) {
-      rc = sim_trial_run(j->cfg, j->pr, j->d, j->seed, i, &j->res[i], &e);
-    }
-    pthread_mutex_lock(&j->lock);
-    j->done += to - from;
-    if (rc != APP_OK && j->rc == APP_OK) {
-      j->rc = rc;
-      j->e = e;
-      j->next = j->trials;
-    }
-    if (j->progress) {
-      power_progress(j);
-    }
-    pthread_mutex_unlock(&j->lock);
-  }
-  return NULL;
 }
 
 /* Monotonic seconds. */
@@ -532,17 +481,108 @@ static int opt_pos(const char *name, const char *text, double *out,
   return APP_OK;
 }
 
-/* Mean, or NAN for none. */
-static double mean_or_nan(double sum, int64_t n) {
-  return n > 0 ? sum / (double)n : NAN;
+/* The three powers (or type I errors) of r as a JSON object (new
+** reference). */
+static json_t *power_json_tests(const struct sim_power_result *r) {
+  return json_pack("{s:f,s:o,s:o}", "logrank", r->power_logrank,
+                   "iptw_cox", jx_real_or_null(r->power_iptw),
+                   "matched_cox", jx_real_or_null(r->power_matched));
+}
+
+/* Print the summary r of a run of o (n patients) as JSON. */
+static void power_print_json(const struct sim_power_opts *o, long n,
+                             const struct sim_power_result *r) {
+  json_t *hr = json_object();
+  json_t *doc = json_object();
+  json_object_set_new(doc, "trials", json_integer(r->trials));
+  json_object_set_new(doc, "seed", json_integer((json_int_t)o->seed));
+  json_object_set_new(doc, "model",
+                      json_string(r->is_lesion ? "lesion" : "exponential"));
+  json_object_set_new(doc, "n", json_integer(n));
+  json_object_set_new(doc, "alpha", json_real(o->d.alpha));
+  json_object_set_new(doc, "power", power_json_tests(r));
+  if (r->is_null) {
+    json_object_set_new(doc, "type1_error", power_json_tests(r));
+  }
+  json_object_set_new(hr, "true", json_real(r->true_hr));
+  if (r->is_lesion) {
+    json_object_set_new(hr, "true_conditional", json_real(r->hr_used));
+    json_object_set_new(hr, "crude_mean",
+                        jx_real_or_null(r->crude_hr_mean));
+    json_object_set_new(hr, "adjusted_mean",
+                        jx_real_or_null(r->iptw_hr_mean));
+    json_object_set_new(hr, "matched_mean",
+                        jx_real_or_null(r->matched_hr_mean));
+    json_object_set_new(hr, "crude_log_bias",
+                        jx_real_or_null(r->crude_log_bias));
+    json_object_set_new(hr, "adjusted_log_bias",
+                        jx_real_or_null(r->iptw_log_bias));
+    json_object_set_new(hr, "crude_coverage",
+                        jx_real_or_null(r->crude_coverage));
+    json_object_set_new(hr, "adjusted_coverage",
+                        jx_real_or_null(r->iptw_coverage));
+    json_object_set_new(hr, "matched_coverage",
+                        jx_real_or_null(r->matched_coverage));
+  }
+  json_object_set_new(doc, "hr", hr);
+  json_object_set_new(doc, "events_mean", json_real(r->events_mean));
+  if (!r->is_lesion) {
+    json_object_set_new(doc, "analysis_time_mean",
+                        json_real(r->analysis_time_mean));
+  } else {
+    json_object_set_new(doc, "matched_pairs_mean",
+                        jx_real_or_null(r->matched_pairs_mean));
+    json_object_set_new(doc, "failed_fits",
+                        json_pack("{s:I,s:I,s:I}", "crude",
+                                  (json_int_t)(r->trials - r->n_crude),
+                                  "iptw",
+                                  (json_int_t)(r->trials - r->n_iptw),
+                                  "matched",
+                                  (json_int_t)(r->trials - r->n_matched)));
+  }
+  json_object_set_new(doc, "mc_se_logrank", json_real(r->mc_se_logrank));
+  cli_print_json(doc);
+  json_decref(doc);
+}
+
+/* Print the summary r of a run of o (n patients) as text. */
+static void power_print_text(const struct sim_power_opts *o, long n,
+                             const struct sim_power_result *r) {
+  printf("Monte Carlo evaluation: %" PRId64 " trials of %ld patients, model"
+         " %s, seed %" PRIu64 ", two-sided alpha %g\n\n", r->trials, n,
+         r->is_lesion ? "lesion" : "exponential", o->seed, o->d.alpha);
+  printf("%-28s %10s\n", r->is_null ? "type I error" : "power", "");
+  printf("  %-26s %10.4f  (MC SE %.4f)\n", "log-rank (crude)",
+         r->power_logrank, r->mc_se_logrank);
+  if (r->is_lesion) {
+    printf("  %-26s %10.4f\n", "IPTW Cox, robust SE", r->power_iptw);
+    printf("  %-26s %10.4f\n", "PS-matched Cox", r->power_matched);
+    printf("\nhazard ratio HAIC vs TACE (PFS)\n");
+    printf("  %-26s %10.4f  (conditional %.4g)\n", "true (marginal)",
+           r->true_hr, r->hr_used);
+    printf("  %-26s %10.4f  coverage %.4f\n", "crude mean",
+           r->crude_hr_mean, r->crude_coverage);
+    printf("  %-26s %10.4f  coverage %.4f\n", "IPTW mean", r->iptw_hr_mean,
+           r->iptw_coverage);
+    printf("  %-26s %10.4f  coverage %.4f\n", "matched mean",
+           r->matched_hr_mean, r->matched_coverage);
+    printf("  %-26s %10.1f\n", "matched pairs (mean)",
+           r->matched_pairs_mean);
+  } else {
+    printf("  %-26s %10.3f months\n", "analysis time (mean)",
+           r->analysis_time_mean);
+  }
+  printf("\n%-28s %10.1f\n", "events at analysis (mean)", r->events_mean);
 }
 
 /* simulate power */
 static int sim_power(struct cli *c) {
   struct err e;
   struct sim_config cfg;
-  struct sim_design d;
-  struct power_job j;
+  struct sim_power_opts o;
+  struct sim_power_result r;
+  struct sim_design *d = &o.d;
+  struct power_bar bar = {false};
   const char *sim_path = cli_opt(c, "--sim");
   const char *trials_text = cli_opt(c, "--trials");
   const char *threads_text = cli_opt(c, "--threads");
@@ -562,60 +602,47 @@ static int sim_power(struct cli *c) {
   long threads = 1;
   long n = c->proto.target_enrollment;
   long events = 0;
-  uint64_t seed;
-  pthread_t tid[SIM_MAX_THREADS];
   double t0;
   double elapsed;
-  double true_b = NAN;
-  double true_se = NAN;
-  double zc;
-  int64_t i;
-  int64_t n_ok = 0;
-  int64_t n_iptw = 0;
-  int64_t n_match = 0;
-  double s_lr = 0, s_iptw = 0, s_match = 0, s_events = 0, s_crude_hr = 0;
-  double s_adj_hr = 0, s_match_hr = 0, s_crude_cov = 0, s_adj_cov = 0;
-  double s_match_cov = 0, s_crude_b = 0, s_adj_b = 0, s_time = 0;
-  double s_pairs = 0;
   bool is_lesion;
-  bool null_hr;
-  json_t *doc;
+  int rc;
   err_clear(&e);
-  memset(&d, 0, sizeof(d));
-  d.alpha = 0.05;
-  d.hr = -1;
-  d.followup_months = -1;
-  d.dropout_time = 12;
+  memset(&o, 0, sizeof(o));
+  d->alpha = 0.05;
+  d->hr = -1;
+  d->followup_months = -1;
+  d->dropout_time = 12;
   if (cli_done(c, &e) != APP_OK ||
       (trials_text &&
        cli_parse_long("--trials", trials_text, 1, 10000000, &trials, &e)) ||
       (threads_text && cli_parse_long("--threads", threads_text, 1,
-                                      SIM_MAX_THREADS, &threads, &e)) ||
+                                      SIM_POWER_MAX_THREADS, &threads,
+                                      &e)) ||
       (n_text && cli_parse_long("--n", n_text, 4, 10000000, &n, &e)) ||
       (ev_text && cli_parse_long("--events", ev_text, 1, 10000000, &events,
                                  &e)) ||
-      opt_pos("--hr", hr_text, &d.hr, &e) != APP_OK ||
-      opt_pos("--median-control", mc_text, &d.median_control, &e) !=
+      opt_pos("--hr", hr_text, &d->hr, &e) != APP_OK ||
+      opt_pos("--median-control", mc_text, &d->median_control, &e) !=
           APP_OK ||
-      opt_pos("--accrual-time", acc_text, &d.accrual_time, &e) != APP_OK ||
-      opt_pos("--dropout-time", dt_text, &d.dropout_time, &e) != APP_OK ||
-      opt_pos("--alpha", alpha_text, &d.alpha, &e) != APP_OK ||
+      opt_pos("--accrual-time", acc_text, &d->accrual_time, &e) != APP_OK ||
+      opt_pos("--dropout-time", dt_text, &d->dropout_time, &e) != APP_OK ||
+      opt_pos("--alpha", alpha_text, &d->alpha, &e) != APP_OK ||
       (fu_text &&
-       cli_parse_double("--follow-up", fu_text, &d.followup_months, &e)) ||
-      (do_text && cli_parse_double("--dropout", do_text, &d.dropout, &e)) ||
-      parse_seed(seed_text, &seed, &e) != APP_OK ||
+       cli_parse_double("--follow-up", fu_text, &d->followup_months, &e)) ||
+      (do_text && cli_parse_double("--dropout", do_text, &d->dropout, &e)) ||
+      parse_seed(seed_text, &o.seed, &e) != APP_OK ||
       load_sim(sim_path, &cfg, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  if (d.alpha >= 1) {
+  if (d->alpha >= 1) {
     ERR_SET(&e, APP_EINVAL, "--alpha: must be in (0, 1)");
     return cli_fail(&e);
   }
-  if (!(d.dropout >= 0 && d.dropout < 1)) {
+  if (!(d->dropout >= 0 && d->dropout < 1)) {
     ERR_SET(&e, APP_EINVAL, "--dropout: must be in [0, 1)");
     return cli_fail(&e);
   }
-  if (fu_text != NULL && !(d.followup_months >= 0)) {
+  if (fu_text != NULL && !(d->followup_months >= 0)) {
     ERR_SET(&e, APP_EINVAL, "--follow-up: must be >= 0");
     return cli_fail(&e);
   }
@@ -625,200 +652,45 @@ static int sim_power(struct cli *c) {
             model);
     return cli_fail(&e);
   }
-  d.model = is_lesion ? SIM_MODEL_LESION : SIM_MODEL_EXPONENTIAL;
-  d.n = (int)n;
-  d.events = (int)events;
-  if (!is_lesion) {
-    if (d.hr <= 0) {
-      d.hr = cfg.p.hr_haic_progression;
-    }
-    if (mc_text == NULL || acc_text == NULL ||
-        (ev_text == NULL && fu_text == NULL)) {
-      ERR_SET(&e, APP_EINVAL, "--model exponential: needs --median-control,"
-              " --accrual-time and --events or --follow-up");
-      return cli_fail(&e);
-    }
-  } else if (mc_text || acc_text || ev_text || do_text || dt_text) {
+  d->model = is_lesion ? SIM_MODEL_LESION : SIM_MODEL_EXPONENTIAL;
+  d->n = (int)n;
+  d->events = (int)events;
+  if (!is_lesion && (mc_text == NULL || acc_text == NULL ||
+                     (ev_text == NULL && fu_text == NULL))) {
+    ERR_SET(&e, APP_EINVAL, "--model exponential: needs --median-control,"
+            " --accrual-time and --events or --follow-up");
+    return cli_fail(&e);
+  }
+  if (is_lesion && (mc_text || acc_text || ev_text || do_text || dt_text)) {
     ERR_SET(&e, APP_EINVAL, "--median-control, --accrual-time, --events, "
             "--dropout, --dropout-time: only with --model exponential (the "
             "lesion model takes them from the sim file)");
     return cli_fail(&e);
   }
-  null_hr = is_lesion ? (d.hr > 0 ? d.hr == 1 : cfg.p.hr_haic_progression
-                                                    == 1)
-                      : d.hr == 1;
-  zc = 1.959963984540054; /* 95 % intervals for the coverage */
-  memset(&j, 0, sizeof(j));
-  j.cfg = &cfg;
-  j.pr = &c->proto;
-  j.d = &d;
-  j.seed = seed;
-  j.trials = trials;
-  j.res = xcalloc((size_t)trials, sizeof(*j.res));
-  j.progress = isatty(2) && trials >= 100;
-  pthread_mutex_init(&j.lock, NULL);
+  o.trials = trials;
+  o.threads = (int)threads;
+  if (isatty(2) && trials >= 100) {
+    o.progress = power_progress;
+    o.progress_arg = &bar;
+  }
   t0 = now_s();
-  if (is_lesion && null_hr && d.hr == 1.0) {
-    true_b = 0; /* the exact null: equal by construction (patient.h) */
-  } else if (is_lesion) {
-    if (sim_true_log_hr(&cfg, &c->proto, &d, seed, TRUE_HR_PER_ARM, &true_b,
-                        &true_se, &e) != APP_OK) {
-      xfree(j.res);
-      pthread_mutex_destroy(&j.lock);
-      return cli_fail(&e);
-    }
-  } else {
-    true_b = log(d.hr);
-  }
-  for (i = 1; i < threads; i++) {
-    if (pthread_create(&tid[i], NULL, power_worker, &j) != 0) {
-      threads = i; /* run with the threads we have */
-      break;
-    }
-  }
-  power_worker(&j);
-  for (i = 1; i < threads; i++) {
-    pthread_join(tid[i], NULL);
-  }
+  rc = sim_power_run(&cfg, &c->proto, &o, &r, &e);
   elapsed = now_s() - t0;
-  pthread_mutex_destroy(&j.lock);
-  if (j.progress) {
+  if (bar.is_drawn) {
     fputc('\n', stderr);
   }
-  if (j.rc != APP_OK) {
-    xfree(j.res);
-    return cli_fail(&j.e);
+  if (rc != APP_OK) {
+    return cli_fail(&e);
   }
-  for (i = 0; i < trials; i++) {
-    const struct sim_trial_result *r = &j.res[i];
-    s_lr += r->logrank_reject;
-    s_events += r->events;
-    s_time += r->analysis_time;
-    if (r->has_cox && r->ok) {
-      n_ok++;
-      s_crude_b += r->crude_b;
-      s_crude_hr += exp(r->crude_b);
-      s_crude_cov += fabs(r->crude_b - true_b) <= zc * r->crude_se;
-    }
-    if (r->iptw_ok) {
-      n_iptw++;
-      s_iptw += r->iptw_reject;
-      s_adj_b += r->iptw_b;
-      s_adj_hr += exp(r->iptw_b);
-      s_adj_cov += fabs(r->iptw_b - true_b) <= zc * r->iptw_se;
-    }
-    if (r->match_ok) {
-      n_match++;
-      s_match += r->match_reject;
-      s_match_hr += exp(r->match_b);
-      s_match_cov += fabs(r->match_b - true_b) <= zc * r->match_se;
-      s_pairs += r->n_pairs;
-    }
-  }
-  {
-    double p_lr = s_lr / (double)trials;
-    double p_iptw = is_lesion ? mean_or_nan(s_iptw, n_iptw) : NAN;
-    double p_match = is_lesion ? mean_or_nan(s_match, n_match) : NAN;
-    json_t *hr = json_object();
-    doc = json_object();
-    json_object_set_new(doc, "trials", json_integer(trials));
-    json_object_set_new(doc, "seed", json_integer((json_int_t)seed));
-    json_object_set_new(doc, "model",
-                        json_string(is_lesion ? "lesion" : "exponential"));
-    json_object_set_new(doc, "n", json_integer(n));
-    json_object_set_new(doc, "alpha", json_real(d.alpha));
-    json_object_set_new(doc, "power",
-                        json_pack("{s:f,s:o,s:o}", "logrank", p_lr,
-                                  "iptw_cox", jx_real_or_null(p_iptw),
-                                  "matched_cox", jx_real_or_null(p_match)));
-    if (null_hr) {
-      json_object_set_new(doc, "type1_error",
-                          json_pack("{s:f,s:o,s:o}", "logrank", p_lr,
-                                    "iptw_cox", jx_real_or_null(p_iptw),
-                                    "matched_cox",
-                                    jx_real_or_null(p_match)));
-    }
-    json_object_set_new(hr, "true", json_real(exp(true_b)));
-    if (is_lesion) {
-      json_object_set_new(hr, "true_conditional",
-                          json_real(d.hr > 0 ? d.hr
-                                             : cfg.p.hr_haic_progression));
-      json_object_set_new(hr, "crude_mean",
-                          jx_real_or_null(mean_or_nan(s_crude_hr, n_ok)));
-      json_object_set_new(hr, "adjusted_mean",
-                          jx_real_or_null(mean_or_nan(s_adj_hr, n_iptw)));
-      json_object_set_new(hr, "matched_mean",
-                          jx_real_or_null(mean_or_nan(s_match_hr, n_match)));
-      json_object_set_new(hr, "crude_log_bias",
-                          jx_real_or_null(mean_or_nan(s_crude_b, n_ok) -
-                                          true_b));
-      json_object_set_new(hr, "adjusted_log_bias",
-                          jx_real_or_null(mean_or_nan(s_adj_b, n_iptw) -
-                                          true_b));
-      json_object_set_new(hr, "crude_coverage",
-                          jx_real_or_null(mean_or_nan(s_crude_cov, n_ok)));
-      json_object_set_new(hr, "adjusted_coverage",
-                          jx_real_or_null(mean_or_nan(s_adj_cov, n_iptw)));
-      json_object_set_new(hr, "matched_coverage",
-                          jx_real_or_null(mean_or_nan(s_match_cov,
-                                                      n_match)));
-    }
-    json_object_set_new(doc, "hr", hr);
-    json_object_set_new(doc, "events_mean",
-                        json_real(s_events / (double)trials));
-    if (!is_lesion) {
-      json_object_set_new(doc, "analysis_time_mean",
-                          json_real(s_time / (double)trials));
-    } else {
-      json_object_set_new(doc, "matched_pairs_mean",
-                          jx_real_or_null(mean_or_nan(s_pairs, n_match)));
-      json_object_set_new(doc, "failed_fits",
-                          json_pack("{s:I,s:I,s:I}", "crude",
-                                    (json_int_t)(trials - n_ok), "iptw",
-                                    (json_int_t)(trials - n_iptw), "matched",
-                                    (json_int_t)(trials - n_match)));
-    }
-    json_object_set_new(doc, "mc_se_logrank",
-                        json_real(sqrt(p_lr * (1 - p_lr) / (double)trials)));
-    if (as_json) {
-      cli_print_json(doc);
-    } else {
-      printf("Monte Carlo evaluation: %ld trials of %ld patients, model %s,"
-             " seed %" PRIu64 ", two-sided alpha %g\n\n", trials, n,
-             is_lesion ? "lesion" : "exponential", seed, d.alpha);
-      printf("%-28s %10s\n", null_hr ? "type I error" : "power", "");
-      printf("  %-26s %10.4f  (MC SE %.4f)\n", "log-rank (crude)", p_lr,
-             sqrt(p_lr * (1 - p_lr) / (double)trials));
-      if (is_lesion) {
-        printf("  %-26s %10.4f\n", "IPTW Cox, robust SE", p_iptw);
-        printf("  %-26s %10.4f\n", "PS-matched Cox", p_match);
-        printf("\nhazard ratio HAIC vs TACE (PFS)\n");
-        printf("  %-26s %10.4f  (conditional %.4g)\n", "true (marginal)",
-               exp(true_b), d.hr > 0 ? d.hr : cfg.p.hr_haic_progression);
-        printf("  %-26s %10.4f  coverage %.4f\n", "crude mean",
-               mean_or_nan(s_crude_hr, n_ok),
-               mean_or_nan(s_crude_cov, n_ok));
-        printf("  %-26s %10.4f  coverage %.4f\n", "IPTW mean",
-               mean_or_nan(s_adj_hr, n_iptw), mean_or_nan(s_adj_cov, n_iptw));
-        printf("  %-26s %10.4f  coverage %.4f\n", "matched mean",
-               mean_or_nan(s_match_hr, n_match),
-               mean_or_nan(s_match_cov, n_match));
-        printf("  %-26s %10.1f\n", "matched pairs (mean)",
-               mean_or_nan(s_pairs, n_match));
-      } else {
-        printf("  %-26s %10.3f months\n", "analysis time (mean)",
-               s_time / (double)trials);
-      }
-      printf("\n%-28s %10.1f\n", "events at analysis (mean)",
-             s_events / (double)trials);
-    }
-    json_decref(doc);
+  if (as_json) {
+    power_print_json(&o, n, &r);
+  } else {
+    power_print_text(&o, n, &r);
   }
   fprintf(stderr, "simulate power: %ld trials in %.3f s (%.0f trials/s, "
-          "%ld thread%s)\n", trials, elapsed,
-          elapsed > 0 ? (double)trials / elapsed : 0.0, threads,
-          threads == 1 ? "" : "s");
-  xfree(j.res);
+          "%d thread%s)\n", trials, elapsed,
+          elapsed > 0 ? (double)trials / elapsed : 0.0, r.threads,
+          r.threads == 1 ? "" : "s");
   return 0;
 }
 

@@ -7,7 +7,10 @@
 ** the comparison of TACE and HAIC needs a propensity model, weights or
 ** matched pairs, and a balance table; `--out` writes the scores and weights
 ** next to the input rows so that `stats km --weights` and `stats cox
-** --weights --robust` can use them.
+** --weights --robust` can use them.  The workflow itself (model,
+** separation, weights or matching, balance) is src/stats/ps_workflow.c,
+** shared with the web analysis; this file parses, refuses in the options'
+** terms, writes --out and prints.
 **
 ** Output: an R-like text layout by default, JSON with --json (NaN/Inf are
 ** null).  Exit status: 0 success, 2 bad input (message names the option or
@@ -22,6 +25,7 @@
 #include "../core/mem.h"
 #include "../stats/logistic.h"
 #include "../stats/ps.h"
+#include "../stats/ps_workflow.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -378,30 +382,6 @@ out:
   return rc;
 }
 
-/* If a single covariate separates the groups completely, its index (a
-** clearer message than "fitted probabilities 0 or 1"), else -1. */
-static int ps_separating_column(const struct ps_frame *f) {
-  int j;
-  for (j = 0; j < f->p; j++) {
-    const double *x = f->x + (int64_t)j * f->n;
-    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
-    int64_t i;
-    for (i = 0; i < f->n; i++) {
-      int g = f->y[i] == 1.0;
-      if (x[i] < lo[g]) {
-        lo[g] = x[i];
-      }
-      if (x[i] > hi[g]) {
-        hi[g] = x[i];
-      }
-    }
-    if (hi[0] < lo[1] || hi[1] < lo[0]) {
-      return j;
-    }
-  }
-  return -1;
-}
-
 /* Options of `stats ps` after parsing. */
 struct ps_opts {
   enum ps_method method;     /* weighting or matching */
@@ -482,20 +462,17 @@ static const char *ps_method_name(const struct ps_opts *o) {
 int stats_cmd_ps(struct cli *c) {
   struct ps_frame_spec spec;
   struct ps_frame f;
-  struct logistic_fit fit;
+  struct ps_workflow pw;
+  struct ps_workflow_opts wo;
   struct ps_warnings w = {NULL, 0};
   struct ps_opts o;
   struct err e = {0};
   const char *method, *estimand, *caliper;
-  double *wt = NULL;
-  int64_t *match_id = NULL, n_pairs = 0, i;
-  int64_t n_t = 0;
-  double width = 0.0, sd_logit = 0.0;
-  struct ps_smd *bal = NULL;
+  int64_t n_t;
   int is_json, stabilize, rc, j;
   memset(&spec, 0, sizeof(spec));
   memset(&f, 0, sizeof(f));
-  memset(&fit, 0, sizeof(fit));
+  memset(&pw, 0, sizeof(pw));
   memset(&o, 0, sizeof(o));
   spec.data_path = cli_opt(c, "--data");
   spec.response = cli_opt(c, "--treatment");
@@ -521,79 +498,48 @@ int stats_cmd_ps(struct cli *c) {
     rc = ps_frame_load(&spec, &f, &e);
   }
   if (rc == APP_OK) {
-    rc = logistic_fit(f.n, f.p, f.x, f.y, NULL, NULL, &fit, &e);
+    memset(&wo, 0, sizeof(wo));
+    wo.method = o.method;
+    wo.estimand = o.estimand;
+    wo.stabilize = o.stabilize;
+    wo.caliper = o.caliper;
+    rc = ps_workflow_run(f.n, f.p, f.x, f.y, &wo, &pw, &e);
   }
-  /* Complete separation: glm's flags, or a residual deviance of about 0
-  ** (glm may stop "converged" with scores near 1e-10, as R does). */
-  if (rc == APP_OK && (fit.has_fitted_01 || !fit.converged ||
-                       fit.deviance < 1e-6)) {
-    int sep = ps_separating_column(&f);
-    if (sep >= 0) {
+  if (rc == APP_OK && pw.is_separated) {
+    if (pw.separating_column >= 0) {
       rc = ERR_SET(&e, APP_EINVAL, "--covariates: '%s' separates the "
                    "treatment groups of '%s' completely (propensity scores "
                    "0 or 1; no overlap): drop it or restrict the cohort",
-                   f.x_names[sep], spec.response);
+                   f.x_names[pw.separating_column], spec.response);
     } else {
       rc = ERR_SET(&e, APP_EINVAL, "--treatment '%s': the covariates "
                    "separate the treatment groups (the propensity model %s; "
                    "fitted probabilities numerically 0 or 1): no weights "
                    "can be made", spec.response,
-                   fit.converged ? "has no finite estimate"
-                                 : "did not converge");
+                   pw.fit.converged ? "has no finite estimate"
+                                    : "did not converge");
     }
+  }
+  if (rc == APP_OK && o.method == PS_METHOD_MATCH && pw.n_pairs == 0) {
+    rc = ERR_SET(&e, APP_EINVAL, "--caliper %g: no treated unit has a "
+                 "control within %g (= %g SD of the logit propensity "
+                 "score, SD %g); widen the caliper", o.caliper,
+                 pw.caliper_width, o.caliper, pw.sd_logit);
+  }
+  if (rc == APP_OK && o.out_path != NULL) {
+    rc = ps_write_out(spec.data_path, o.out_path, &f, pw.fit.fitted,
+                      pw.weight, pw.match_id, &e);
   }
   if (rc != APP_OK) {
-    logistic_fit_free(&fit);
-    ps_frame_free(&f);
-    return cli_fail(&e);
+    goto out;
   }
-  ps_fit_warnings(&fit, &f, &w);
-  for (i = 0; i < f.n; i++) {
-    n_t += f.y[i] == 1.0;
-  }
-  wt = xmallocarray((size_t)f.n, sizeof(double));
-  if (o.method == PS_METHOD_MATCH) {
-    match_id = xmallocarray((size_t)f.n, sizeof(int64_t));
-    sd_logit = ps_sd(f.n, fit.linear);
-    width = o.caliper > 0.0 ? o.caliper * sd_logit : 0.0;
-    ps_match_nearest(f.n, fit.linear, f.y, width, match_id, &n_pairs, &e);
-    if (n_pairs == 0) {
-      rc = ERR_SET(&e, APP_EINVAL, "--caliper %g: no treated unit has a "
-                   "control within %g (= %g SD of the logit propensity "
-                   "score, SD %g); widen the caliper", o.caliper, width,
-                   o.caliper, sd_logit);
-      goto out;
-    }
-    for (i = 0; i < f.n; i++) {
-      wt[i] = match_id[i] > 0 ? 1.0 : 0.0;
-    }
-  } else {
-    rc = ps_weights(f.n, fit.fitted, f.y, o.method, o.estimand, o.stabilize,
-                    wt, &e);
-    if (rc != APP_OK) {
-      goto out;
-    }
-  }
-  bal = xcalloc((size_t)f.p + 1, sizeof(*bal));
-  for (j = 0; j < f.p; j++) {
-    ps_smd_compute(f.n, f.x + (int64_t)j * f.n, f.y, wt, &bal[j]);
-  }
-  if (o.out_path != NULL) {
-    rc = ps_write_out(spec.data_path, o.out_path, &f, fit.fitted, wt,
-                      match_id, &e);
-    if (rc != APP_OK) {
-      goto out;
-    }
-  }
+  ps_fit_warnings(&pw.fit, &f, &w);
+  n_t = pw.n_treated;
   if (is_json) {
     json_t *root = json_object();
     json_t *ba = json_array();
     json_t *ess = json_object();
     json_t *sums = json_object();
-    double sw[2] = {0.0, 0.0};
-    for (i = 0; i < f.n; i++) {
-      sw[f.y[i] == 1.0] += wt[i];
-    }
     json_object_set_new(root, "method", json_string(ps_method_name(&o)));
     json_object_set_new(root, "estimand",
                         o.method == PS_METHOD_OVERLAP
@@ -604,41 +550,39 @@ int stats_cmd_ps(struct cli *c) {
     json_object_set_new(root, "n", json_integer(f.n));
     json_object_set_new(root, "n_dropped", json_integer(f.n_dropped));
     json_object_set_new(root, "n_treated", json_integer(n_t));
-    json_object_set_new(root, "n_control", json_integer(f.n - n_t));
-    json_object_set_new(root, "ps_model", ps_model_json(&fit, &f, &w));
+    json_object_set_new(root, "n_control", json_integer(pw.n_control));
+    json_object_set_new(root, "ps_model", ps_model_json(&pw.fit, &f, &w));
     for (j = 0; j < f.p; j++) {
+      const struct ps_smd *bj = &pw.balance[j];
       json_t *b = json_object();
       json_object_set_new(b, "name", json_string(f.x_names[j]));
-      json_object_set_new(b, "smd_before", jx_real_or_null(bal[j].smd_before));
-      json_object_set_new(b, "smd_after", jx_real_or_null(bal[j].smd_after));
-      json_object_set_new(b, "binary", json_boolean(bal[j].is_binary));
-      json_object_set_new(b, "mean_treated", jx_real_or_null(bal[j].mean_t));
-      json_object_set_new(b, "mean_control", jx_real_or_null(bal[j].mean_c));
-      json_object_set_new(b, "wmean_treated",
-                          jx_real_or_null(bal[j].wmean_t));
-      json_object_set_new(b, "wmean_control",
-                          jx_real_or_null(bal[j].wmean_c));
+      json_object_set_new(b, "smd_before", jx_real_or_null(bj->smd_before));
+      json_object_set_new(b, "smd_after", jx_real_or_null(bj->smd_after));
+      json_object_set_new(b, "binary", json_boolean(bj->is_binary));
+      json_object_set_new(b, "mean_treated", jx_real_or_null(bj->mean_t));
+      json_object_set_new(b, "mean_control", jx_real_or_null(bj->mean_c));
+      json_object_set_new(b, "wmean_treated", jx_real_or_null(bj->wmean_t));
+      json_object_set_new(b, "wmean_control", jx_real_or_null(bj->wmean_c));
       json_array_append_new(ba, b);
     }
     json_object_set_new(root, "balance", ba);
-    json_object_set_new(ess, "treated",
-                        jx_real_or_null(ps_ess(f.n, wt, f.y, 1)));
-    json_object_set_new(ess, "control",
-                        jx_real_or_null(ps_ess(f.n, wt, f.y, 0)));
+    json_object_set_new(ess, "treated", jx_real_or_null(pw.ess[1]));
+    json_object_set_new(ess, "control", jx_real_or_null(pw.ess[0]));
     json_object_set_new(root, "ess", ess);
-    json_object_set_new(sums, "treated", jx_real_or_null(sw[1]));
-    json_object_set_new(sums, "control", jx_real_or_null(sw[0]));
+    json_object_set_new(sums, "treated", jx_real_or_null(pw.weight_sum[1]));
+    json_object_set_new(sums, "control", jx_real_or_null(pw.weight_sum[0]));
     json_object_set_new(root, "weight_sum", sums);
     if (o.method == PS_METHOD_MATCH) {
-      json_object_set_new(root, "n_matched", json_integer(n_pairs));
+      json_object_set_new(root, "n_matched", json_integer(pw.n_pairs));
       json_object_set_new(root, "n_unmatched_treated",
-                          json_integer(n_t - n_pairs));
+                          json_integer(n_t - pw.n_pairs));
       json_object_set_new(root, "caliper",
                           o.caliper > 0.0 ? json_real(o.caliper)
                                           : json_null());
       json_object_set_new(root, "caliper_width",
-                          o.caliper > 0.0 ? json_real(width) : json_null());
-      json_object_set_new(root, "sd_logit_ps", jx_real_or_null(sd_logit));
+                          o.caliper > 0.0 ? json_real(pw.caliper_width)
+                                          : json_null());
+      json_object_set_new(root, "sd_logit_ps", jx_real_or_null(pw.sd_logit));
     }
     cli_print_json(root);
     json_decref(root);
@@ -647,19 +591,20 @@ int stats_cmd_ps(struct cli *c) {
     printf("Propensity score model: treatment '%s' (1 = \"%s\", 0 = "
            "\"%s\"): %lld treated, %lld control\n", spec.response,
            f.y_levels[1], f.y_levels[0], (long long)n_t,
-           (long long)(f.n - n_t));
-    ps_print_model(&fit, &f, &w);
+           (long long)pw.n_control);
+    ps_print_model(&pw.fit, &f, &w);
     printf("\nMethod: ");
     if (o.method == PS_METHOD_MATCH) {
       printf("greedy 1:1 nearest-neighbour matching on the logit PS, "
              "without replacement, largest PS first (ATT)\n");
       if (o.caliper > 0.0) {
-        printf("Caliper: %g SD of the logit PS = %.6g\n", o.caliper, width);
+        printf("Caliper: %g SD of the logit PS = %.6g\n", o.caliper,
+               pw.caliper_width);
       } else {
         printf("Caliper: none\n");
       }
       printf("Matched pairs: %lld (%lld treated unmatched)\n",
-             (long long)n_pairs, (long long)(n_t - n_pairs));
+             (long long)pw.n_pairs, (long long)(n_t - pw.n_pairs));
     } else if (o.method == PS_METHOD_OVERLAP) {
       printf("overlap weights (1 - ps treated, ps control; ATO)\n");
     } else {
@@ -669,7 +614,7 @@ int stats_cmd_ps(struct cli *c) {
              o.stabilize ? "stabilized" : "unstabilized");
     }
     printf("Effective sample size: treated %.2f, control %.2f\n\n",
-           ps_ess(f.n, wt, f.y, 1), ps_ess(f.n, wt, f.y, 0));
+           pw.ess[1], pw.ess[0]);
     for (j = 0; j < f.p; j++) {
       int len = (int)strlen(f.x_names[j]);
       if (len > width_name) {
@@ -681,22 +626,18 @@ int stats_cmd_ps(struct cli *c) {
     printf("%-*s %10s %10s\n", width_name, "covariate", "before", "after");
     for (j = 0; j < f.p; j++) {
       printf("%-*s", width_name, f.x_names[j]);
-      ps_print_num(bal[j].smd_before, 10);
-      ps_print_num(bal[j].smd_after, 10);
-      printf("%s\n", fabs(bal[j].smd_after) >= 0.1 ? "  *" : "");
+      ps_print_num(pw.balance[j].smd_before, 10);
+      ps_print_num(pw.balance[j].smd_after, 10);
+      printf("%s\n", fabs(pw.balance[j].smd_after) >= 0.1 ? "  *" : "");
     }
     if (o.out_path != NULL) {
       printf("\nWrote %s (input rows with ps, weight%s).\n", o.out_path,
-             match_id ? ", match_id" : "");
+             pw.match_id ? ", match_id" : "");
     }
   }
-  rc = APP_OK;
 out:
-  xfree(bal);
-  xfree(wt);
-  xfree(match_id);
   ps_warn_free(&w);
-  logistic_fit_free(&fit);
+  ps_workflow_free(&pw);
   ps_frame_free(&f);
   if (rc != APP_OK) {
     return cli_fail(&e);

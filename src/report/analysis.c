@@ -20,9 +20,8 @@
 #include "../core/mem.h"
 #include "../stats/binom.h"
 #include "../stats/cox.h"
-#include "../stats/logistic.h"
 #include "../stats/logrank.h"
-#include "../stats/ps.h"
+#include "../stats/ps_workflow.h"
 #include "../store/casebook.h"
 
 #include <gsl/gsl_cdf.h>
@@ -211,9 +210,11 @@ void an_data_free(struct an_data *d) {
 
 int an_iptw(const struct an_data *d, double *w, struct err *e) {
   int64_t m = 0;
+  int64_t r;
   int i, j;
-  double *x, *y, *ps, *wm;
-  struct logistic_fit fit;
+  double *x, *y;
+  struct ps_workflow pw;
+  struct ps_workflow_opts o;
   int rc;
   for (i = 0; i < d->n; i++) {
     m += d->p[i].has_cov;
@@ -227,54 +228,39 @@ int an_iptw(const struct an_data *d, double *w, struct err *e) {
   }
   x = xmallocarray((size_t)m * AN_N_COV, sizeof(double));
   y = xmallocarray((size_t)m, sizeof(double));
-  ps = xmallocarray((size_t)m, sizeof(double));
-  wm = xmallocarray((size_t)m, sizeof(double));
-  m = 0;
+  /* Column-major design: column j of row r at x[j*m + r]. */
+  r = 0;
   for (i = 0; i < d->n; i++) {
     if (!d->p[i].has_cov) {
       continue;
     }
-    y[m] = d->p[i].cohort == 0 ? 1 : 0;
-    m++;
-  }
-  /* Column-major design: column j of row r at x[j*m + r]. */
-  {
-    int64_t r = 0;
-    for (i = 0; i < d->n; i++) {
-      if (!d->p[i].has_cov) {
-        continue;
-      }
-      for (j = 0; j < AN_N_COV; j++) {
-        x[(int64_t)j * m + r] = d->p[i].cov[j];
-      }
-      r++;
+    y[r] = d->p[i].cohort == 0 ? 1 : 0;
+    for (j = 0; j < AN_N_COV; j++) {
+      x[(int64_t)j * m + r] = d->p[i].cov[j];
     }
+    r++;
   }
-  rc = logistic_fit(m, AN_N_COV, x, y, NULL, NULL, &fit, e);
-  if (rc == APP_OK) {
-    if (fit.has_fitted_01 || !fit.converged) {
-      rc = ERR_FIELD(e, APP_EINVAL, "adjust",
-                     "adjust: the propensity model does not "
-                     "converge or separates the cohorts (fitted "
-                     "probabilities of 0 or 1)");
-    } else {
-      memcpy(ps, fit.fitted, (size_t)m * sizeof(double));
-      rc = ps_weights(m, ps, y, PS_METHOD_IPTW, PS_ESTIMAND_ATE, 0, wm, e);
-    }
-    logistic_fit_free(&fit);
+  memset(&o, 0, sizeof(o));
+  o.method = PS_METHOD_IPTW;
+  o.estimand = PS_ESTIMAND_ATE;
+  rc = ps_workflow_run(m, AN_N_COV, x, y, &o, &pw, e);
+  if (rc == APP_OK && pw.is_separated) {
+    rc = ERR_FIELD(e, APP_EINVAL, "adjust",
+                   "adjust: the propensity model does not "
+                   "converge or separates the cohorts (fitted "
+                   "probabilities of 0 or 1)");
   }
   if (rc == APP_OK) {
-    int64_t r = 0;
+    r = 0;
     for (i = 0; i < d->n; i++) {
       if (d->p[i].has_cov) {
-        w[i] = wm[r++];
+        w[i] = pw.weight[r++];
       }
     }
   }
+  ps_workflow_free(&pw);
   xfree(x);
   xfree(y);
-  xfree(ps);
-  xfree(wm);
   return rc;
 }
 

@@ -82,8 +82,10 @@ enum an_endpoint {
 /* The inverse-probability-of-treatment weights (ATE, not stabilised) of
 ** the patients with every covariate: w (d->n doubles) gets the weight, or
 ** 0 for a patient left out (missing covariates).  The model is the
-** logistic regression of haic on the AN_N_COV covariates.  Returns APP_OK
-** or APP_EINVAL (too few patients, separation, a score of 0 or 1). */
+** logistic regression of haic on the AN_N_COV covariates, run by the one
+** propensity workflow (stats/ps_workflow.h, as `stats ps --method iptw`).
+** Returns APP_OK or APP_EINVAL (too few patients, separation by the
+** workflow's rule, a score of 0 or 1), naming the field "adjust". */
 int an_iptw(const struct an_data *d, double *w, struct err *e);
 
 /* One fitted KM curve per cohort for an endpoint, crude (w NULL) or

@@ -10,24 +10,13 @@
 #   tests/http/analysis.sh PATH/TO/hccstudy
 set -u
 bin=${1:?usage: analysis.sh HCCSTUDY}
-tmp=$(mktemp -d)
-. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-pw=hccstudy-demo-2026
-db=$(test_db study)
-if ! "$bin" demo --db "$db" --patients 120 >"$tmp/demo.log" 2>&1; then
-  echo "FAIL demo"; echo "0 passed, 1 failed"; exit 1
-fi
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port/api/v1"
-for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source=tests/lib/server.sh
+. "$(cd "$(dirname "$0")/../lib" && pwd)/server.sh"
+server_setup
+pw=$demo_pw
+server_demo study 120
+server_start --db "$db"
+base="$host/api/v1"
 
 # req METHOD PATH [OUTFILE] -> $status, body in $tmp/body (or OUTFILE), headers in $tmp/hdr
 req() {
@@ -36,11 +25,7 @@ req() {
   [ -n "${jar:-}" ] && args+=(-b "$jar" -c "$jar")
   status=$(curl "${args[@]}" "$base$2")
 }
-login() { # login USER -> sets jar
-  jar=$tmp/$1.jar
-  status=$(curl -s -o "$tmp/body" -w '%{http_code}' -c "$jar" -H 'Content-Type: application/json' \
-    --data-binary "{\"username\":\"$1\",\"password\":\"$pw\"}" "$base/session")
-}
+login() { server_login "$1" "$pw"; } # login USER -> sets jar, status
 # The one error shape: {"error": {"code", "message", "field"}} and nothing else.
 error_shape() { # error_shape CODE
   jq -e --arg c "$1" '(keys == ["error"]) and (.error | has("code") and has("message") and has("field"))

@@ -4,28 +4,18 @@
 #   tests/http/api.sh PATH/TO/hccstudy
 set -u
 bin=${1:?usage: api.sh HCCSTUDY}
-tmp=$(mktemp -d)
-. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-export HCCSTUDY_DB=$(test_db study) HCCSTUDY_ADMIN_PASSWORD=admin-password-123
-"$bin" init >/dev/null 2>&1
-adm() { HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" "$@" >/dev/null 2>&1; }
-adm site add --code SA --name "Site A"
-adm site add --code SB --name "Site B"
+# shellcheck source=tests/lib/server.sh
+. "$(cd "$(dirname "$0")/../lib" && pwd)/server.sh"
+server_setup
+server_init study
+server_admin site add --code SA --name "Site A"
+server_admin site add --code SB --name "Site B"
 for u in "ca coordinator SA" "cb coordinator SB" "mon monitor" "dm data_manager" "stat statistician"; do
-  set -- $u
-  HCCSTUDY_NEW_PASSWORD=user-password-123 adm user add --username "$1" --role "$2" ${3:+--site "$3"}
+  # shellcheck disable=SC2086
+  server_user $u
 done
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port/api/v1"
-for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+server_start
+base="$host/api/v1"
 
 # req NAME METHOD PATH [BODY] -> sets $status and $tmp/body; uses cookie jar $jar and $csrf
 req() {
@@ -36,11 +26,7 @@ req() {
   [ -n "$b" ] && args+=(-H 'Content-Type: application/json' --data-binary "$b")
   status=$(curl "${args[@]}" "$base$p")
 }
-login() { # login USER -> sets jar, csrf
-  jar=$tmp/$1.jar; csrf=""
-  req POST /session "{\"username\":\"$1\",\"password\":\"user-password-123\"}"
-  csrf=$(jq -r .csrf "$tmp/body")
-}
+login() { server_login "$1" "$user_pw"; } # login USER -> sets jar, csrf
 errcode() { jq -r .error.code "$tmp/body"; }
 
 jar=""; csrf=""
@@ -115,7 +101,7 @@ status=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST -H 'Content-Type: appl
 [ "$status" = 413 ]; check "large body: 413" $?
 # The audit trail records the API's changes and still verifies.
 HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" audit verify >/dev/null 2>&1; check "audit verifies" $?
-kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
+server_stop
 grep -q "stopped" "$tmp/server.log"; check "clean shutdown" $?
 ! grep -q "Sanitizer" "$tmp/server.log"; check "no sanitizer report" $?
 echo "$pass passed, $fail failed"

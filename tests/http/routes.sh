@@ -7,27 +7,18 @@
 #   tests/http/routes.sh PATH/TO/hccstudy
 set -u
 bin=${1:?usage: routes.sh HCCSTUDY}
-tmp=$(mktemp -d)
-. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+# shellcheck source=tests/lib/server.sh
+. "$(cd "$(dirname "$0")/../lib" && pwd)/server.sh"
+server_setup
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-db=$(test_db demo)
-"$bin" demo --db "$db" --patients 18 >/dev/null 2>&1 || { echo "demo failed"; echo "0 passed, 1 failed"; exit 1; }
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$tmp/log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port/api/v1"
-for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
-PW=hccstudy-demo-2026
+server_demo demo 18
+server_start --db "$db"
+base="$host/api/v1"
+PW=$demo_pw
 login() { # login USER: cookie jar $tmp/USER.jar, token in $tmp/USER.csrf
-  curl -s -c "$tmp/$1.jar" -o "$tmp/$1.login" -X POST "$base/session" \
-    -d "{\"username\":\"$1\",\"password\":\"$PW\"}"
-  jq -r .csrf "$tmp/$1.login" >"$tmp/$1.csrf"
+  server_login "$1" "$demo_pw"
+  echo "$csrf" >"$tmp/$1.csrf"
 }
 # call USER METHOD PATH [BODY] [nocsrf] -> $status, body in $tmp/b
 call() {
@@ -187,10 +178,10 @@ call monitor POST "/patients/$P/queries" '{}'; named "query without text" 422 te
 call data.manager POST "/patients/$P/lock" '{}'; named "lock without locked" 400 locked
 call coordinator.tjh POST /rules/eligibility '{"age":"old"}'; named "eligibility bad age" 422 age
 call coordinator.tjh POST /rules/mrecist '{"start_date":"2026-02-30"}'; named "mrecist bad date" 422 start_date
-kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
-if grep -q Sanitizer "$tmp/log"; then
+server_stop
+if grep -q Sanitizer "$tmp/server.log"; then
   bad "sanitizer report in the server log"
-  grep -B2 -A40 -m1 -E "ERROR|runtime error" "$tmp/log" | head -60
+  grep -B2 -A40 -m1 -E "ERROR|runtime error" "$tmp/server.log" | head -60
 else
   ok
 fi

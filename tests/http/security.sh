@@ -5,26 +5,16 @@
 #   tests/http/security.sh PATH/TO/hccstudy
 set -u
 bin=${1:?usage: security.sh HCCSTUDY}
-tmp=$(mktemp -d)
-. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-export HCCSTUDY_DB=$(test_db study) HCCSTUDY_ADMIN_PASSWORD=admin-password-123
-"$bin" init >/dev/null 2>&1
-HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" site add --code SA --name A >/dev/null 2>&1
-HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 HCCSTUDY_NEW_PASSWORD=user-password-123 \
-  "$bin" user add --username ca --role coordinator --site SA >/dev/null 2>&1
+# shellcheck source=tests/lib/server.sh
+. "$(cd "$(dirname "$0")/../lib" && pwd)/server.sh"
+server_setup
+server_init study
+server_admin site add --code SA --name A
+server_user ca coordinator SA
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
   -subj /CN=localhost >/dev/null 2>&1; check "test certificate" $?
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --listen "127.0.0.1:$port" --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" >"$tmp/log" 2>&1 &
-pid=$!
-base="https://127.0.0.1:$port/api/v1"
-for _ in $(seq 1 50); do curl -sk "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+server_start --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
+base="$host/api/v1"
 curl -sk -D "$tmp/h" -o "$tmp/b" -X POST "$base/session" -d '{"username":"ca","password":"user-password-123"}'
 grep -qi '^set-cookie: __Host-hcc_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Secure' "$tmp/h"; check "TLS cookie __Host- Secure HttpOnly SameSite=Strict" $?
 grep -qi '^strict-transport-security: max-age=' "$tmp/h"; check "HSTS" $?
@@ -38,7 +28,7 @@ done
 [ "$code" = 401 ]; check "wrong passwords: 401" $?
 code=$(curl -sk -o "$tmp/b" -w '%{http_code}' -X POST "$base/session" -d '{"username":"ca","password":"user-password-123"}')
 [ "$code" = 401 ]; check "locked after 5 failures" $?
-kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
+server_stop
 HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" audit log --json --limit 100 >"$tmp/a" 2>&1
 [ "$(jq '[.entries[] | select(.action == "login_failed" and .new_value == "ca")] | length' "$tmp/a")" -ge 6 ]; check "failures audited" $?
 [ "$(jq '[.entries[] | select(.reason == "account locked after repeated failed logins")] | length' "$tmp/a")" = 1 ]; check "lock audited" $?
@@ -46,17 +36,14 @@ HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" user set --usern
 HCCSTUDY_USER=ca HCCSTUDY_PASSWORD=user-password-123 "$bin" status >/dev/null 2>&1; check "admin reactivation unlocks" $?
 # Behind a TLS-terminating proxy (plain HTTP from the proxy): the same
 # cookie and HSTS; the cookie is accepted back.
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --listen "127.0.0.1:$port" --behind-tls-proxy >"$tmp/log2" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port/api/v1"
-for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+server_log=$tmp/server2.log server_start --behind-tls-proxy
+base="$host/api/v1"
 curl -s -c "$tmp/jar" -D "$tmp/h" -o "$tmp/b" -X POST "$base/session" -d '{"username":"ca","password":"user-password-123"}'
 grep -qi '^set-cookie: __Host-hcc_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict; Secure' "$tmp/h"; check "proxied TLS: __Host- Secure cookie" $?
 grep -qi '^strict-transport-security: max-age=' "$tmp/h"; check "proxied TLS: HSTS" $?
 tok=$(grep -o '__Host-hcc_session=[0-9a-f]*' "$tmp/h" | head -n 1)
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $tok" "$base/session")
 [ "$code" = 200 ]; check "proxied TLS: the cookie is accepted" $?
-kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
+server_stop
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -16,24 +16,13 @@ set -u
 bin=${1:?usage: ui.sh HCCSTUDY}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 assets=$root/src/web/assets
-tmp=$(mktemp -d)
-. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
+# shellcheck source=tests/lib/server.sh
+. "$root/tests/lib/server.sh"
+server_setup
 
-db=$(test_db study)
-if ! "$bin" demo --db "$db" --patients 6 >"$tmp/demo.log" 2>&1; then
-  echo "FAIL demo"; echo "0 passed, 1 failed"; exit 1
-fi
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 50); do curl -s "$base/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+server_demo study 6
+server_start --db "$db"
+base=$host
 
 # get PATH -> $status, body in $tmp/body, headers in $tmp/hdr
 get() {

@@ -10,34 +10,19 @@
 set -u
 bin=${1:?usage: utf8.sh HCCSTUDY}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-. "$root/tests/lib/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-export HCCSTUDY_DB=$(test_db study) HCCSTUDY_ADMIN_PASSWORD=admin-password-123
-"$bin" init >/dev/null 2>&1
-adm() { HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" "$@" >/dev/null 2>&1; }
-adm site add --code SA --name "Site A"
-HCCSTUDY_NEW_PASSWORD=user-password-123 adm user add --username ca --role coordinator --site SA
-HCCSTUDY_USER=ca HCCSTUDY_PASSWORD=user-password-123 "$bin" patient add --site SA >/dev/null 2>&1
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-pid=$!
-host="http://127.0.0.1:$port"
-for _ in $(seq 1 50); do curl -s "$host/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+# shellcheck source=tests/lib/server.sh
+. "$root/tests/lib/server.sh"
+server_setup
+server_init study
+server_admin site add --code SA --name "Site A"
+server_user ca coordinator SA
+HCCSTUDY_USER=ca HCCSTUDY_PASSWORD=$user_pw "$bin" patient add --site SA >/dev/null 2>&1
+server_start
 
 # login: a fresh session in $jar and $csrf (each route gets its own, so
 # that a route that ends a session cannot hide the others' answers).
-jar=$tmp/ca.jar
 login() {
-  rm -f "$jar"
-  curl -s -c "$jar" -o "$tmp/login" -X POST "$host/api/v1/session" \
-    -d '{"username":"ca","password":"user-password-123"}'
-  csrf=$(jq -r .csrf "$tmp/login")
+  server_login ca "$user_pw"
   [ -n "$csrf" ] && [ "$csrf" != null ]
 }
 login; check "login" $?
@@ -112,10 +97,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$host/api/v1/patients")
 [ "$code" = 200 ]; check "session still valid" $?
 grep -q -E 'AddressSanitizer|runtime error|Segmentation' "$tmp/server.log"
 [ $? -ne 0 ]; check "no sanitizer report in the server log" $?
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-rc=$?
-pid=""
-[ "$rc" -eq 0 ]; check "server exits cleanly (rc $rc)" $?
+server_stop
+[ "$server_rc" -eq 0 ]; check "server exits cleanly (rc $server_rc)" $?
 [ "$fail" -ne 0 ] && tail -n 20 "$tmp/server.log"
 echo "$pass passed, $fail failed"

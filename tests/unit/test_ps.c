@@ -4,13 +4,16 @@
 ** Austin's SMD for a continuous and a binary covariate by hand, Kish's ESS,
 ** exact mean balance of overlap weights after a logistic fit (Li, Morgan &
 ** Zaslavsky 2018), and small matching problems solved by hand (greedy
-** order, caliper, tie rule).
+** order, caliper, tie rule); the workflow (src/stats/ps_workflow.c)
+** gives the same weights, balance and pairs as the steps run by hand, and
+** reports separation (naming a separating covariate) and an empty match.
 */
 #include "core/err.h"
 #include "core/mem.h"
 #include "harness.h"
 #include "stats/logistic.h"
 #include "stats/ps.h"
+#include "stats/ps_workflow.h"
 
 #include <math.h>
 
@@ -156,10 +159,83 @@ static void test_match(void) {
   }
 }
 
+/* ps_workflow_run = the steps by hand; separation and no pairs reported. */
+static void test_workflow(void) {
+  enum { N = 300, P = 2 };
+  double *x = xmallocarray(N * P, sizeof(double));
+  double *t = xmallocarray(N, sizeof(double));
+  double *w = xmallocarray(N, sizeof(double));
+  int64_t *id = xmallocarray(N, sizeof(int64_t));
+  int64_t pairs = 0;
+  uint64_t seed = 777;
+  struct logistic_fit fit;
+  struct ps_workflow pw;
+  struct ps_workflow_opts o = {PS_METHOD_IPTW, PS_ESTIMAND_ATT, 0, 0.0};
+  struct ps_smd s;
+  struct err e = {0};
+  int i;
+  for (i = 0; i < N; i++) {
+    double age = 40 + 30 * lcg(&seed);
+    double pvtt = lcg(&seed) < 0.3 ? 1.0 : 0.0;
+    double lp = -2.5 + 0.04 * age + 1.0 * pvtt;
+    x[i] = age;
+    x[N + i] = pvtt;
+    t[i] = lcg(&seed) < 1.0 / (1.0 + exp(-lp)) ? 1.0 : 0.0;
+  }
+  CHECK_INT_EQ(logistic_fit(N, P, x, t, NULL, NULL, &fit, &e), APP_OK);
+  CHECK_INT_EQ(ps_weights(N, fit.fitted, t, PS_METHOD_IPTW,
+                          PS_ESTIMAND_ATT, 0, w, &e), APP_OK);
+  CHECK_INT_EQ(ps_workflow_run(N, P, x, t, &o, &pw, &e), APP_OK);
+  CHECK(!pw.is_separated && pw.match_id == NULL);
+  CHECK(memcmp(pw.weight, w, N * sizeof(double)) == 0);
+  CHECK_INT_EQ(pw.n_treated + pw.n_control, N);
+  ps_smd_compute(N, x, t, w, &s);
+  CHECK(s.smd_after == pw.balance[0].smd_after);
+  CHECK(ps_ess(N, w, t, 1) == pw.ess[1]);
+  CHECK(ps_ess(N, w, t, 0) == pw.ess[0]);
+  CHECK_NEAR(pw.weight_sum[1], (double)pw.n_treated, 1e-9);
+  ps_workflow_free(&pw);
+  /* Matching with a caliper: the pairs of ps_match_nearest. */
+  o.method = PS_METHOD_MATCH;
+  o.caliper = 0.2;
+  CHECK_INT_EQ(ps_match_nearest(N, fit.linear, t,
+                                0.2 * ps_sd(N, fit.linear), id, &pairs, &e),
+               APP_OK);
+  CHECK_INT_EQ(ps_workflow_run(N, P, x, t, &o, &pw, &e), APP_OK);
+  CHECK(pairs > 0 && pw.n_pairs == pairs);
+  CHECK(memcmp(pw.match_id, id, N * sizeof(int64_t)) == 0);
+  CHECK_NEAR(pw.weight_sum[0], (double)pairs, 1e-12);
+  CHECK_NEAR(pw.caliper_width, 0.2 * pw.sd_logit, 1e-15);
+  ps_workflow_free(&pw);
+  /* A caliper no pair meets: reported, not refused. */
+  o.caliper = 1e-12;
+  CHECK_INT_EQ(ps_workflow_run(N, P, x, t, &o, &pw, &e), APP_OK);
+  CHECK_INT_EQ(pw.n_pairs, 0);
+  CHECK(pw.balance == NULL);
+  ps_workflow_free(&pw);
+  /* Covariate 1 separates the groups by itself. */
+  for (i = 0; i < N; i++) {
+    x[N + i] = t[i] + 0.01 * lcg(&seed);
+  }
+  o.method = PS_METHOD_OVERLAP;
+  CHECK_INT_EQ(ps_workflow_run(N, P, x, t, &o, &pw, &e), APP_OK);
+  CHECK(pw.is_separated);
+  CHECK_INT_EQ(pw.separating_column, 1);
+  CHECK(pw.weight == NULL && pw.balance == NULL);
+  ps_workflow_free(&pw);
+  ps_workflow_free(&pw); /* a zeroed result is fine */
+  logistic_fit_free(&fit);
+  xfree(x);
+  xfree(t);
+  xfree(w);
+  xfree(id);
+}
+
 int main(void) {
   test_weights();
   test_smd_ess();
   test_overlap_balance();
   test_match();
+  test_workflow();
   return harness_report();
 }

@@ -8,13 +8,16 @@
 ** the fast two-group log-rank must equal stats/logrank.c; every casebook
 ** record must pass the study's own form validation; every simulated
 ** patient must pass the study's eligibility rules; and under the exact null
-** (hr 1) the counterfactual marginal hazard ratio must be 1 within 3 SE.
+** (hr 1) the counterfactual marginal hazard ratio must be 1 within 3 SE;
+** a power run (sim/power.c) gives the same summary, bit for bit, on 1 and 4
+** threads, and under the null its log-rank rejects at alpha within 4 MC SE.
 */
 #include "harness.h"
 
 #include "core/mem.h"
 #include "sim/params.h"
 #include "sim/patient.h"
+#include "sim/power.h"
 #include "sim/rng.h"
 #include "sim/study.h"
 #include "sim/trial.h"
@@ -305,6 +308,58 @@ static void test_null(const struct protocol *pr,
   CHECK(b + 3 * se < 0);
 }
 
+/* Progress callback of test_power: records the last call. */
+static void power_seen(void *arg, int64_t done, int64_t trials) {
+  int64_t *last = arg;
+  last[0] = done;
+  last[1] = trials;
+}
+
+/* sim_power_run: threads do not change the summary; bad counts refused. */
+static void test_power(const struct protocol *pr,
+                       const struct sim_config *cfg) {
+  struct sim_power_opts o;
+  struct sim_power_result a;
+  struct sim_power_result b;
+  struct err e;
+  int64_t last[2] = {0, 0};
+  memset(&o, 0, sizeof(o));
+  o.d.model = SIM_MODEL_EXPONENTIAL;
+  o.d.n = 200;
+  o.d.hr = 1;
+  o.d.alpha = 0.05;
+  o.d.median_control = 6;
+  o.d.accrual_time = 12;
+  o.d.events = 120;
+  o.d.dropout_time = 12;
+  o.seed = 5;
+  o.trials = 2000;
+  o.threads = 1;
+  err_clear(&e);
+  CHECK_INT_EQ(sim_power_run(cfg, pr, &o, &a, &e), APP_OK);
+  o.threads = 4;
+  o.progress = power_seen;
+  o.progress_arg = last;
+  CHECK_INT_EQ(sim_power_run(cfg, pr, &o, &b, &e), APP_OK);
+  CHECK_INT_EQ(a.threads, 1);
+  CHECK(b.threads >= 1 && b.threads <= 4);
+  b.threads = a.threads;
+  CHECK(memcmp(&a, &b, sizeof(a)) == 0);
+  CHECK_INT_EQ(last[0], 2000);
+  CHECK_INT_EQ(last[1], 2000);
+  CHECK(a.is_null && !a.is_lesion);
+  CHECK_NEAR(a.true_hr, 1.0, 1e-12);
+  CHECK(fabs(a.power_logrank - 0.05) < 4 * a.mc_se_logrank);
+  CHECK(isnan(a.power_iptw) && isnan(a.power_matched));
+  CHECK(a.events_mean > 100 && a.events_mean <= 120);
+  o.trials = 0;
+  CHECK_INT_EQ(sim_power_run(cfg, pr, &o, &a, &e), APP_EINVAL);
+  err_clear(&e);
+  o.trials = 10;
+  o.threads = SIM_POWER_MAX_THREADS + 1;
+  CHECK_INT_EQ(sim_power_run(cfg, pr, &o, &a, &e), APP_EINVAL);
+}
+
 int main(void) {
   struct protocol pr;
   struct sim_config cfg;
@@ -320,5 +375,6 @@ int main(void) {
   test_casebooks(&pr, &cfg);
   test_determinism(&pr, &cfg);
   test_null(&pr, &cfg);
+  test_power(&pr, &cfg);
   return harness_report();
 }
