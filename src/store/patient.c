@@ -628,6 +628,7 @@ int store_record_save(struct db *db, const struct actor *a,
                       const char *reason, const char *ctx, json_t *problems,
                       int64_t *out_id, struct err *e) {
   const struct form_spec *f = form_find(kind);
+  struct protocol proto;
   struct patient pt;
   struct db_stmt *st = NULL;
   json_t *local = problems ? NULL : json_array();
@@ -656,8 +657,12 @@ int store_record_save(struct db *db, const struct actor *a,
   if (!json_is_object(data)) {
     add_problem(probs, path, "expected an object");
     n_problems = 1;
+  } else if (store_protocol(db, &proto, e) != APP_OK) {
+    json_decref(local);
+    return e->code;
   } else {
-    n_problems = form_validate(f, data, path, probs);
+    n_problems = form_validate_at(f, data, path, &proto, clock_today(),
+                                  probs);
   }
   if (record_id > 0 && (reason == NULL || reason[0] == '\0')) {
     jx_path(path, sizeof(path), ctx, "reason");

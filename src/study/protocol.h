@@ -23,6 +23,10 @@
 /* Most cohorts and interventions a protocol may declare. */
 #define PROTOCOL_MAX_COHORTS 8
 #define PROTOCOL_MAX_INTERVENTIONS 16
+/* Most date fields a protocol may exempt from the future-date refusal, and
+** the longest "kind.field" name (with its NUL). */
+#define PROTOCOL_MAX_FUTURE_WARNED 16
+#define PROTOCOL_FIELD_NAME_MAX 64
 
 /* How a lenvatinib dose is taken. */
 enum dose_schedule {
@@ -114,6 +118,27 @@ struct endpoint_rules {
                             assessment is censored there (2*56+3 = 115) */
 };
 
+/* Edit-check and save-time tolerances (section "checks").  The section and
+** each member are optional, with the defaults below, so that the protocols
+** stored by studies created before the section existed still load. */
+struct check_rules {
+  int pd1_interval_tolerance_days; /* pd1_interval raises a query when two
+                                      doses are more than this many days
+                                      from dosing.pd1.interval_days apart
+                                      (7: 14 to 28 days) */
+  int future_date_grace_days;      /* a date up to this many days after the
+                                      server's UTC today is not in the
+                                      future (1: a site east of UTC, e.g.
+                                      China at UTC+8, enters its local
+                                      today before UTC midnight) */
+  int n_future_warned;             /* entries in future_warned */
+  char future_warned[PROTOCOL_MAX_FUTURE_WARNED]
+                    [PROTOCOL_FIELD_NAME_MAX]; /* "kind.field": date fields
+                                      whose future dates are saved and
+                                      queried (date_in_future) instead of
+                                      refused; none by default */
+};
+
 /* A cohort and what it receives. */
 struct cohort {
   char id[16];     /* "TACE", "HAIC" */
@@ -135,6 +160,7 @@ struct protocol {
   struct visit_rules visits;
   struct response_rules response;
   struct endpoint_rules endpoints;
+  struct check_rules checks;
 };
 
 /* Parse and validate a protocol from JSON.  Returns APP_OK or APP_EINVAL with
@@ -151,6 +177,11 @@ int protocol_default(struct protocol *p, struct err *e);
 
 /* The embedded default protocol text and its length. */
 const char *protocol_default_text(size_t *len);
+
+/* Whether the protocol lets a date after today be saved (with a query) in
+** field `field` of record kind `kind`, rather than refusing it. */
+bool protocol_future_date_warned(const struct protocol *p, const char *kind,
+                                 const char *field);
 
 /* Name of a dose schedule: "daily", "every_other_day", "discontinued". */
 const char *dose_schedule_name(enum dose_schedule s);
