@@ -17,6 +17,7 @@ if [ "${2:-}" = --engine ]; then engine=${3:?--engine sqlite|postgres}; fi
 case $engine in sqlite | postgres) ;; *) echo "run.sh: --engine sqlite|postgres" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 export HCCSTUDY="$root/$build/hccstudy"
+export HCCSTUDY_ROOT="$root"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 total_pass=0
@@ -71,6 +72,8 @@ run_layer() {
   total_fail=$((total_fail + f))
 }
 
+# The rules of docs/style.md that a machine can check (tools/checksrc.sh).
+run_layer checksrc bash "$root/tools/checksrc.sh" "$root"
 for t in "$root/$build"/tests/test_*; do
   [ -x "$t" ] || continue
   run_layer "unit/$(basename "$t")" "$t"

@@ -189,63 +189,33 @@ int cmd_user(struct cli *c) {
   return 0;
 }
 
-static int audit_log(struct cli *c, struct db *db, long limit, bool json,
-                     struct err *e) {
-  struct db_stmt *st = NULL;
-  json_t *arr = json_array();
-  int rc;
-  static const char *const cols[] = {
-    "seq", "ts_utc", "actor", "role", "site", "action", "entity",
-    "entity_id", "field", "old_value", "new_value", "reason", "hash"};
-  (void)c;
-  rc = db_prepare(db,
-                  "SELECT seq, ts_utc, actor, role, site, action, entity, "
-                  "entity_id, field, old_value, new_value, reason, hash "
-                  "FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT $1) "
-                  "AS recent ORDER BY seq",
-                  &st, e);
+static int audit_log(struct db *db, const struct actor *a, long limit,
+                     bool json, struct err *e) {
+  json_t *arr = NULL;
+  size_t i;
+  int rc = store_audit_log(db, a, limit, &arr, e);
   if (rc != APP_OK) {
-    json_decref(arr);
     return rc;
   }
-  db_bind_int64(st, 1, limit);
-  while ((rc = db_step(st, e)) == DB_ROW) {
-    int i;
-    if (json) {
-      json_t *o = json_object();
-      json_object_set_new(o, "seq", json_integer(db_column_int64(st, 0)));
-      for (i = 1; i < 13; i++) {
-        const char *v = db_column_text(st, i);
-        json_object_set_new(o, cols[i], v ? json_string(v) : json_null());
-      }
-      json_array_append_new(arr, o);
-    } else {
-      const char *f = db_column_text(st, 8);
-      const char *ov = db_column_text(st, 9);
-      const char *nv = db_column_text(st, 10);
-      const char *why = db_column_text(st, 11);
-      printf("%6" PRId64 "  %s  %s (%s)  %s %s %s%s%s%s%s -> %s%s%s\n",
-             db_column_int64(st, 0), db_column_text(st, 1),
-             db_column_text(st, 2), db_column_text(st, 3),
-             db_column_text(st, 5), db_column_text(st, 6),
-             db_column_text(st, 7) ? db_column_text(st, 7) : "",
-             f ? "." : "", f ? f : "", ": ", ov ? ov : "-", nv ? nv : "-",
-             why ? "  reason: " : "", why ? why : "");
-    }
-  }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return APP_EDB;
-  }
   if (json) {
-    json_t *o = json_object();
-    json_object_set_new(o, "entries", arr);
+    json_t *o = json_pack("{s:o}", "entries", arr);
     cli_print_json(o);
     json_decref(o);
-  } else {
-    json_decref(arr);
+    return APP_OK;
   }
+  for (i = 0; i < json_array_size(arr); i++) {
+    json_t *x = json_array_get(arr, i);
+#define T(k) json_string_value(json_object_get(x, k))
+    const char *f = T("field"), *ov = T("old_value"), *nv = T("new_value");
+    const char *why = T("reason"), *id = T("entity_id");
+    printf("%6" PRId64 "  %s  %s (%s)  %s %s %s%s%s%s%s -> %s%s%s\n",
+           (int64_t)json_integer_value(json_object_get(x, "seq")),
+           T("ts_utc"), T("actor"), T("role"), T("action"), T("entity"),
+           id ? id : "", f ? "." : "", f ? f : "", ": ", ov ? ov : "-",
+           nv ? nv : "-", why ? "  reason: " : "", why ? why : "");
+#undef T
+  }
+  json_decref(arr);
   return APP_OK;
 }
 
@@ -270,15 +240,12 @@ int cmd_audit(struct cli *c) {
       cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  if (a.role != ROLE_ADMIN && a.role != ROLE_DATA_MANAGER &&
-      a.role != ROLE_MONITOR && a.role != ROLE_PI) {
+  if (access_require(db, &a, ACCESS_AUDIT_LOG, "audit", &e) != APP_OK) {
     db_close(db);
-    ERR_SET(&e, APP_EPERM, "audit: permission denied for the %s role",
-            role_name(a.role));
     return cli_fail(&e);
   }
   if (strcmp(c->argv[0], "log") == 0) {
-    rc = audit_log(c, db, limit, json, &e);
+    rc = audit_log(db, &a, limit, json, &e);
     db_close(db);
     return rc == APP_OK ? 0 : cli_fail(&e);
   }
@@ -313,7 +280,6 @@ int cmd_backup(struct cli *c) {
   struct err e;
   struct db *db = NULL;
   struct actor a;
-  struct audit_entry en = {0};
   const char *to = cli_opt(c, "--to");
   int rc;
   err_clear(&e);
@@ -329,24 +295,7 @@ int cmd_backup(struct cli *c) {
   if (cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  if (a.role != ROLE_ADMIN && a.role != ROLE_DATA_MANAGER) {
-    db_close(db);
-    ERR_SET(&e, APP_EPERM, "backup: permission denied for the %s role",
-            role_name(a.role));
-    return cli_fail(&e);
-  }
-  rc = store_backup(db, to, &e);
-  if (rc == APP_OK && db_begin_write(db, &e) == APP_OK) {
-    en.action = "backup";
-    en.entity = "study";
-    en.new_value = to;
-    if (audit_append(db, &a, &en, &e) == APP_OK) {
-      rc = db_commit(db, &e);
-    } else {
-      db_rollback(db);
-      rc = e.code;
-    }
-  }
+  rc = store_backup(db, &a, to, &e);
   db_close(db);
   if (rc != APP_OK) {
     return cli_fail(&e);

@@ -8,7 +8,8 @@
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../core/clock.h"
-#include "../store/patient.h"
+#include "../store/casebook.h"
+#include "../store/import.h"
 #include "../store/status.h"
 #include "cli_study.h"
 

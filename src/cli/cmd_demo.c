@@ -16,7 +16,7 @@
 #include "../core/mem.h"
 #include "../sim/params.h"
 #include "../sim/study.h"
-#include "../store/patient.h"
+#include "../store/import.h"
 #include "../store/workflow.h"
 #include "cli_study.h"
 
@@ -75,8 +75,7 @@ static void lower(const char *s, char out[16]) {
 static int demo_activity(struct db *db, struct err *e) {
   struct actor mon, dm;
   struct actor coords[SIM_N_SITES], invs[SIM_N_SITES];
-  struct db_stmt *st = NULL;
-  json_t *codes = json_array();
+  json_t *codes = NULL;
   size_t i;
   int k;
   int rc = store_login(db, "monitor", DEMO_PASSWORD, &mon, e);
@@ -94,19 +93,14 @@ static int demo_activity(struct db *db, struct err *e) {
     rc = store_login(db, "data.manager", DEMO_PASSWORD, &dm, e);
   }
   if (rc == APP_OK) {
-    rc = db_prepare(db, "SELECT p.code, s.code FROM patient p JOIN site s ON "
-                        "s.id = p.site_id ORDER BY p.id", &st, e);
+    struct patient_filter all = {0};
+    all.by_creation = true;
+    rc = store_patient_list(db, &dm, &all, &codes, e);
   }
-  while (rc == APP_OK && db_step(st, e) == DB_ROW) {
-    json_array_append_new(codes, json_pack("[s,s]", db_column_text(st, 0),
-                                           db_column_text(st, 1)));
-  }
-  db_finalize(st);
   for (i = 0; rc == APP_OK && i < json_array_size(codes); i++) {
-    const char *code = json_string_value(json_array_get(json_array_get(codes,
-                                                                       i), 0));
-    const char *site = json_string_value(json_array_get(json_array_get(codes,
-                                                                       i), 1));
+    json_t *p = json_array_get(codes, i);
+    const char *code = json_string_value(json_object_get(p, "code"));
+    const char *site = json_string_value(json_object_get(p, "site"));
     int64_t qid = 0;
     int si = 0;
     for (k = 0; k < SIM_N_SITES; k++) {

@@ -13,7 +13,7 @@
 #include "commands.h"
 
 #include "../core/mem.h"
-#include "../store/patient.h"
+#include "../store/record.h"
 #include "../store/writer.h"
 #include "cli_study.h"
 
@@ -35,8 +35,12 @@ static int save_job(struct db *db, void *arg, struct err *e) {
   struct save_arg *s = arg;
   json_t *d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-01", "test",
                         "ALT", "value", s->value, "unit", "U/L");
-  int rc = store_record_save(db, s->a, s->code, "lab", 0, 0, d, NULL, "",
-                             NULL, &s->id, e);
+  struct record_save in = {0};
+  int rc;
+  in.code = s->code;
+  in.kind = "lab";
+  in.data = d;
+  rc = store_record_save(db, s->a, &in, NULL, &s->id, e);
   json_decref(d);
   return rc;
 }
@@ -134,9 +138,12 @@ int cmd_test_writer(struct cli *c) {
     json_t *d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-01", "test",
                           "ALT", "value", (double)(i % 97) + 0.5, "unit",
                           "U/L");
+    struct record_save in = {0};
     int64_t id = 0;
-    rc = store_record_save(db, &a, codes[i % n_pat], "lab", 0, 0, d, NULL,
-                           "", NULL, &id, &e);
+    in.code = codes[i % n_pat];
+    in.kind = "lab";
+    in.data = d;
+    rc = store_record_save(db, &a, &in, NULL, &id, &e);
     json_decref(d);
     if (rc == APP_OK && !quiet) {
       printf("committed %" PRId64 "\n", id);

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -260,6 +261,22 @@ static int cache_slot(struct db *db, const char *sql, bool *is_hit) {
   return -1;
 }
 
+void db_fault_after_rows(struct db *db, const char *sql_part,
+                         int64_t rows) {
+  snprintf(db->fault_sql, sizeof(db->fault_sql), "%s",
+           sql_part ? sql_part : "");
+  db->fault_rows = rows;
+}
+
+/* Mark st to fail if an armed fault names its SQL (and disarm it). */
+static void arm_fault(struct db *db, const char *sql, struct db_stmt *st) {
+  st->n_rows = 0;
+  st->fault = db->fault_sql[0] != '\0' && strstr(sql, db->fault_sql);
+  if (st->fault) {
+    db->fault_sql[0] = '\0';
+  }
+}
+
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
                struct err *e) {
   struct db_stmt *st;
@@ -269,6 +286,7 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
     db->cache[slot].is_in_use = true;
     db->n_stmts++;
     *out = db->cache[slot].stmt;
+    arm_fault(db, sql, *out);
     return APP_OK;
   }
   st = xcalloc(1, sizeof(*st));
@@ -287,6 +305,7 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out,
     st->cache_slot = slot;
   }
   db->n_stmts++;
+  arm_fault(db, sql, st);
   *out = st;
   return APP_OK;
 }
@@ -315,13 +334,21 @@ int db_bind_null(struct db_stmt *st, int idx) {
 }
 
 int db_step(struct db_stmt *st, struct err *e) {
+  int rc;
   if (st->db->pending_len > 0) {
-    int rc = flush_pending(st->db, e);
+    rc = flush_pending(st->db, e);
     if (rc != APP_OK) {
       return -rc;
     }
   }
-  return st->db->be->step(st, e);
+  if (st->fault && st->n_rows >= st->db->fault_rows) {
+    st->fault = false;
+    return -ERR_SET(e, APP_EDB, "database: injected failure after %" PRId64
+                    " rows", st->n_rows);
+  }
+  rc = st->db->be->step(st, e);
+  st->n_rows += rc == DB_ROW;
+  return rc;
 }
 
 int db_step_id(struct db_stmt *st, int64_t *id, struct err *e) {

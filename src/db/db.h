@@ -92,6 +92,12 @@ int db_bind_text(struct db_stmt *st, int idx, const char *v); /* NULL->NULL */
 int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n);
 int db_bind_null(struct db_stmt *st, int idx);
 
+/* For tests of failure paths: the next statement prepared whose SQL
+** contains sql_part fails (APP_EDB, -APP_EDB from db_step) at the step
+** after `rows` rows; sql_part NULL or "" disarms. */
+void db_fault_after_rows(struct db *db, const char *sql_part,
+                         int64_t rows);
+
 /* Step: DB_ROW, DB_DONE, or a negative value with err set (a constraint
 ** violation is APP_ECONFLICT, anything else APP_EDB). */
 int db_step(struct db_stmt *st, struct err *e);

@@ -84,6 +84,8 @@ struct db {
   size_t trailing_at[DB_MAX_TRAILING]; /* where each one starts */
   void *app_data;              /* one slot for the layer above (store) */
   void (*app_free)(void *);    /* frees app_data at db_close */
+  char fault_sql[64];          /* db_fault_after_rows(): armed when set */
+  int64_t fault_rows;
 };
 
 /* A prepared statement. */
@@ -91,6 +93,8 @@ struct db_stmt {
   struct db *db;  /* owning connection */
   void *h;        /* backend handle (sqlite3_stmt *, ...) */
   int cache_slot; /* index in db->cache, or -1 when not cached */
+  bool fault;     /* fails after db->fault_rows rows (tests) */
+  int64_t n_rows; /* rows stepped since prepared */
 };
 
 extern const struct db_backend db_sqlite_backend;

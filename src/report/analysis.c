@@ -23,7 +23,7 @@
 #include "../stats/logistic.h"
 #include "../stats/logrank.h"
 #include "../stats/ps.h"
-#include "../store/patient.h"
+#include "../store/casebook.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

@@ -25,6 +25,7 @@
 */
 #include "cox.h"
 
+#include <assert.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -211,6 +212,19 @@ static void cox_work_init(struct cox_work *w, const struct cox_data *d,
   w->row = xmallocarray((size_t)n, sizeof(int64_t));
   w->t = xmallocarray((size_t)n, sizeof(double));
   cox_order(d->time, d->strata, n, o->timefix, w->row, w->t);
+#ifdef HCC_DEBUG
+  /* The header's invariant: (stratum ascending, time descending), and
+  ** row[] a permutation's worth of valid input rows. */
+  for (i = 0; i < n; i++) {
+    int64_t r = w->row[i];
+    assert(r >= 0 && r < n);
+    if (i > 0) {
+      int32_t s0 = d->strata ? d->strata[w->row[i - 1]] : 0;
+      int32_t s1 = d->strata ? d->strata[r] : 0;
+      assert(s0 < s1 || (s0 == s1 && w->t[i - 1] >= w->t[i]));
+    }
+  }
+#endif
   w->x = xmallocarray((size_t)n * (size_t)(p > 0 ? p : 1), sizeof(double));
   w->w = d->weight ? xmallocarray((size_t)n, sizeof(double)) : NULL;
   w->s = xmallocarray((size_t)n, sizeof(unsigned char));

@@ -123,7 +123,7 @@ static int audit_tail(struct db *db, int64_t *seq, char prev[AUDIT_HASH_LEN],
   return rc < 0 ? APP_EDB : APP_OK;
 }
 
-int audit_append_many(struct db *db, const struct actor *a,
+int audit_append_many(struct db *db, const struct audit_who *w,
                       const struct audit_entry *en, size_t n,
                       struct err *e) {
   char prev[AUDIT_HASH_LEN];
@@ -149,9 +149,9 @@ int audit_append_many(struct db *db, const struct actor *a,
       int base = (int)r * (AUDIT_N_FIELDS + 3);
       int i;
       f[0] = now;
-      f[1] = a ? a->username : "system";
-      f[2] = a ? role_name(a->role) : "system";
-      f[3] = a && a->site_code[0] ? a->site_code : NULL;
+      f[1] = w ? w->username : "system";
+      f[2] = w ? w->role : "system";
+      f[3] = w ? w->site : NULL;
       f[4] = x->action;
       f[5] = x->entity;
       f[6] = x->entity_id;
@@ -184,9 +184,9 @@ int audit_append_many(struct db *db, const struct actor *a,
   return rc;
 }
 
-int audit_append(struct db *db, const struct actor *a,
+int audit_append(struct db *db, const struct audit_who *w,
                  const struct audit_entry *en, struct err *e) {
-  return audit_append_many(db, a, en, 1, e);
+  return audit_append_many(db, w, en, 1, e);
 }
 
 /* Rows read per query while verifying: bounds memory on engines that

@@ -17,7 +17,14 @@
 
 #include "../core/err.h"
 #include "../db/db.h"
-#include "store.h"
+
+/* Who made a change, as recorded: login name, role name and site code
+** (NULL: none).  access_who() makes one from an actor. */
+struct audit_who {
+  const char *username;
+  const char *role;
+  const char *site;
+};
 
 /* One audit entry to append; NULL members are stored as NULL. */
 struct audit_entry {
@@ -30,14 +37,14 @@ struct audit_entry {
   const char *reason;     /* why (required for changes to saved data) */
 };
 
-/* Append one entry for actor a (NULL = "system").  Must run inside the
+/* Append one entry made by w (NULL = "system").  Must run inside the
 ** caller's write transaction so the entry commits with the change. */
-int audit_append(struct db *db, const struct actor *a,
+int audit_append(struct db *db, const struct audit_who *w,
                  const struct audit_entry *en, struct err *e);
 
 /* Append n entries (one change of several fields), in order, chained as n
 ** calls of audit_append() would chain them, with one statement per 16. */
-int audit_append_many(struct db *db, const struct actor *a,
+int audit_append_many(struct db *db, const struct audit_who *w,
                       const struct audit_entry *en, size_t n,
                       struct err *e);
 

@@ -5,6 +5,7 @@
 
 #include "../core/buf.h"
 #include "../core/mem.h"
+#include "store.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -263,20 +264,39 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
   return rc;
 }
 
-int store_backup(struct db *db, const char *dest, struct err *e) {
+int store_backup(struct db *db, const struct actor *a, const char *dest,
+                 struct err *e) {
   struct db *out = NULL;
   struct copy_report r;
-  int rc;
-  if (strcmp(db_backend_name(db), "sqlite") == 0) {
-    return db_backup(db, dest, e);
+  struct audit_entry en = {0};
+  int rc = access_require(db, a, ACCESS_BACKUP, "backup", e);
+  if (rc != APP_OK) {
+    return rc;
   }
-  rc = db_open(dest, &out, e);
-  if (rc == APP_OK) {
-    rc = store_copy(db, out, false, NULL, &r, e);
-    db_close(out);
+  if (strcmp(db_backend_name(db), "sqlite") == 0) {
+    rc = db_backup(db, dest, e);
+  } else {
+    rc = db_open(dest, &out, e);
+    if (rc == APP_OK) {
+      rc = store_copy(db, out, false, NULL, &r, e);
+      db_close(out);
+    }
+    if (rc != APP_OK) {
+      db_remove_sqlite_files(dest);
+    }
   }
   if (rc != APP_OK) {
-    db_remove_sqlite_files(dest);
+    return rc;
   }
-  return rc;
+  if (db_begin_write(db, e) != APP_OK) {
+    return APP_EDB;
+  }
+  en.action = "backup";
+  en.entity = "study";
+  en.new_value = dest;
+  rc = access_audit(db, a, &en, 1, e);
+  if (rc != APP_OK) {
+    return store_rollback(db, rc);
+  }
+  return db_commit(db, e);
 }

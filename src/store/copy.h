@@ -17,7 +17,7 @@
 
 #include "../core/err.h"
 #include "../db/db.h"
-#include "audit.h"
+#include "access.h"
 
 /* Tables in the order they are copied (parents before children). */
 #define COPY_N_TABLES 13
@@ -45,7 +45,9 @@ int store_copy(struct db *from, struct db *to, bool hold_writes,
 
 /* Write the study to dest, a new SQLite file, while it stays in use: the
 ** SQLite online backup, or, from another engine, store_copy() from one
-** snapshot.  A failed copy leaves no file behind. */
-int store_backup(struct db *db, const char *dest, struct err *e);
+** snapshot; then record a "backup" audit entry naming dest in the source
+** (ACCESS_BACKUP).  A failed copy leaves no file behind. */
+int store_backup(struct db *db, const struct actor *a, const char *dest,
+                 struct err *e);
 
 #endif

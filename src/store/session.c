@@ -157,7 +157,7 @@ int session_end(struct db *db, const char *token, const struct actor *a,
   en.field = "username";
   en.new_value = a->username;
   if (rc == APP_OK) {
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);

@@ -12,12 +12,6 @@
 
 #include <string.h>
 
-/* Site filter for site-scoped roles (0 = all sites). */
-static int64_t scope(const struct actor *a) {
-  return (a->role == ROLE_INVESTIGATOR || a->role == ROLE_COORDINATOR)
-             ? a->site_id
-             : 0;
-}
 
 /* The per-site object of code in sites (created on first use). */
 /* Sort an array of objects by "onset_date", newest first, keeping the
@@ -69,11 +63,12 @@ int store_status(struct db *db, const struct actor *a, int target,
   json_t *v;
   json_t *site_list;
   int rc;
-  if (a->role == ROLE_ADMIN) {
+  rc = access_require(db, a, ACCESS_READ, "status", e);
+  if (rc != APP_OK) {
     json_decref(rows);
     json_decref(sites);
     json_decref(aes);
-    return ERR_SET(e, APP_EPERM, "status: not for the admin role");
+    return rc;
   }
   rc = db_prepare(db,
                   "SELECT s.code, p.status, COALESCE(p.cohort, ''), COUNT(*) "
@@ -82,7 +77,7 @@ int store_status(struct db *db, const struct actor *a, int target,
                   "ORDER BY s.code, p.status, p.cohort NULLS FIRST",
                   &st, e);
   if (rc == APP_OK) {
-    db_bind_int64(st, 1, scope(a));
+    db_bind_int64(st, 1, access_site_scope(a));
     while ((rc = db_step(st, e)) == DB_ROW) {
       const char *status = db_column_text(st, 1);
       json_int_t n = db_column_int64(st, 3);
@@ -111,7 +106,7 @@ int store_status(struct db *db, const struct actor *a, int target,
                     &st, e);
   }
   if (rc == APP_OK) {
-    db_bind_int64(st, 1, scope(a));
+    db_bind_int64(st, 1, access_site_scope(a));
     while ((rc = db_step(st, e)) == DB_ROW) {
       const char *text = db_column_text(st, 1);
       struct err je;
@@ -144,7 +139,7 @@ int store_status(struct db *db, const struct actor *a, int target,
                     &st, e);
   }
   if (rc == APP_OK) {
-    db_bind_int64(st, 1, scope(a));
+    db_bind_int64(st, 1, access_site_scope(a));
     while ((rc = db_step(st, e)) == DB_ROW) {
       json_int_t n = db_column_int64(st, 1);
       open += n;
@@ -171,7 +166,7 @@ int store_status(struct db *db, const struct actor *a, int target,
     json_t *found = json_array();
     size_t i;
     date_format(today - 90, since);
-    db_bind_int64(st, 1, scope(a));
+    db_bind_int64(st, 1, access_site_scope(a));
     while ((rc = db_step(st, e)) == DB_ROW) {
       const char *text = db_column_text(st, 2);
       const char *onset;

@@ -16,29 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const role_names[ROLE_COUNT] = {
-  "admin", "pi", "investigator", "coordinator", "monitor", "data_manager",
-  "statistician"};
-
-const char *role_name(enum role r) {
-  return (r >= 0 && r < ROLE_COUNT) ? role_names[r] : "unknown";
-}
-
-int role_parse(const char *s) {
-  int i;
-  for (i = 0; s != NULL && i < ROLE_COUNT; i++) {
-    if (strcmp(s, role_names[i]) == 0) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-/* Whether a role sees only its own site's patients. */
-static bool role_is_site_scoped(enum role r) {
-  return r == ROLE_INVESTIGATOR || r == ROLE_COORDINATOR;
-}
-
 static int store_sodium(struct err *e) {
   if (sodium_init() < 0) {
     return ERR_SET(e, APP_EINTERNAL, "libsodium failed to initialise");
@@ -293,7 +270,7 @@ int store_login(struct db *db, const char *username, const char *password,
     en.reason = "unknown username";
   }
   if (rc == APP_OK) {
-    rc = audit_append(db, ok ? &a : NULL, &en, e);
+    rc = access_audit(db, ok ? &a : NULL, &en, 1, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);
@@ -310,15 +287,6 @@ int store_login(struct db *db, const char *username, const char *password,
   return APP_OK;
 }
 
-static int require_role(const struct actor *a, enum role r, const char *what,
-                        struct err *e) {
-  if (a == NULL || a->role != r) {
-    return ERR_SET(e, APP_EPERM, "%s: permission denied (needs the %s "
-                   "role)", what, role_name(r));
-  }
-  return APP_OK;
-}
-
 int store_site_add(struct db *db, const struct actor *a, const char *code,
                    const char *name, int64_t *id, struct err *e) {
   struct db_stmt *st = NULL;
@@ -326,7 +294,7 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
   char idtext[32];
   struct audit_entry en = {0};
   int rc;
-  if (require_role(a, ROLE_ADMIN, "site add", e) != APP_OK ||
+  if (access_require(db, a, ACCESS_ADMIN, "site add", e) != APP_OK ||
       check_name("site code", code, 15, e) != APP_OK) {
     return e->code;
   }
@@ -359,12 +327,12 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
     en.entity_id = idtext;
     en.field = "code";
     en.new_value = code;
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc == APP_OK) {
     en.field = "name";
     en.new_value = name;
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);
@@ -405,7 +373,7 @@ int store_user_add(struct db *db, const struct actor *a,
   int r = role_parse(role);
   int rc;
   struct audit_entry en = {0};
-  if (require_role(a, ROLE_ADMIN, "user add", e) != APP_OK ||
+  if (access_require(db, a, ACCESS_ADMIN, "user add", e) != APP_OK ||
       check_name("username", username, 63, e) != APP_OK) {
     return e->code;
   }
@@ -416,7 +384,7 @@ int store_user_add(struct db *db, const struct actor *a,
                      "statistician",
                      role ? role : "");
   }
-  if (role_is_site_scoped((enum role)r) &&
+  if (access_role_site_scoped((enum role)r) &&
       (site_code == NULL || site_code[0] == '\0')) {
     return ERR_FIELD(e, APP_EINVAL, "site", "site: the %s role needs a site",
                    role_name((enum role)r));
@@ -442,17 +410,17 @@ int store_user_add(struct db *db, const struct actor *a,
     en.entity_id = idtext;
     en.field = "username";
     en.new_value = username;
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc == APP_OK) {
     en.field = "role";
     en.new_value = role_name((enum role)r);
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc == APP_OK && site_id > 0) {
     en.field = "site";
     en.new_value = site_code;
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);
@@ -475,8 +443,9 @@ int store_user_update(struct db *db, const struct actor *a,
   int rc;
   struct db_stmt *st = NULL;
   struct audit_entry en = {0};
-  if (require_role(a, ROLE_ADMIN, "user set", e) != APP_OK) {
-    return e->code;
+  rc = access_require(db, a, ACCESS_ADMIN, "user set", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   rc = find_user(db, username ? username : "", &u, old_hash, &old_active,
                  &failed, e);
@@ -494,7 +463,9 @@ int store_user_update(struct db *db, const struct actor *a,
                      "statistician",
                      role);
   }
-  if (u.user_id == a->user_id && (active == 0 || (r >= 0 && r != ROLE_ADMIN))) {
+  if (u.user_id == a->user_id &&
+      (active == 0 || (r >= 0 && !access_role_may((enum role)r,
+                                                  ACCESS_ADMIN)))) {
     return ERR_FIELD(e, APP_EINVAL, "username",
                      "username: an administrator cannot "
                      "deactivate or demote itself");
@@ -506,7 +477,7 @@ int store_user_update(struct db *db, const struct actor *a,
   if (site_code == NULL) {
     site_id = u.site_id;
   }
-  if (role_is_site_scoped(r >= 0 ? (enum role)r : u.role) && site_id == 0) {
+  if (access_role_site_scoped(r >= 0 ? (enum role)r : u.role) && site_id == 0) {
     return ERR_FIELD(e, APP_EINVAL, "site", "site: the %s role needs a site",
                    role_name(r >= 0 ? (enum role)r : u.role));
   }
@@ -544,25 +515,25 @@ int store_user_update(struct db *db, const struct actor *a,
     en.field = "role";
     en.old_value = role_name(u.role);
     en.new_value = role_name((enum role)r);
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc == APP_OK && site_id != u.site_id) {
     en.field = "site";
     en.old_value = u.site_code[0] ? u.site_code : NULL;
     en.new_value = site_code && site_code[0] ? site_code : NULL;
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc == APP_OK && active >= 0 && active != old_active) {
     en.field = "active";
     en.old_value = old_active ? "true" : "false";
     en.new_value = active ? "true" : "false";
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc == APP_OK && password != NULL) {
     en.field = "password";
     en.old_value = NULL;
     en.new_value = "changed";
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);
@@ -576,8 +547,9 @@ int store_user_list(struct db *db, const struct actor *a, json_t **out,
   struct db_stmt *st = NULL;
   json_t *arr;
   int rc;
-  if (require_role(a, ROLE_ADMIN, "user list", e) != APP_OK) {
-    return e->code;
+  rc = access_require(db, a, ACCESS_ADMIN, "user list", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   rc = db_prepare(db,
                   "SELECT u.username, u.role, s.code, u.is_active, "
@@ -600,6 +572,96 @@ int store_user_list(struct db *db, const struct actor *a, json_t **out,
   if (rc < 0) {
     json_decref(arr);
     return APP_EDB;
+  }
+  *out = arr;
+  return APP_OK;
+}
+
+/* The study's protocol.  Parsing it is the costliest step of a save, and
+** it never changes once the study exists, so each thread keeps the last one
+** it parsed and reuses it while the stored text is the same. */
+#define PROTO_CACHE_MAX 32768 /* bytes; a longer protocol is not cached */
+static _Thread_local char proto_text_cached[PROTO_CACHE_MAX];
+static _Thread_local struct protocol proto_cached;
+
+int store_protocol(struct db *db, struct protocol *p, struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "SELECT protocol_json FROM study WHERE id = 1",
+                      &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    const char *t = db_column_text(st, 0);
+    if (proto_text_cached[0] != '\0' && strcmp(proto_text_cached, t) == 0) {
+      *p = proto_cached;
+      rc = APP_OK;
+    } else {
+      rc = protocol_parse(t, strlen(t), "stored protocol", p, e);
+      if (rc == APP_OK && strlen(t) < PROTO_CACHE_MAX) {
+        memcpy(proto_text_cached, t, strlen(t) + 1);
+        proto_cached = *p;
+      }
+    }
+  } else {
+    rc = APP_EDB;
+  }
+  db_finalize(st);
+  return rc;
+}
+
+int store_rollback(struct db *db, int rc) {
+  db_rollback(db);
+  if (!db_in_transaction(db)) {
+    struct err ignore;
+    err_clear(&ignore);
+    access_flush(db, &ignore);
+  }
+  return rc;
+}
+
+int store_audit_log(struct db *db, const struct actor *a, int64_t limit,
+                    json_t **out, struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *arr;
+  int rc = access_require(db, a, ACCESS_AUDIT_LOG, "audit", e);
+  static const char *const cols[] = {
+    "seq", "ts_utc", "actor", "role", "site", "action", "entity",
+    "entity_id", "field", "old_value", "new_value", "reason", "hash"};
+  *out = NULL;
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_prepare(db,
+                  "SELECT seq, ts_utc, actor, role, site, action, entity, "
+                  "entity_id, field, old_value, new_value, reason, hash "
+                  "FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT $1) "
+                  "AS recent ORDER BY seq",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, limit);
+  arr = json_array();
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    json_t *o = json_object();
+    int i, bad = 0;
+    json_object_set_new(o, "seq", json_integer(db_column_int64(st, 0)));
+    for (i = 1; i < 13; i++) {
+      const char *v = db_column_text(st, i);
+      json_t *jv = v ? json_string(v) : json_null();
+      bad |= jv == NULL || json_object_set_new(o, cols[i], jv) != 0;
+    }
+    if (bad || json_array_append_new(arr, o) != 0) {
+      rc = -ERR_SET(e, APP_EDB, "audit: a stored entry is not valid text");
+      break;
+    }
+  }
+  db_finalize(st);
+  if (rc < 0) {
+    json_decref(arr);
+    return e->code != APP_OK ? e->code : APP_EDB;
   }
   *out = arr;
   return APP_OK;

@@ -17,34 +17,10 @@
 #include "../core/err.h"
 #include "../db/db.h"
 #include "../study/protocol.h"
-
-/* Roles, from least to most administrative (order carries no rights). */
-enum role {
-  ROLE_ADMIN = 0,
-  ROLE_PI,
-  ROLE_INVESTIGATOR,
-  ROLE_COORDINATOR,
-  ROLE_MONITOR,
-  ROLE_DATA_MANAGER,
-  ROLE_STATISTICIAN,
-  ROLE_COUNT
-};
-
-/* The user an operation runs for. */
-struct actor {
-  int64_t user_id;     /* app_user.id; 0 for "system" */
-  char username[64];   /* login name */
-  enum role role;      /* role */
-  int64_t site_id;     /* site, 0 for all sites */
-  char site_code[16];  /* site code, "" for all sites */
-};
+#include "access.h"
 
 /* Minimum password length (OWASP ASVS 2.1.1). */
 #define STORE_MIN_PASSWORD 12
-
-/* Name of a role ("coordinator"); role_parse returns -1 for unknown. */
-const char *role_name(enum role r);
-int role_parse(const char *s);
 
 /* Create the study in an empty database: apply migrations, store the
 ** protocol, and create the admin account.  Refuses a database that already
@@ -92,5 +68,20 @@ int store_user_update(struct db *db, const struct actor *a,
 ** "failed_logins"}] (admin only).  Caller json_decref()s *out. */
 int store_user_list(struct db *db, const struct actor *a, json_t **out,
                     struct err *e);
+
+/* The protocol the study was created with (parsed once per thread and
+** reused while the stored text is unchanged). */
+int store_protocol(struct db *db, struct protocol *p, struct err *e);
+
+/* Roll back the caller's transaction level; at the outermost level, write
+** the refusals noted meanwhile (access_flush).  Returns rc. */
+int store_rollback(struct db *db, int rc);
+
+/* The newest `limit` audit entries, oldest first, as [{"seq", "ts_utc",
+** "actor", "role", "site", "action", "entity", "entity_id", "field",
+** "old_value", "new_value", "reason", "hash"}] (ACCESS_AUDIT_LOG).  A read
+** that fails part way fails whole.  Caller json_decref()s *out. */
+int store_audit_log(struct db *db, const struct actor *a, int64_t limit,
+                    json_t **out, struct err *e);
 
 #endif

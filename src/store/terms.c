@@ -36,9 +36,9 @@ int store_terms_import(struct db *db, const struct actor *a,
   int64_t i;
   int rc;
   int k;
-  if (a == NULL || a->role != ROLE_ADMIN) {
-    return ERR_SET(e, APP_EPERM, "terms import: permission denied (needs "
-                   "the admin role)");
+  rc = access_require(db, a, ACCESS_ADMIN, "terms import", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   if (n <= 0) {
     return ERR_SET(e, APP_EINVAL, "terms import: the file holds no terms");
@@ -108,7 +108,7 @@ int store_terms_import(struct db *db, const struct actor *a,
     en.field = "source_sha256";
     en.new_value = source_sha256;
     en.reason = count;
-    rc = audit_append(db, a, &en, e);
+    rc = access_audit(db, a, &en, 1, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);

@@ -6,6 +6,7 @@
 #include "../core/clock.h"
 #include "../core/jsonx.h"
 #include "audit.h"
+#include "casebook.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -18,12 +19,7 @@ static int audit_one(struct db *db, const struct actor *a, const char *action,
                      const char *old_v, const char *new_v,
                      const char *reason, struct err *e) {
   struct audit_entry en = {action, entity, id, field, old_v, new_v, reason};
-  return audit_append(db, a, &en, e);
-}
-
-static int deny(const struct actor *a, const char *what, struct err *e) {
-  return ERR_SET(e, APP_EPERM, "%s: permission denied for the %s role",
-                 what, role_name(a->role));
+  return access_audit(db, a, &en, 1, e);
 }
 
 /* Run one parameterless-result statement with up to 4 bound values given
@@ -59,8 +55,9 @@ int store_query_raise(struct db *db, const struct actor *a,
   struct db_stmt *st = NULL;
   char now[CLOCK_STR_LEN], idtext[32];
   int rc;
-  if (a->role != ROLE_MONITOR && a->role != ROLE_DATA_MANAGER) {
-    return deny(a, "query raise", e);
+  rc = access_require(db, a, ACCESS_QUERY_RAISE, "query raise", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   if (text == NULL || text[0] == '\0' || strlen(text) > 2000) {
     return ERR_FIELD(e, APP_EINVAL, "text", "text: 1 to 2000 characters are "
@@ -146,9 +143,9 @@ int store_query_answer(struct db *db, const struct actor *a, int64_t id,
   struct patient pt;
   char status[16], now[CLOCK_STR_LEN], idtext[32];
   int rc;
-  if (a->role != ROLE_INVESTIGATOR && a->role != ROLE_COORDINATOR &&
-      a->role != ROLE_DATA_MANAGER) {
-    return deny(a, "query answer", e);
+  rc = access_require(db, a, ACCESS_QUERY_ANSWER, "query answer", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   if (answer == NULL || answer[0] == '\0' || strlen(answer) > 2000) {
     return ERR_FIELD(e, APP_EINVAL, "answer",
@@ -187,8 +184,9 @@ int store_query_close(struct db *db, const struct actor *a, int64_t id,
   struct patient pt;
   char status[16], now[CLOCK_STR_LEN], idtext[32];
   int rc;
-  if (a->role != ROLE_MONITOR && a->role != ROLE_DATA_MANAGER) {
-    return deny(a, "query close", e);
+  rc = access_require(db, a, ACCESS_QUERY_RAISE, "query close", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   if (query_load(db, a, id, &pt, status, e) != APP_OK) {
     return e->code;
@@ -221,9 +219,10 @@ int store_query_list(struct db *db, const struct actor *a, const char *code,
   struct db_stmt *st = NULL;
   json_t *arr = json_array();
   int rc;
-  if (a->role == ROLE_ADMIN) {
+  rc = access_require(db, a, ACCESS_READ, "query list", e);
+  if (rc != APP_OK) {
     json_decref(arr);
-    return deny(a, "query list", e);
+    return rc;
   }
   rc = db_prepare(db,
                   "SELECT q.id, p.code, q.record_id, q.field, q.check_id, "
@@ -237,10 +236,7 @@ int store_query_list(struct db *db, const struct actor *a, const char *code,
     json_decref(arr);
     return rc;
   }
-  db_bind_int64(st, 1, (a->role == ROLE_INVESTIGATOR ||
-                        a->role == ROLE_COORDINATOR)
-                           ? a->site_id
-                           : 0);
+  db_bind_int64(st, 1, access_site_scope(a));
   db_bind_text(st, 2, code);
   db_bind_text(st, 3, status);
   while ((rc = db_step(st, e)) == DB_ROW) {
@@ -396,8 +392,9 @@ int store_sdv_mark(struct db *db, const struct actor *a, int64_t record_id,
   char code[32] = "", now[CLOCK_STR_LEN], idtext[32], vtext[32];
   int64_t version = 0;
   int rc;
-  if (a->role != ROLE_MONITOR) {
-    return deny(a, "sdv", e);
+  rc = access_require(db, a, ACCESS_SDV, "sdv", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   rc = db_prepare(db, "SELECT p.code, r.version FROM record r JOIN patient "
                       "p ON p.id = r.patient_id WHERE r.id = $1 AND "
@@ -467,8 +464,9 @@ int store_sign(struct db *db, const struct actor *a, const char *code,
   char hash[65], now[CLOCK_STR_LEN];
   struct db_stmt *st = NULL;
   int rc;
-  if (a->role != ROLE_INVESTIGATOR && a->role != ROLE_PI) {
-    return deny(a, "sign", e);
+  rc = access_require(db, a, ACCESS_SIGN, "sign", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   if (meaning == NULL || meaning[0] == '\0' || strlen(meaning) > 500) {
     return ERR_FIELD(e, APP_EINVAL, "meaning",
@@ -517,8 +515,9 @@ int store_lock(struct db *db, const struct actor *a, const char *code,
                bool lock, const char *reason, struct err *e) {
   struct patient pt;
   int rc;
-  if (a->role != ROLE_DATA_MANAGER) {
-    return deny(a, lock ? "lock" : "unlock", e);
+  rc = access_require(db, a, ACCESS_LOCK, lock ? "lock" : "unlock", e);
+  if (rc != APP_OK) {
+    return rc;
   }
   if (!lock && (reason == NULL || reason[0] == '\0')) {
     return ERR_FIELD(e, APP_EINVAL, "reason",

@@ -4,7 +4,7 @@
 #include "writer.h"
 
 #include "../core/mem.h"
-#include "patient.h"
+#include "access.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -51,7 +51,7 @@ static void run_batch(struct writer *w, struct write_job *batch) {
     {
       struct err ignore;
       err_clear(&ignore);
-      store_flush_denials(w->db, &ignore);
+      access_flush(w->db, &ignore);
     }
   }
   if (rc == APP_OK && db_commit(w->db, &e) != APP_OK) {

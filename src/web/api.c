@@ -6,7 +6,8 @@
 #include "../core/jsonx.h"
 #include "assets.h"
 #include "../core/clock.h"
-#include "../store/patient.h"
+#include "../store/casebook.h"
+#include "../store/import.h"
 #include "../store/status.h"
 #include "../store/workflow.h"
 #include "../study/eligibility.h"
@@ -79,13 +80,6 @@ int api_logout(struct request *rq, struct response *rs) {
   return 0;
 }
 
-/* Site filter for site-scoped roles (0 = all sites). */
-static int64_t scope_site(const struct actor *a) {
-  return (a->role == ROLE_INVESTIGATOR || a->role == ROLE_COORDINATOR)
-             ? a->site_id
-             : 0;
-}
-
 int api_status(struct request *rq, struct response *rs) {
   struct protocol p;
   struct err e;
@@ -113,48 +107,17 @@ int api_dictionary(struct request *rq, struct response *rs) {
 }
 
 int api_patients(struct request *rq, struct response *rs) {
-  struct db_stmt *st = NULL;
+  struct patient_filter f = {0};
   struct err e;
-  json_t *arr = json_array();
-  const char *status = web_arg(rq, "status");
-  const char *cohort = web_arg(rq, "cohort");
-  const char *site = web_arg(rq, "site");
+  json_t *arr = NULL;
   err_clear(&e);
-  if (rq->actor.role == ROLE_ADMIN) {
-    json_decref(arr);
-    web_error(rs, 403, "E_FORBIDDEN", "patients: not for the admin role",
-              NULL);
-    return 0;
-  }
-  if (db_prepare(rq->db,
-                 "SELECT p.code, s.code, p.status, p.cohort, p.is_locked, "
-                 "p.version, (SELECT COUNT(*) FROM query q WHERE "
-                 "q.patient_id = p.id AND q.status = 'open') FROM patient p "
-                 "JOIN site s ON s.id = p.site_id WHERE ($1 = 0 OR p.site_id "
-                 "= $1) AND (CAST($2 AS TEXT) IS NULL OR p.status = $2) AND "
-                 "(CAST($3 AS TEXT) IS NULL OR p.cohort = $3) AND (CAST($4 "
-                 "AS TEXT) IS NULL OR s.code = $4) ORDER BY p.code LIMIT "
-                 "10000",
-                 &st, &e) != APP_OK) {
-    json_decref(arr);
+  f.status = web_arg(rq, "status");
+  f.cohort = web_arg(rq, "cohort");
+  f.site = web_arg(rq, "site");
+  if (store_patient_list(rq->db, &rq->actor, &f, &arr, &e) != APP_OK) {
     web_store_error(rs, &e);
     return 0;
   }
-  db_bind_int64(st, 1, scope_site(&rq->actor));
-  db_bind_text(st, 2, status);
-  db_bind_text(st, 3, cohort);
-  db_bind_text(st, 4, site);
-  while (db_step(st, &e) == DB_ROW) {
-    json_array_append_new(
-        arr, json_pack("{s:s,s:s,s:s,s:s?,s:b,s:I,s:I}", "code",
-                       db_column_text(st, 0), "site", db_column_text(st, 1),
-                       "status", db_column_text(st, 2), "cohort",
-                       db_column_text(st, 3), "locked",
-                       db_column_int64(st, 4) != 0, "version",
-                       (json_int_t)db_column_int64(st, 5), "open_queries",
-                       (json_int_t)db_column_int64(st, 6)));
-  }
-  db_finalize(st);
   web_json(rs, 200, json_pack("{s:o}", "patients", arr));
   return 0;
 }
@@ -235,15 +198,24 @@ static void save_failed(struct response *rs, const struct err *e,
   }
 }
 
+/* The record to save that the request's body and path describe. */
+static struct record_save record_of(const struct request *rq) {
+  struct record_save in = {0};
+  in.code = rq->seg[3];
+  in.kind = json_string_value(json_object_get(rq->json, "kind"));
+  in.data = json_object_get(rq->json, "data");
+  in.reason = json_string_value(json_object_get(rq->json, "reason"));
+  return in;
+}
+
 int api_record_create(struct request *rq, struct response *rs) {
   json_t *problems = json_array();
+  struct record_save in = record_of(rq);
   struct err e;
   int64_t id = 0;
   err_clear(&e);
-  if (store_record_save(
-          rq->db, &rq->actor, rq->seg[3],
-          json_string_value(json_object_get(rq->json, "kind")), 0, 0,
-          json_object_get(rq->json, "data"), NULL, "", problems, &id, &e) !=
+  in.reason = NULL;
+  if (store_record_save(rq->db, &rq->actor, &in, problems, &id, &e) !=
       APP_OK) {
     save_failed(rs, &e, problems);
   } else {
@@ -259,6 +231,7 @@ int api_record_update(struct request *rq, struct response *rs) {
   int64_t id = 0;
   long rid = strtol(rq->seg[5], NULL, 10);
   json_t *ver = json_object_get(rq->json, "version");
+  struct record_save in;
   err_clear(&e);
   if (rid <= 0 || !json_is_integer(ver)) {
     web_error(rs, 400, "E_INVALID", rid <= 0 ? "record id must be a "
@@ -267,12 +240,11 @@ int api_record_update(struct request *rq, struct response *rs) {
     json_decref(problems);
     return 0;
   }
-  if (store_record_save(
-          rq->db, &rq->actor, rq->seg[3],
-          json_string_value(json_object_get(rq->json, "kind")), rid,
-          json_integer_value(ver), json_object_get(rq->json, "data"),
-          json_string_value(json_object_get(rq->json, "reason")), "",
-          problems, &id, &e) != APP_OK) {
+  in = record_of(rq);
+  in.record_id = rid;
+  in.version = json_integer_value(ver);
+  if (store_record_save(rq->db, &rq->actor, &in, problems, &id, &e) !=
+      APP_OK) {
     save_failed(rs, &e, problems);
   } else {
     /* The store saved only if `version` was current: now it is one more. */
@@ -459,57 +431,15 @@ int api_static(struct request *rq, struct response *rs) {
 }
 
 int api_record_history(struct request *rq, struct response *rs) {
-  struct patient pt;
-  struct db_stmt *st = NULL;
   struct err e;
-  json_t *arr;
-  char id[128];
+  json_t *h = NULL;
   long rid = strtol(rq->seg[5], NULL, 10);
   err_clear(&e);
-  if (store_patient_get(rq->db, &rq->actor, rq->seg[3], &pt, &e) != APP_OK) {
+  if (store_record_history(rq->db, &rq->actor, rq->seg[3], rid, &h, &e) !=
+      APP_OK) {
     web_store_error(rs, &e);
     return 0;
   }
-  /* Audit entity ids of records are CODE/KIND/ID. */
-  if (db_prepare(rq->db, "SELECT kind FROM record WHERE id = $1 AND "
-                         "patient_id = $2", &st, &e) != APP_OK) {
-    web_store_error(rs, &e);
-    return 0;
-  }
-  db_bind_int64(st, 1, rid);
-  db_bind_int64(st, 2, pt.id);
-  if (db_step(st, &e) != DB_ROW) {
-    db_finalize(st);
-    web_error(rs, 404, "E_NOT_FOUND", "no such record", NULL);
-    return 0;
-  }
-  snprintf(id, sizeof(id), "%s/%s/%ld", pt.code, db_column_text(st, 0),
-           rid);
-  db_finalize(st);
-  if (db_prepare(rq->db,
-                 "SELECT seq, ts_utc, actor, role, site, action, field, "
-                 "old_value, new_value, reason FROM audit WHERE entity = "
-                 "'record' AND entity_id = $1 ORDER BY seq",
-                 &st, &e) != APP_OK) {
-    web_store_error(rs, &e);
-    return 0;
-  }
-  db_bind_text(st, 1, id);
-  arr = json_array();
-  while (db_step(st, &e) == DB_ROW) {
-    json_array_append_new(
-        arr, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:s,s:s?,s:s?,s:s?,s:s?}",
-                       "seq", (json_int_t)db_column_int64(st, 0), "ts_utc",
-                       db_column_text(st, 1), "actor", db_column_text(st, 2),
-                       "role", db_column_text(st, 3), "site",
-                       db_column_text(st, 4), "action",
-                       db_column_text(st, 5), "field", db_column_text(st, 6),
-                       "old_value", db_column_text(st, 7), "new_value",
-                       db_column_text(st, 8), "reason",
-                       db_column_text(st, 9)));
-  }
-  db_finalize(st);
-  web_json(rs, 200, json_pack("{s:s,s:I,s:o}", "patient", pt.code, "record",
-                              (json_int_t)rid, "history", arr));
+  web_json(rs, 200, h);
   return 0;
 }

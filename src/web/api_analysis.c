@@ -22,13 +22,16 @@
 /* SVG media type. */
 static const char svg_type[] = "image/svg+xml; charset=utf-8";
 
-/* Refuse roles other than pi and statistician; returns 1 when refused. */
-static int analysis_refused(const struct request *rq, struct response *rs) {
-  if (rq->actor.role == ROLE_PI || rq->actor.role == ROLE_STATISTICIAN) {
+/* Refuse roles without ACCESS_ANALYSIS (audited); returns 1 when
+** refused. */
+static int analysis_refused(struct request *rq, struct response *rs) {
+  struct err e;
+  err_clear(&e);
+  if (access_require(rq->db, &rq->actor, ACCESS_ANALYSIS, "analysis", &e) ==
+      APP_OK) {
     return 0;
   }
-  web_error(rs, 403, "E_FORBIDDEN",
-            "analysis: only the pi and statistician roles may see it", NULL);
+  web_store_error(rs, &e);
   return 1;
 }
 

@@ -78,6 +78,9 @@ const char *web_header(struct request *rq, const char *name) {
 }
 
 const char *web_arg(struct request *rq, const char *name) {
+  if (rq->conn == NULL) { /* a request made in a test, not by MHD */
+    return NULL;
+  }
   return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 

@@ -6,11 +6,13 @@
 #include "harness.h"
 
 #include "db_harness.h"
+#include "fixture.h"
 
 #include "core/jsonx.h"
 #include "db/db.h"
 #include "store/audit.h"
-#include "store/patient.h"
+#include "store/casebook.h"
+#include "store/import.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -25,36 +27,14 @@ static int64_t count(const char *sql) {
 }
 
 static void setup(void) {
-  struct err e;
-  struct protocol p;
-  size_t plen;
-  int64_t id;
-  static const char *const pw = "test-password-123";
-  static const struct {
-    const char *name, *role, *site;
-    struct actor *a;
-  } users[] = {
-    {"coord.a", "coordinator", "SA", &coord_a},
-    {"coord.b", "coordinator", "SB", &coord_b},
-    {"mon", "monitor", NULL, &monitor},
-    {"dm", "data_manager", NULL, &dm},
-    {"stat", "statistician", NULL, &stat},
-  };
-  size_t i;
-  err_clear(&e);
-  CHECK(protocol_default(&p, &e) == APP_OK);
-  CHECK(store_init(db, &p, protocol_default_text(&plen), "admin", pw, &e) == APP_OK);
-  CHECK(store_login(db, "admin", pw, &admin, &e) == APP_OK);
-  CHECK(store_site_add(db, &admin, "SA", "Site A", &id, &e) == APP_OK);
-  CHECK(store_site_add(db, &admin, "SB", "Site B", &id, &e) == APP_OK);
-  for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
-    CHECK(store_user_add(db, &admin, users[i].name, users[i].role,
-                         users[i].site, pw, &e) == APP_OK);
-    CHECK(store_login(db, users[i].name, pw, users[i].a, &e) == APP_OK);
-  }
-  if (e.code != APP_OK) {
-    fprintf(stderr, "setup: %s\n", e.msg);
-  }
+  struct fixture fx;
+  CHECK(fixture_study(db, &fx) == APP_OK);
+  admin = fx.admin;
+  coord_a = fx.coord_a;
+  coord_b = fx.coord_b;
+  monitor = fx.monitor;
+  dm = fx.dm;
+  stat = fx.stat;
 }
 
 static json_t *screening(int age) {
@@ -107,15 +87,21 @@ static void test_access(void) {
   {
     json_t *d = screening(60);
     int64_t id = 0;
-    CHECK(store_record_save(db, &coord_a, "SB-0001", "screening", 0, 0, d,
-                            NULL, "", NULL, &id, &e) == APP_ENOTFOUND);
+    CHECK(store_record_save(db, &coord_a,
+                            &(struct record_save){.code = "SB-0001",
+                                                  .kind = "screening",
+                                                  .data = d},
+                            NULL, &id, &e) == APP_ENOTFOUND);
     /* The refused write is audited too, although its transaction rolled
     ** back (the casebook read above was the second refusal). */
     CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action = "
                        "'access_denied' AND actor = 'coord.a' AND "
                        "entity_id = 'SB-0001'"), 3);
-    CHECK(store_record_save(db, &monitor, "SA-0001", "screening", 0, 0, d,
-                            NULL, "", NULL, &id, &e) == APP_EPERM);
+    CHECK(store_record_save(db, &monitor,
+                            &(struct record_save){.code = "SA-0001",
+                                                  .kind = "screening",
+                                                  .data = d},
+                            NULL, &id, &e) == APP_EPERM);
     json_decref(d);
   }
 }
@@ -129,30 +115,53 @@ static void test_records(void) {
   int64_t id = 0, id2 = 0;
   int64_t audit_before;
   err_clear(&e);
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "screening", 0, 0, d,
-                          NULL, "", probs, &id, &e) == APP_OK);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "screening",
+                                                .data = d},
+                          probs, &id, &e) == APP_OK);
   /* Age 80 fails screening: the derived verdict sets the status. */
   CHECK(store_patient_get(db, &coord_a, "SA-0001", &p, &e) == APP_OK);
   CHECK_STR_EQ(p.status, "screen_failed");
   /* One screening per patient. */
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "screening", 0, 0, d,
-                          NULL, "", probs, &id2, &e) == APP_ECONFLICT);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "screening",
+                                                .data = d},
+                          probs, &id2, &e) == APP_ECONFLICT);
   err_clear(&e);
   /* Changing saved data needs a reason, and the current version. */
   json_object_set_new(d, "age", json_integer(70));
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "screening", id, 1, d,
-                          NULL, "", probs, &id2, &e) == APP_EINVAL);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "screening",
+                                                .record_id = id,
+                                                .version = 1,
+                                                .data = d},
+                          probs, &id2, &e) == APP_EINVAL);
   CHECK(strstr(e.msg, "reason") != NULL);
   err_clear(&e);
   json_array_clear(probs);
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "screening", id, 7, d,
-                          "transcription error", "", probs, &id2, &e) ==
-        APP_ECONFLICT);
+  CHECK(
+      store_record_save(db, &coord_a,
+                        &(struct record_save){.code = "SA-0001",
+                                              .kind = "screening",
+                                              .record_id = id,
+                                              .version = 7,
+                                              .data = d,
+                                              .reason = "transcription error"},
+                        probs, &id2, &e) == APP_ECONFLICT);
   err_clear(&e);
   audit_before = count("SELECT COUNT(*) FROM audit");
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "screening", id, 1, d,
-                          "transcription error", "", probs, &id2, &e) ==
-        APP_OK);
+  CHECK(
+      store_record_save(db, &coord_a,
+                        &(struct record_save){.code = "SA-0001",
+                                              .kind = "screening",
+                                              .record_id = id,
+                                              .version = 1,
+                                              .data = d,
+                                              .reason = "transcription error"},
+                        probs, &id2, &e) == APP_OK);
   /* Exactly one field changed: one record audit entry (plus the status
   ** change derived from it). */
   CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE entity = 'record' "
@@ -163,16 +172,25 @@ static void test_records(void) {
   CHECK(store_patient_get(db, &coord_a, "SA-0001", &p, &e) == APP_OK);
   CHECK_STR_EQ(p.status, "screening");
   /* The old version is now stale. */
-  CHECK(store_record_save(db, &dm, "SA-0001", "screening", id, 1, d,
-                          "again", "", probs, &id2, &e) == APP_ECONFLICT);
+  CHECK(store_record_save(db, &dm,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "screening",
+                                                .record_id = id,
+                                                .version = 1,
+                                                .data = d,
+                                                .reason = "again"},
+                          probs, &id2, &e) == APP_ECONFLICT);
   err_clear(&e);
   json_decref(d);
   /* A record with several problems lists each of them. */
   json_array_clear(probs);
   d = json_pack("{s:s,s:i,s:s,s:s}", "term", "Hypertension", "grade", 6,
                 "onset_date", "2026-02-30", "colour", "red");
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "adverse_event", 0, 0, d,
-                          NULL, "", probs, &id2, &e) == APP_EINVAL);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "adverse_event",
+                                                .data = d},
+                          probs, &id2, &e) == APP_EINVAL);
   CHECK_INT_EQ(json_array_size(probs), 4); /* colour, grade, date, serious */
   err_clear(&e);
   json_decref(d);
@@ -180,24 +198,36 @@ static void test_records(void) {
   ** the response and PFS with the same rules as the command line. */
   d = json_pack("{s:s,s:s,s:s}", "consent_date", "2026-02-02", "cohort",
                 "HAIC", "treatment_start", "2026-02-05");
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "enrolment", 0, 0, d,
-                          NULL, "", probs, &id2, &e) == APP_OK);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "enrolment",
+                                                .data = d},
+                          probs, &id2, &e) == APP_OK);
   json_decref(d);
   d = json_pack("{s:s,s:s,s:[{s:s,s:s,s:f}],s:[]}", "date", "2026-02-03",
                 "modality", "mri", "target", "id", "T1", "organ", "liver",
                 "viable_mm", 50.0, "nontarget");
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "baseline_scan", 0, 0, d,
-                          NULL, "", probs, &id2, &e) == APP_OK);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "baseline_scan",
+                                                .data = d},
+                          probs, &id2, &e) == APP_OK);
   json_decref(d);
   d = json_pack("{s:s,s:s,s:[{s:s,s:f}]}", "date", "2026-04-02", "modality",
                 "mri", "target", "id", "T1", "viable_mm", 30.0);
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "assessment", 0, 0, d,
-                          NULL, "", probs, &id2, &e) == APP_OK);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "assessment",
+                                                .data = d},
+                          probs, &id2, &e) == APP_OK);
   json_decref(d);
   d = json_pack("{s:s,s:s,s:[{s:s,s:f}]}", "date", "2026-05-28", "modality",
                 "mri", "target", "id", "T1", "viable_mm", 40.0);
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "assessment", 0, 0, d,
-                          NULL, "", probs, &id2, &e) == APP_OK);
+  CHECK(store_record_save(db, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "assessment",
+                                                .data = d},
+                          probs, &id2, &e) == APP_OK);
   json_decref(d);
   if (e.code != APP_OK) {
     fprintf(stderr, "records: %s\n", e.msg);
@@ -270,19 +300,29 @@ static void test_cache_coherence(const char *path) {
   /* Warm the first connection's cache with a save. */
   d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-01", "test", "ALT",
                 "value", 40.0, "unit", "U/L");
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "lab", 0, 0, d, NULL, "",
-                          NULL, &id, &e) == APP_OK);
+  CHECK(store_record_save(
+            db, &coord_a,
+            &(struct record_save){.code = "SA-0001", .kind = "lab", .data = d},
+            NULL, &id, &e) == APP_OK);
   json_decref(d);
   /* Another connection changes the screening age to 90 (ineligible). */
   d = screening(90);
-  CHECK(store_record_save(db2, &coord_a, "SA-0001", "screening", sid, ver, d,
-                          "age corrected", "", NULL, &id, &e) == APP_OK);
+  CHECK(store_record_save(db2, &coord_a,
+                          &(struct record_save){.code = "SA-0001",
+                                                .kind = "screening",
+                                                .record_id = sid,
+                                                .version = ver,
+                                                .data = d,
+                                                .reason = "age corrected"},
+                          NULL, &id, &e) == APP_OK);
   json_decref(d);
   /* A save through the first connection re-derives from the new age. */
   d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-02", "test", "AST",
                 "value", 30.0, "unit", "U/L");
-  CHECK(store_record_save(db, &coord_a, "SA-0001", "lab", 0, 0, d, NULL, "",
-                          NULL, &id, &e) == APP_OK);
+  CHECK(store_record_save(
+            db, &coord_a,
+            &(struct record_save){.code = "SA-0001", .kind = "lab", .data = d},
+            NULL, &id, &e) == APP_OK);
   json_decref(d);
   json_decref(cb);
   cb = NULL;

@@ -5,10 +5,12 @@
 #include "harness.h"
 
 #include "db_harness.h"
+#include "fixture.h"
 
 #include "db/db.h"
 #include "store/audit.h"
-#include "store/patient.h"
+#include "store/casebook.h"
+#include "store/import.h"
 #include "store/store.h"
 #include "store/workflow.h"
 
@@ -19,40 +21,21 @@
 
 static struct db *db;
 static struct actor admin, coord, inv, mon, dm, coord_b;
-static const char *const pw = "test-password-123";
+static const char *const pw = FIXTURE_PASSWORD;
 
 static int64_t count(const char *sql) {
   return db_count(db, sql);
 }
 
 static void setup(void) {
-  struct err e;
-  struct protocol p;
-  size_t plen;
-  int64_t id;
-  static const struct {
-    const char *name, *role, *site;
-    struct actor *a;
-  } users[] = {
-    {"coord", "coordinator", "SA", &coord},
-    {"inv", "investigator", "SA", &inv},
-    {"mon", "monitor", NULL, &mon},
-    {"dm", "data_manager", NULL, &dm},
-    {"coord.b", "coordinator", "SB", &coord_b},
-  };
-  size_t i;
-  err_clear(&e);
-  CHECK(protocol_default(&p, &e) == APP_OK);
-  CHECK(store_init(db, &p, protocol_default_text(&plen), "admin", pw, &e) ==
-        APP_OK);
-  CHECK(store_login(db, "admin", pw, &admin, &e) == APP_OK);
-  CHECK(store_site_add(db, &admin, "SA", "Site A", &id, &e) == APP_OK);
-  CHECK(store_site_add(db, &admin, "SB", "Site B", &id, &e) == APP_OK);
-  for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
-    CHECK(store_user_add(db, &admin, users[i].name, users[i].role,
-                         users[i].site, pw, &e) == APP_OK);
-    CHECK(store_login(db, users[i].name, pw, users[i].a, &e) == APP_OK);
-  }
+  struct fixture fx;
+  CHECK(fixture_study(db, &fx) == APP_OK);
+  admin = fx.admin;
+  coord = fx.coord_a;
+  inv = fx.inv_a;
+  mon = fx.monitor;
+  dm = fx.dm;
+  coord_b = fx.coord_b;
 }
 
 static int64_t save(const char *kind, int64_t id, int64_t version,
@@ -60,8 +43,14 @@ static int64_t save(const char *kind, int64_t id, int64_t version,
   struct err e;
   int64_t out = 0;
   err_clear(&e);
-  if (store_record_save(db, &coord, "SA-0001", kind, id, version, data,
-                        reason, "", NULL, &out, &e) != APP_OK) {
+  if (store_record_save(db, &coord,
+                        &(struct record_save){.code = "SA-0001",
+                                              .kind = kind,
+                                              .record_id = id,
+                                              .version = version,
+                                              .data = data,
+                                              .reason = reason},
+                        NULL, &out, &e) != APP_OK) {
     fprintf(stderr, "save %s: %s\n", kind, e.msg);
   }
   json_decref(data);
@@ -216,7 +205,9 @@ static void test_sign_lock(void) {
     json_t *d = json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-02", "test",
                           "AST", "value", 41.0, "unit", "U/L");
     int64_t id = 0;
-    CHECK(store_record_save(db, &coord, "SA-0001", "lab", 0, 0, d, NULL, "",
+    CHECK(store_record_save(db, &coord,
+                            &(struct record_save){
+                                .code = "SA-0001", .kind = "lab", .data = d},
                             NULL, &id, &e) == APP_ECONFLICT);
     CHECK(strstr(e.msg, "locked") != NULL);
     json_decref(d);

@@ -9,7 +9,8 @@
 
 #include "db/db.h"
 #include "store/audit.h"
-#include "store/patient.h"
+#include "store/casebook.h"
+#include "store/import.h"
 #include "store/store.h"
 #include "store/writer.h"
 
@@ -41,8 +42,10 @@ static int job_fn(struct db *db, void *arg, struct err *e) {
   if (j->bad == 1) {
     json_object_set_new(d, "value", json_string("high"));
   }
-  rc = store_record_save(db, j->a, "SA-0001", "lab", 0, 0, d, NULL, "", NULL,
-                         &id, e);
+  rc = store_record_save(
+      db, j->a,
+      &(struct record_save){.code = "SA-0001", .kind = "lab", .data = d}, NULL,
+      &id, e);
   json_decref(d);
   return rc;
 }
