@@ -12,6 +12,7 @@
 #include "mrecist.h"
 #include "schedule.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -391,4 +392,98 @@ void casebook_open_visits(const json_t *schedule, date_t today,
       (*due_soon)++;
     }
   }
+}
+
+/* Append a problem on field `name` (NULL: the record, ctx) and, when it
+** is the first, set e (ERR_FIELD). */
+static void enrol_problem(json_t *problems, const char *ctx,
+                          const char *name, const char *msg, int *n,
+                          struct err *e) {
+  char path[200];
+  if (name == NULL) {
+    snprintf(path, sizeof(path), "%s", ctx[0] ? ctx : "data");
+  } else {
+    jx_path(path, sizeof(path), ctx, name);
+  }
+  if (problems != NULL) {
+    json_array_append_new(problems, json_pack("{s:s,s:s}", "field", path,
+                                              "message", msg));
+  }
+  if ((*n)++ == 0) {
+    ERR_FIELD(e, APP_EINVAL, path, "%s: %s", path, msg);
+  }
+}
+
+int casebook_enrolment_check(const struct protocol *p, const json_t *records,
+                             const json_t *enrolment, bool may_override,
+                             const char *ctx, json_t *problems,
+                             struct err *e) {
+  json_t *elig = derive_eligibility(p, records);
+  json_t *failed = json_object_get(elig, "failed");
+  const char *why_s = json_string_value(json_object_get(elig, "error"));
+  const char *reason =
+      json_string_value(json_object_get(enrolment, "override_reason"));
+  char why[400];
+  size_t i;
+  int n = 0;
+  if (json_is_true(json_object_get(elig, "eligible"))) {
+    json_decref(elig);
+    return APP_OK;
+  }
+  /* Why not: the failed criteria, the missing answers, or no screening. */
+  if (json_is_null(elig)) {
+    snprintf(why, sizeof(why), "there is no screening record");
+  } else if (why_s != NULL) {
+    snprintf(why, sizeof(why), "the screening cannot be judged (%s)", why_s);
+  } else if (json_array_size(failed) > 0) {
+    size_t used = (size_t)snprintf(why, sizeof(why), "not eligible at "
+                                   "screening:");
+    for (i = 0; i < json_array_size(failed) && used < sizeof(why); i++) {
+      json_t *f = json_array_get(failed, i);
+      used += (size_t)snprintf(why + used, sizeof(why) - used, "%s %s",
+                               i ? ";" : "",
+                               json_string_value(json_object_get(f,
+                                                                 "reason")));
+    }
+  } else {
+    snprintf(why, sizeof(why), "the screening is incomplete (%zu "
+             "criteria not answered)",
+             json_array_size(json_object_get(elig, "missing")));
+  }
+  json_decref(elig);
+  if (!p->enrolment.override_allowed) {
+    char msg[480];
+    snprintf(msg, sizeof(msg), "enrolment refused: %s (only an eligible "
+             "patient may be enrolled)", why);
+    enrol_problem(problems, ctx, NULL, msg, &n, e);
+    return APP_EINVAL;
+  }
+  if (!json_is_true(json_object_get(enrolment, "eligibility_override"))) {
+    char msg[480];
+    snprintf(msg, sizeof(msg), "enrolment refused: %s; an investigator may "
+             "enrol by override, with a reason", why);
+    enrol_problem(problems, ctx, "eligibility_override", msg, &n, e);
+    return APP_EINVAL;
+  }
+  if (!may_override) {
+    enrol_problem(problems, ctx, "eligibility_override",
+                  "only an investigator or the PI may enrol a patient who "
+                  "is not eligible", &n, e);
+  }
+  if (reason == NULL || reason[strspn(reason, " \t\r\n")] == '\0') {
+    enrol_problem(problems, ctx, "override_reason",
+                  "required to enrol a patient who is not eligible", &n, e);
+  }
+  return n > 0 ? APP_EINVAL : APP_OK;
+}
+
+bool casebook_in_population(const struct protocol *p, const char *status,
+                            const json_t *derived) {
+  if (status == NULL || (strcmp(status, "enrolled") != 0 &&
+                         strcmp(status, "off_study") != 0)) {
+    return false;
+  }
+  return p->enrolment.population == POP_ENROLLED ||
+         json_is_true(json_object_get(json_object_get(derived, "eligibility"),
+                                      "eligible"));
 }

@@ -259,6 +259,41 @@ static void check_targets(const struct response_rules *rr,
   }
 }
 
+/* An enrolled patient whose screening is not eligible: enrolled by an
+** investigator's override (the query asks the monitor to review it), or
+** the screening changed after the enrolment. */
+static void check_enrolment(const json_t *records, const json_t *derived,
+                            json_t *out) {
+  const json_t *elig = json_object_get(derived, "eligibility");
+  size_t i;
+  if (json_is_true(json_object_get(elig, "eligible"))) {
+    return;
+  }
+  for (i = 0; i < json_array_size(records); i++) {
+    const json_t *r = json_array_get(records, i);
+    const json_t *d = json_object_get(r, "data");
+    const char *why = json_string_value(json_object_get(d, "override_reason"));
+    if (strcmp(kind_of(r), "enrolment") != 0) {
+      continue;
+    }
+    if (json_is_true(json_object_get(d, "eligibility_override"))) {
+      finding(out, "enrolment_eligibility",
+              json_integer_value(json_object_get(r, "id")),
+              "eligibility_override",
+              "enrolled by investigator override although not eligible at "
+              "screening; reason: %.160s", why ? why : "(none)");
+    } else {
+      finding(out, "enrolment_eligibility",
+              json_integer_value(json_object_get(r, "id")),
+              "eligibility_override",
+              "enrolled, but the screening is %s",
+              json_is_false(json_object_get(elig, "eligible"))
+                  ? "not eligible"
+                  : "missing or incomplete");
+    }
+  }
+}
+
 json_t *checks_run(const struct protocol *p, const json_t *records,
                    const json_t *derived, date_t today) {
   json_t *out = json_array();
@@ -268,5 +303,6 @@ json_t *checks_run(const struct protocol *p, const json_t *records,
   check_pd1(p, records, out);
   check_grade5(records, out);
   check_targets(&p->response, records, out);
+  check_enrolment(records, derived, out);
   return out;
 }

@@ -21,6 +21,10 @@
 **   grade5_no_death   a grade 5 adverse event without a death record
 **   target_count      more target lesions than the protocol allows in all
 **                     or per organ (response.max_target_lesions*)
+**   enrolment_eligibility  an enrolment while the screening is not
+**                     eligible: by an investigator's override (protocol
+**                     enrolment.eligibility_override_allowed), or the
+**                     screening changed after enrolment
 ** The store adds one check that needs the database: ae_term, an adverse
 ** event whose term is not in the imported terminology or whose grade the
 ** term does not define (src/store/terms.h).

@@ -97,10 +97,15 @@ static const struct field_spec f_screening[] = {
   F_BOOL("ivc_invasion", false, "Inferior vena cava tumour thrombus"),
 };
 
+/* The override fields are used only when the screening is not eligible
+** and the protocol allows it (casebook_enrolment_check). */
 static const struct field_spec f_enrolment[] = {
   F_DATE("consent_date", true, "Informed consent date"),
   F_ENUM("cohort", true, v_cohort, "Cohort (physician's choice)"),
   F_DATE("treatment_start", true, "Treatment start (index date)"),
+  F_BOOL("eligibility_override", false,
+         "Enrolled although not eligible at screening (investigator)"),
+  F_TEXT("override_reason", false, 500, "Reason for the override"),
 };
 
 static const struct field_spec f_baseline[] = {

@@ -1,10 +1,11 @@
 /*
 ** protocol.c: reading and validating the protocol JSON (see protocol.h).
 **
-** Every field is required unless documented otherwise (the "checks"
-** section is optional, with defaults, see protocol.h), so that a protocol
-** file says everything the study does; a missing, mistyped, out-of-range or
-** inconsistent field is rejected with its dotted path.
+** Every field is required unless documented otherwise (the "checks" and
+** "enrolment" sections are optional, with defaults, see protocol.h), so
+** that a protocol file says everything the study does; a missing,
+** mistyped, out-of-range or inconsistent field is rejected with its dotted
+** path.
 */
 #include "protocol.h"
 
@@ -435,6 +436,34 @@ static int parse_checks(const json_t *root, const struct dosing_rules *d,
   return APP_OK;
 }
 
+static const char *const population_words[] = {"enrolled_eligible",
+                                               "enrolled", NULL};
+
+const char *analysis_population_name(enum analysis_population a) {
+  return population_words[a];
+}
+
+/* The optional "enrolment" section (struct enrolment_rules). */
+static int parse_enrolment(const json_t *root, struct enrolment_rules *r,
+                           struct err *e) {
+  json_t *o = NULL;
+  const char *c = "enrolment";
+  int pop = POP_ENROLLED_ELIGIBLE;
+  int got = jx_object(root, c, "", &o, e);
+  r->override_allowed = false;
+  r->population = POP_ENROLLED_ELIGIBLE;
+  if (got <= 0) {
+    return got < 0 ? APP_EINVAL : APP_OK;
+  }
+  if (jx_bool(o, "eligibility_override_allowed", c, &r->override_allowed,
+              e) < 0 ||
+      jx_enum(o, "analysis_population", c, population_words, &pop, e) < 0) {
+    return APP_EINVAL;
+  }
+  r->population = (enum analysis_population)pop;
+  return APP_OK;
+}
+
 bool protocol_future_date_warned(const struct protocol *p, const char *kind,
                                  const char *field) {
   int i;
@@ -507,7 +536,8 @@ int protocol_from_json(const json_t *root, struct protocol *p,
       parse_elig(root, &p->elig, e) || parse_visits(root, &p->visits, e) ||
       parse_response(root, &p->response, e) ||
       parse_endpoints(root, &p->visits, &p->endpoints, e) ||
-      parse_checks(root, &p->dosing, &p->checks, e)) {
+      parse_checks(root, &p->dosing, &p->checks, e) ||
+      parse_enrolment(root, &p->enrolment, e)) {
     return APP_EINVAL;
   }
   return APP_OK;

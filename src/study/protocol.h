@@ -139,6 +139,23 @@ struct check_rules {
                                       refused; none by default */
 };
 
+/* Which enrolled patients the analyses count. */
+enum analysis_population {
+  POP_ENROLLED_ELIGIBLE = 0, /* enrolled, and eligible at screening */
+  POP_ENROLLED = 1           /* every enrolled patient, overrides too */
+};
+
+/* Enrolment and the analysis population (section "enrolment", optional
+** like "checks", with the defaults below). */
+struct enrolment_rules {
+  bool override_allowed;               /* an investigator may enrol a
+                                          patient who is not eligible at
+                                          screening, with a reason (false:
+                                          the registry enrols eligible
+                                          patients only) */
+  enum analysis_population population; /* enrolled_eligible */
+};
+
 /* A cohort and what it receives. */
 struct cohort {
   char id[16];     /* "TACE", "HAIC" */
@@ -161,6 +178,7 @@ struct protocol {
   struct response_rules response;
   struct endpoint_rules endpoints;
   struct check_rules checks;
+  struct enrolment_rules enrolment;
 };
 
 /* Parse and validate a protocol from JSON.  Returns APP_OK or APP_EINVAL with
@@ -182,6 +200,9 @@ const char *protocol_default_text(size_t *len);
 ** field `field` of record kind `kind`, rather than refusing it. */
 bool protocol_future_date_warned(const struct protocol *p, const char *kind,
                                  const char *field);
+
+/* Name of an analysis population: "enrolled_eligible" or "enrolled". */
+const char *analysis_population_name(enum analysis_population a);
 
 /* Name of a dose schedule: "daily", "every_other_day", "discontinued". */
 const char *dose_schedule_name(enum dose_schedule s);

@@ -4,8 +4,9 @@
 ** matched to survival contacts and assessments by window, follow-up ended
 ** by death, end of study or withdrawal, survival follow-up after new
 ** therapy), the dashboard's count of open visits, the edit checks'
-** tolerances read from the protocol file, and the refusal of future dates
-** at save.  Every case is one a user met in the browser (issue 18).
+** tolerances read from the protocol file, the refusal of future dates
+** at save, and enrolment only of eligible patients (or by an
+** investigator's override where the protocol allows it).  Every case is one a user met in the browser (issue 18).
 */
 #include "harness.h"
 
@@ -326,6 +327,125 @@ static void test_future_dates(void) {
   json_decref(probs);
 }
 
+/* The default protocol with a member of "enrolment" set. */
+static int proto_enrol(const char *key, json_t *value, struct protocol *p,
+                       struct err *e) {
+  size_t len;
+  const char *text = protocol_default_text(&len);
+  json_t *root = jx_parse(text, len, "default", e);
+  int rc;
+  json_object_set_new(json_object_get(root, "enrolment"), key, value);
+  err_clear(e);
+  rc = protocol_from_json(root, p, e);
+  json_decref(root);
+  return rc;
+}
+
+/* A screening record (age 60 eligible, 80 not) as the records array. */
+static json_t *screened(int age) {
+  char text[1200];
+  snprintf(text, sizeof(text),
+           "[{\"id\":1,\"kind\":\"screening\",\"data\":{"
+           "\"screening_date\":\"2026-02-01\",\"age\":%d,\"bclc\":\"C\","
+           "\"extrahepatic_metastasis\":false,\"treatment_naive\":true,"
+           "\"child_pugh\":{\"bilirubin_umol_l\":15,\"albumin_g_l\":40,"
+           "\"inr\":1.1,\"ascites\":\"none\",\"encephalopathy\":\"none\"},"
+           "\"ecog\":0,\"severe_organ_disease\":false,"
+           "\"decompensated_cirrhosis\":false,\"other_malignancy\":false,"
+           "\"recurrent_hcc\":false,\"autoimmune_disease\":false,"
+           "\"hypersensitivity\":false,\"hiv\":false,"
+           "\"active_hepatitis\":false,\"portal_vein_invasion\":\"vp2\","
+           "\"hepatic_vein_invasion\":false,\"ivc_invasion\":false}}]",
+           age);
+  return recs(text);
+}
+
+/* Enrolment needs an eligible screening; a protocol may allow an
+** investigator's override with a reason, which raises a query. */
+static void test_enrolment(void) {
+  struct protocol p;
+  struct err e;
+  json_t *ok = screened(60), *failed = screened(80), *none = json_array();
+  json_t *en = json_pack("{s:s,s:s,s:s}", "consent_date", "2026-02-02",
+                         "cohort", "TACE", "treatment_start", "2026-02-05");
+  json_t *probs = json_array();
+  json_t *f, *der;
+  err_clear(&e);
+  CHECK(!proto.enrolment.override_allowed);
+  CHECK_INT_EQ(proto.enrolment.population, POP_ENROLLED_ELIGIBLE);
+  CHECK(casebook_enrolment_check(&proto, ok, en, false, "data", probs, &e) ==
+        APP_OK);
+  CHECK_INT_EQ(json_array_size(probs), 0);
+  /* A screen-failed patient's enrolment is refused, saying why. */
+  CHECK(casebook_enrolment_check(&proto, failed, en, true, "data", probs,
+                                 &e) == APP_EINVAL);
+  CHECK_INT_EQ(json_array_size(probs), 1);
+  CHECK_STR_EQ(e.field, "data");
+  CHECK(strstr(e.msg, "not eligible at screening") != NULL);
+  CHECK(strstr(e.msg, "80") != NULL);
+  err_clear(&e);
+  CHECK(casebook_enrolment_check(&proto, none, en, true, "data", NULL, &e) ==
+        APP_EINVAL);
+  CHECK(strstr(e.msg, "no screening record") != NULL);
+  err_clear(&e);
+  /* Even with the override fields, unless the protocol allows it. */
+  json_object_set_new(en, "eligibility_override", json_true());
+  CHECK(casebook_enrolment_check(&proto, failed, en, true, "data", NULL,
+                                 &e) == APP_EINVAL);
+  err_clear(&e);
+  CHECK(proto_enrol("eligibility_override_allowed", json_true(), &p, &e) ==
+        APP_OK);
+  CHECK(p.enrolment.override_allowed);
+  json_array_clear(probs);
+  /* Allowed: needs the reason and a role that may override. */
+  CHECK(casebook_enrolment_check(&p, failed, en, false, "data", probs, &e) ==
+        APP_EINVAL);
+  CHECK_INT_EQ(json_array_size(probs), 2);
+  CHECK_STR_EQ(vs(json_array_get(probs, 0), "field"),
+               "data.eligibility_override");
+  CHECK_STR_EQ(vs(json_array_get(probs, 1), "field"), "data.override_reason");
+  err_clear(&e);
+  json_object_set_new(en, "override_reason", json_string("  "));
+  CHECK(casebook_enrolment_check(&p, failed, en, true, "data", NULL, &e) ==
+        APP_EINVAL);
+  CHECK_STR_EQ(e.field, "data.override_reason");
+  err_clear(&e);
+  json_object_set_new(en, "override_reason",
+                      json_string("age 80 but fit; PI approved"));
+  CHECK(casebook_enrolment_check(&p, failed, en, true, "data", NULL, &e) ==
+        APP_OK);
+  /* The override raises a query on the enrolment. */
+  json_array_append_new(failed, json_pack("{s:i,s:s,s:O}", "id", 2, "kind",
+                                          "enrolment", "data", en));
+  der = casebook_derive(&p, failed, d("2026-12-04"));
+  f = checks_run(&p, failed, der, d("2026-12-04"));
+  CHECK_INT_EQ(n_findings(f, "enrolment_eligibility"), 1);
+  CHECK(strstr(vs(json_array_get(f, json_array_size(f) - 1), "text"),
+               "PI approved") != NULL);
+  /* The analysis population: enrolled and eligible by default. */
+  CHECK(!casebook_in_population(&p, "enrolled", der));
+  CHECK(!casebook_in_population(&p, "screening", der));
+  CHECK(proto_enrol("analysis_population", json_string("enrolled"), &p,
+                    &e) == APP_OK);
+  CHECK(casebook_in_population(&p, "off_study", der));
+  CHECK(proto_enrol("analysis_population", json_string("all"), &p, &e) ==
+        APP_EINVAL);
+  CHECK(strstr(e.msg, "enrolment.analysis_population") != NULL);
+  json_decref(f);
+  json_decref(der);
+  der = casebook_derive(&proto, ok, d("2026-12-04"));
+  CHECK(casebook_in_population(&proto, "enrolled", der));
+  f = checks_run(&proto, ok, der, d("2026-12-04"));
+  CHECK_INT_EQ(n_findings(f, "enrolment_eligibility"), 0);
+  json_decref(f);
+  json_decref(der);
+  json_decref(probs);
+  json_decref(en);
+  json_decref(ok);
+  json_decref(failed);
+  json_decref(none);
+}
+
 int main(void) {
   struct err e;
   err_clear(&e);
@@ -339,5 +459,6 @@ int main(void) {
   test_open_visits();
   test_pd1_tolerance();
   test_future_dates();
+  test_enrolment();
   return harness_report();
 }
