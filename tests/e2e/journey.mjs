@@ -587,6 +587,28 @@ await step('dashboard counts equal the casebooks\' open visits', async () => {
   check(due === d, `dash-due-week ${due}, the casebooks have ${d}`);
 });
 
+await step('a screen-failed patient\'s enrolment is refused', async () => {
+  await go('#/patients');
+  await press('patient-new');
+  await page.waitForURL(/#\/patients\/[A-Z]+-[0-9]+$/);
+  state.code3 = await text('casebook-code');
+  await openForm('screening', state.code3);
+  await fill({ screening_date: dates2.screening, ...ELIGIBLE, age: 80 });
+  await waitText('eligibility-verdict', 'not eligible');
+  await save('screening');
+  await go(`#/patients/${state.code3}`);
+  await waitText('casebook-status', 'screen_failed');
+  await openForm('enrolment', state.code3);
+  await fill({ consent_date: dates2.consent, cohort: 'TACE', treatment_start: dates2.start });
+  await press('form-save');
+  const msg = await waitFilled('form-error');
+  check(msg.includes('not eligible at screening'), `form-error "${msg}" does not refuse the enrolment`);
+  check(page.url().includes('/new/enrolment'), 'left the form: the enrolment was saved');
+  await shot('enrolment-refused');
+  await go(`#/patients/${state.code3}`);
+  await waitText('casebook-status', 'screen_failed');
+});
+
 await step('log out', async () => {
   await logout();
   const r = await page.request.get(`${base}/api/v1/session`);
@@ -692,6 +714,9 @@ await step('pi sees the Kaplan-Meier curves', async () => {
         await page.waitForTimeout(200);
       }
     } while (imgs.length > 0 && Date.now() < end);
+    const pop = await text('analysis-population');
+    check((await tid('analysis-population').getAttribute('data-rule')) === 'enrolled_eligible',
+      `analysis-population "${pop}" is not the enrolled-eligible population`);
     const bad = statuses.filter((x) => !x.startsWith('200'));
     check(imgs.length === 0, `KM images not drawn: ${imgs.map((u) => u.replace(base, '')).join(', ')}` +
       (bad.length ? `; analysis routes answered: ${bad.join(', ')}` : ''));

@@ -14,7 +14,11 @@
 #   contact on its target day is counted done;
 # - a date after today is refused at save naming the field, and so is text
 #   where a number is required;
-# - the PD-1 interval tolerance is read from the study's protocol file.
+# - the PD-1 interval tolerance is read from the study's protocol file;
+# - a screen-failed patient's enrolment is refused; where the protocol file
+#   allows it, an investigator (not a coordinator) may enrol by override
+#   with a reason, audited, with an automatic query; the analysis population
+#   (enrolled and eligible) leaves such a patient out and says so.
 # Prints "N passed, N failed".
 #   tests/http/clinical.sh PATH/TO/hccstudy
 set -u
@@ -159,7 +163,6 @@ req POST "/patients/$code/records" "{\"kind\":\"screening\",\"data\":{\"screenin
 [ "$status" = 201 ]; check "today's screening date is accepted" $?
 # PD-1 doses 25 days apart: within 21 +/- 7 of the built-in protocol.
 d1=$(date -u -d '-40 days' +%F); d2=$(date -u -d '-15 days' +%F)
-req POST "/patients/$code/records" "{\"kind\":\"enrolment\",\"data\":{\"consent_date\":\"$(date -u -d '-45 days' +%F)\",\"cohort\":\"TACE\",\"treatment_start\":\"$d1\"}}"
 req POST "/patients/$code/records" "{\"kind\":\"pd1_dose\",\"data\":{\"date\":\"$d1\",\"agent\":\"x\",\"dose_mg\":200}}"
 req POST "/patients/$code/records" "{\"kind\":\"pd1_dose\",\"data\":{\"date\":\"$d2\",\"agent\":\"x\",\"dose_mg\":200}}"
 [ "$status" = 201 ]; check "PD-1 doses saved" $?
@@ -167,8 +170,33 @@ req GET "/queries?patient=$code"
 [ "$(jq '[.queries[] | select(.check == "pd1_interval")] | length' "$tmp/body")" = 0 ]
 check "25 days between PD-1 doses: no query with the built-in tolerance (+/- 7)" $?
 
+# ---- enrolment needs an eligible screening
+req POST /patients '{}'; sf=$(jq -r .code "$tmp/body")
+scr=$(jq -n --arg d "$(date -u -d '-20 days' +%F)" '{screening_date: $d, age: 80, bclc: "C",
+  extrahepatic_metastasis: false, treatment_naive: true, ecog: 0, severe_organ_disease: false,
+  decompensated_cirrhosis: false, other_malignancy: false, recurrent_hcc: false,
+  autoimmune_disease: false, hypersensitivity: false, hiv: false, active_hepatitis: false,
+  portal_vein_invasion: "vp2", hepatic_vein_invasion: false, ivc_invasion: false,
+  child_pugh: {bilirubin_umol_l: 15, albumin_g_l: 40, inr: 1.0, ascites: "none", encephalopathy: "none"}}')
+req POST "/patients/$sf/records" "{\"kind\":\"screening\",\"data\":$scr}"
+req GET "/patients/$sf"
+[ "$(jq -r .patient.status "$tmp/body")" = screen_failed ]; check "age 80 at screening: $sf screen_failed" $?
+enrol="{\"consent_date\":\"$(date -u -d '-19 days' +%F)\",\"cohort\":\"TACE\",\"treatment_start\":\"$(date -u -d '-18 days' +%F)\"}"
+req POST "/patients/$sf/records" "{\"kind\":\"enrolment\",\"data\":$enrol}"
+[ "$status" = 422 ] && jq -e '.error.message | contains("not eligible at screening") and contains("80")' "$tmp/body" >/dev/null
+check "a screen-failed patient's enrolment: 422 saying why" $?
+req GET "/patients/$sf"
+[ "$(jq -r .patient.status "$tmp/body")" = screen_failed ] && [ "$(jq '[.records[] | select(.kind == "enrolment")] | length' "$tmp/body")" = 0 ]
+check "the screen-failed patient stays screen_failed, with no enrolment" $?
+req POST "/patients/$sf/records" "{\"kind\":\"enrolment\",\"data\":$(echo "$enrol" | jq -c '. + {eligibility_override: true, override_reason: "fit"}')}"
+[ "$status" = 422 ]; check "an override is refused where the protocol does not allow it" $?
+login statistician
+req GET /analysis/summary
+jq -e '.population.rule == "enrolled_eligible" and .population.excluded == 0' "$tmp/body" >/dev/null
+check "analysis: population enrolled_eligible, nobody left out" $?
+
 # ---- the tolerance read from a changed protocol file
-"$bin" protocol --json | jq '.checks.pd1_interval_tolerance_days = 2' >"$tmp/proto.json"
+"$bin" protocol --json | jq '.checks.pd1_interval_tolerance_days = 2 | .enrolment.eligibility_override_allowed = true' >"$tmp/proto.json"
 "$bin" protocol --protocol "$tmp/proto.json" | grep -q 'every 21 days (+/- 2)'
 check "hccstudy protocol shows the changed tolerance" $?
 db2=$(test_db changed)
@@ -177,7 +205,8 @@ HCCSTUDY_DB=$db2 HCCSTUDY_ADMIN_PASSWORD=admin-password-123 "$bin" init --protoc
   adm site add --code SA --name "Site A" >/dev/null 2>&1 &&
   HCCSTUDY_NEW_PASSWORD=user-password-123 adm user add --username ca --role coordinator --site SA >/dev/null 2>&1
 check "a study initialised with the changed protocol file" $?
-jq -n --arg s "$(date -u -d '-45 days' +%F)" --arg d1 "$d1" --arg d2 "$d2" '{patients: [{site: "SA", records: [
+jq -n --arg s "$(date -u -d '-45 days' +%F)" --arg d1 "$d1" --arg d2 "$d2" --argjson scr "$scr" '{patients: [{site: "SA", records: [
+  {kind: "screening", data: ($scr + {age: 60})},
   {kind: "enrolment", data: {consent_date: $s, cohort: "TACE", treatment_start: $d1}},
   {kind: "pd1_dose", data: {date: $d1, agent: "x", dose_mg: 200}},
   {kind: "pd1_dose", data: {date: $d2, agent: "x", dose_mg: 200}}]}]}' >"$tmp/import.json"
@@ -186,6 +215,35 @@ check "the same doses imported" $?
 HCCSTUDY_DB=$db2 HCCSTUDY_USER=ca HCCSTUDY_PASSWORD=user-password-123 "$bin" query list --json >"$tmp/q2.json" 2>&1
 jq -e '[.queries[] | select(.check == "pd1_interval")] | length == 1 and (.[0].text | contains("+/- 2"))' "$tmp/q2.json" >/dev/null
 check "25 days between PD-1 doses: a pd1_interval query with the file's tolerance (+/- 2)" $?
+
+# ---- an investigator's override, where the protocol file allows it
+HCCSTUDY_NEW_PASSWORD=user-password-123 adm user add --username ia --role investigator --site SA >/dev/null 2>&1
+HCCSTUDY_NEW_PASSWORD=user-password-123 adm user add --username st --role statistician >/dev/null 2>&1
+jq -n --argjson s "$scr" --argjson e "$enrol" '{patients: [{site: "SA", records: [
+  {kind: "screening", data: $s}, {kind: "enrolment", data: ($e + {eligibility_override: true})}]}]}' >"$tmp/ov.json"
+HCCSTUDY_DB=$db2 HCCSTUDY_USER=ia HCCSTUDY_PASSWORD=user-password-123 "$bin" import --input "$tmp/ov.json" >"$tmp/ov.out" 2>&1
+[ $? = 2 ] && grep -q "override_reason: required" "$tmp/ov.out"; check "override without a reason: refused naming override_reason" $?
+jq '.patients[0].records[1].data.override_reason = "age 80 but fit; approved by the PI"' "$tmp/ov.json" >"$tmp/ov2.json"
+HCCSTUDY_DB=$db2 HCCSTUDY_USER=ca HCCSTUDY_PASSWORD=user-password-123 "$bin" import --input "$tmp/ov2.json" >"$tmp/ov.out" 2>&1
+[ $? = 2 ] && grep -q "only an investigator or the PI" "$tmp/ov.out"; check "override by a coordinator: refused" $?
+HCCSTUDY_DB=$db2 HCCSTUDY_USER=ia HCCSTUDY_PASSWORD=user-password-123 "$bin" import --input "$tmp/ov2.json" >"$tmp/ov.out" 2>&1
+check "override by the investigator with a reason: enrolled" $?
+HCCSTUDY_DB=$db2 HCCSTUDY_USER=ia HCCSTUDY_PASSWORD=user-password-123 "$bin" query list --json >"$tmp/q3.json" 2>&1
+jq -e '[.queries[] | select(.check == "enrolment_eligibility" and .status == "open" and (.text | contains("approved by the PI")))] | length == 1' "$tmp/q3.json" >/dev/null
+check "the override raised an enrolment_eligibility query" $?
+HCCSTUDY_DB=$db2 HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" audit log --json --limit 500 >"$tmp/audit.json" 2>&1
+jq -e '[.entries[] | select(.actor == "ia" and .field == "override_reason" and (.new_value | contains("approved by the PI")))] | length == 1' "$tmp/audit.json" >/dev/null
+check "the override and its reason are in the audit trail, by ia" $?
+port2=$((port + 1))
+HCCSTUDY_DB=$db2 "$bin" serve --listen "127.0.0.1:$port2" >"$tmp/server2.log" 2>&1 &
+pid2=$!
+for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$port2/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -s -c "$tmp/st.jar" -o /dev/null -H 'Content-Type: application/json' \
+  --data-binary '{"username":"st","password":"user-password-123"}' "http://127.0.0.1:$port2/api/v1/session"
+curl -s -b "$tmp/st.jar" -o "$tmp/sum2.json" "http://127.0.0.1:$port2/api/v1/analysis/summary"
+jq -e '.population.rule == "enrolled_eligible" and .population.excluded == 1 and .population.n == 1' "$tmp/sum2.json" >/dev/null
+check "analysis: the override patient is left out of the enrolled-eligible population ($(jq -c .population "$tmp/sum2.json" 2>/dev/null))" $?
+kill "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
