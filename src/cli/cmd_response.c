@@ -23,7 +23,9 @@ static const char *const resp_endpoints_keys[] = {
   "start_date", "baseline", "assessments", "options", "death_date",
   "new_therapy_date", "last_known_alive", "cutoff", NULL};
 static const char *const resp_option_keys[] = {
-  "confirm", "confirm_min_days", "sd_min_days", "pd_abs_min_mm", NULL};
+  "confirm", "confirm_min_days", "sd_min_days", "pd_abs_min_mm",
+  "max_ne_between_confirmations", "accept_sd_between_confirmations",
+  "nontarget_reappearance_after_cr", NULL};
 static const char *const resp_baseline_keys[] = {"date", "target",
                                                  "nontarget", NULL};
 static const char *const resp_btarget_keys[] = {"id", "organ", "viable_mm",

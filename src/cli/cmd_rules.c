@@ -61,6 +61,10 @@ int cmd_protocol(struct cli *c) {
          p->response.confirm ? "yes" : "no", p->response.confirm_min_days,
          p->response.sd_min_days, p->response.pd_pct,
          p->response.pd_abs_min_mm, p->response.pr_pct);
+  printf("  confirmation        up to %d NE%s between; a non-target back "
+         "after a CR: %s\n", p->response.max_ne_between,
+         p->response.accept_sd_between ? " and 1 SD" : ", no SD",
+         nt_reappearance_name(p->response.nt_reappearance));
   printf("  PFS censoring       event > %d days after the last adequate "
          "assessment\n", p->endpoints.pfs_max_gap_days);
   return 0;

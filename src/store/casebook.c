@@ -31,25 +31,19 @@ static int load_records(struct db *db, int64_t patient_id, json_t **out,
     err_clear(&je);
     data = jx_parse(text ? text : "", text ? strlen(text) : 0, "record",
                     &je);
-    if (data == NULL ||
-        json_array_append_new(
-            arr, json_pack("{s:I,s:s,s:I,s:o}", "id",
-                           (json_int_t)db_column_int64(st, 0), "kind",
-                           db_column_text(st, 1), "version",
-                           (json_int_t)db_column_int64(st, 2), "data",
-                           data)) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "record %" PRId64 ": stored data are not "
-                    "valid JSON", db_column_int64(st, 0));
+    rc = store_row_append(
+        arr,
+        data ? json_pack("{s:I,s:s,s:I,s:o}", "id",
+                         (json_int_t)db_column_int64(st, 0), "kind",
+                         db_column_text(st, 1), "version",
+                         (json_int_t)db_column_int64(st, 2), "data", data)
+             : NULL,
+        "record", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return APP_EDB;
-  }
-  *out = arr;
-  return APP_OK;
+  return store_rows_done(st, rc, arr, out, e);
 }
 
 /* The patient's header as the casebook shows it. */
@@ -86,25 +80,58 @@ static int load_signatures(struct db *db, int64_t patient_id, json_t **out,
   db_bind_int64(st, 1, patient_id);
   sigs = json_array();
   while ((rc = db_step(st, e)) == DB_ROW) {
-    if (json_array_append_new(sigs, signature_json(st, 0)) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "signature: stored text is not valid");
+    rc = store_row_append(sigs, signature_json(st, 0), "signature", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(sigs);
-    return e->code != APP_OK ? e->code : APP_EDB;
+  return store_rows_done(st, rc, sigs, out, e);
+}
+
+/* A source-data verification row (record_id, verified version,
+** verified_by, verified_utc, stale) as JSON; NULL when its text is not
+** valid. */
+static json_t *sdv_json(int64_t record_id, int64_t version, const char *by,
+                        const char *utc, bool stale) {
+  return json_pack("{s:I,s:I,s:s,s:s,s:b}", "record_id",
+                   (json_int_t)record_id, "version", (json_int_t)version,
+                   "verified_by", by, "verified_utc", utc, "stale", stale);
+}
+
+/* The SDV state of the patient's live records, by record id: a mark is
+** stale when the record changed after it was verified. */
+static int load_sdv(struct db *db, int64_t patient_id, json_t **out,
+                    struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *arr;
+  int rc = db_prepare(db, "SELECT v.record_id, v.record_version, "
+                          "v.verified_by, v.verified_utc, r.version FROM sdv "
+                          "v JOIN record r ON r.id = v.record_id WHERE "
+                          "r.patient_id = $1 AND r.is_deleted = 0 ORDER BY "
+                          "v.record_id", &st, e);
+  if (rc != APP_OK) {
+    return rc;
   }
-  *out = sigs;
-  return APP_OK;
+  db_bind_int64(st, 1, patient_id);
+  arr = json_array();
+  while ((rc = db_step(st, e)) == DB_ROW) {
+    json_t *o = sdv_json(db_column_int64(st, 0), db_column_int64(st, 1),
+                         db_column_text(st, 2), db_column_text(st, 3),
+                         db_column_int64(st, 4) > db_column_int64(st, 1));
+    rc = store_row_append(arr, o, "sdv", e);
+    if (rc < 0) {
+      break;
+    }
+  }
+  return store_rows_done(st, rc, arr, out, e);
 }
 
 int store_casebook(struct db *db, const struct actor *a, const char *code,
                    json_t **out, struct err *e) {
   struct patient pt;
   struct db_stmt *st = NULL;
-  json_t *records = NULL, *derived = NULL, *sigs = NULL, *doc, *head;
+  json_t *records = NULL, *derived = NULL, *sigs = NULL, *sdv = NULL;
+  json_t *doc, *head;
   int rc = store_patient_get(db, a, code, &pt, e);
   *out = NULL;
   if (rc == APP_OK) {
@@ -129,6 +156,9 @@ int store_casebook(struct db *db, const struct actor *a, const char *code,
   if (rc == APP_OK) {
     rc = load_signatures(db, pt.id, &sigs, e);
   }
+  if (rc == APP_OK) {
+    rc = load_sdv(db, pt.id, &sdv, e);
+  }
   head = rc == APP_OK ? casebook_head(&pt) : NULL;
   if (rc == APP_OK && head == NULL) {
     rc = ERR_SET(e, APP_EDB, "patient %s: stored header is not valid text",
@@ -138,6 +168,7 @@ int store_casebook(struct db *db, const struct actor *a, const char *code,
     json_decref(records);
     json_decref(derived);
     json_decref(sigs);
+    json_decref(sdv);
     return e->code != APP_OK ? e->code : rc;
   }
   doc = json_object();
@@ -145,6 +176,7 @@ int store_casebook(struct db *db, const struct actor *a, const char *code,
   json_object_set_new(doc, "records", records);
   json_object_set_new(doc, "derived", derived ? derived : json_null());
   json_object_set_new(doc, "signatures", sigs);
+  json_object_set_new(doc, "sdv", sdv);
   *out = doc;
   return APP_OK;
 }
@@ -182,14 +214,21 @@ int store_casebook_text(struct db *db, const struct actor *a,
   ** trip and one snapshot (a save committed meanwhile cannot show its
   ** records with the derived values from before it).  part 0 records
   ** (id, kind, data, version), 1 the derived values (data), 2 signatures
-  ** (id, signed_by, role, meaning, content_sha256, signed_utc, is_void). */
+  ** (id, signed_by, role, meaning, content_sha256, signed_utc, is_void),
+  ** 3 SDV marks (record id, verified_by, verified_utc, stale "1"/"0",
+  ** verified version). */
   rc = db_prepare(db,
                   "SELECT 0 AS part, id, kind, data, NULL, NULL, NULL, "
                   "version FROM record WHERE patient_id = $1 AND is_deleted "
                   "= 0 UNION ALL SELECT 1, 0, data, NULL, NULL, NULL, NULL, "
                   "0 FROM derived WHERE patient_id = $1 UNION ALL SELECT 2, "
                   "id, signed_by, role, meaning, content_sha256, signed_utc, "
-                  "is_void FROM signature WHERE patient_id = $1 ORDER BY 1, 2",
+                  "is_void FROM signature WHERE patient_id = $1 UNION ALL "
+                  "SELECT 3, v.record_id, v.verified_by, v.verified_utc, CASE "
+                  "WHEN r.version > v.record_version THEN '1' ELSE '0' END, "
+                  "NULL, NULL, v.record_version FROM sdv v JOIN record r ON "
+                  "r.id = v.record_id WHERE r.patient_id = $1 AND "
+                  "r.is_deleted = 0 ORDER BY 1, 2",
                   &st, e);
   if (rc != APP_OK) {
     return rc;
@@ -219,7 +258,8 @@ int store_casebook_text(struct db *db, const struct actor *a,
     buf_lit(out, "null");
   }
   buf_lit(out, ",\"signatures\":[");
-  for (first = 1; rc == DB_ROW; rc = db_step(st, e)) {
+  for (first = 1; rc == DB_ROW && db_column_int64(st, 0) == 2;
+       rc = db_step(st, e)) {
     json_t *sig = signature_json(st, 2);
     if (sig == NULL) {
       rc = -ERR_SET(e, APP_EDB, "signature: stored text is not valid");
@@ -230,6 +270,23 @@ int store_casebook_text(struct db *db, const struct actor *a,
     }
     jx_dump(sig, out, false);
     json_decref(sig);
+    first = 0;
+  }
+  buf_lit(out, "],\"sdv\":[");
+  for (first = 1; rc == DB_ROW; rc = db_step(st, e)) {
+    const char *stale = db_column_text(st, 4);
+    json_t *v = sdv_json(db_column_int64(st, 1), db_column_int64(st, 7),
+                         db_column_text(st, 2), db_column_text(st, 3),
+                         stale != NULL && stale[0] == '1');
+    if (v == NULL) {
+      rc = -ERR_SET(e, APP_EDB, "sdv: a stored mark is not valid text");
+      break;
+    }
+    if (!first) {
+      buf_putc(out, ',');
+    }
+    jx_dump(v, out, false);
+    json_decref(v);
     first = 0;
   }
   db_finalize(st);
@@ -292,15 +349,14 @@ int store_record_history(struct db *db, const struct actor *a,
         "field", db_column_text(st, 6), "old_value", db_column_text(st, 7),
         "new_value", db_column_text(st, 8), "reason",
         db_column_text(st, 9));
-    if (json_array_append_new(arr, o) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "audit: a stored entry is not valid text");
+    rc = store_row_append(arr, o, "audit", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return e->code != APP_OK ? e->code : APP_EDB;
+  rc = store_rows_done(st, rc, arr, &arr, e);
+  if (rc != APP_OK) {
+    return rc;
   }
   *out = json_pack("{s:s,s:I,s:o}", "patient", pt.code, "record",
                    (json_int_t)record_id, "history", arr);

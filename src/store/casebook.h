@@ -16,7 +16,9 @@
 #include "patient.h"
 
 /* The whole casebook: {"patient": {...}, "records": [{"id", "kind",
-** "version", "data"}], "derived": {...}, "signatures": [...]}.  A read that
+** "version", "data"}], "derived": {...}, "signatures": [...], "sdv":
+** [{"record_id", "version" (the one verified), "verified_by",
+** "verified_utc", "stale" (changed since)}]}.  A read that
 ** fails part way fails whole.  Caller json_decref()s *out. */
 int store_casebook(struct db *db, const struct actor *a, const char *code,
                    json_t **out, struct err *e);

@@ -148,18 +148,13 @@ int store_patient_codes(struct db *db, const struct actor *a, json_t **out,
   db_bind_int64(st, 1, access_site_scope(a));
   arr = json_array();
   while ((rc = db_step(st, e)) == DB_ROW) {
-    if (json_array_append_new(arr, json_string(db_column_text(st, 0))) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "patient: a stored code is not UTF-8");
+    rc = store_row_append(arr, json_string(db_column_text(st, 0)),
+                          "patient", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return APP_EDB;
-  }
-  *out = arr;
-  return APP_OK;
+  return store_rows_done(st, rc, arr, out, e);
 }
 
 
@@ -201,17 +196,10 @@ int store_patient_list(struct db *db, const struct actor *a,
         db_column_int64(st, 4) != 0, "version",
         (json_int_t)db_column_int64(st, 5), "open_queries",
         (json_int_t)db_column_int64(st, 6));
-    if (json_array_append_new(arr, o) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "patients: a stored patient row is not "
-                    "valid text");
+    rc = store_row_append(arr, o, "patients", e);
+    if (rc < 0) {
       break;
     }
   }
-  db_finalize(st);
-  if (rc < 0) {
-    json_decref(arr);
-    return e->code != APP_OK ? e->code : APP_EDB;
-  }
-  *out = arr;
-  return APP_OK;
+  return store_rows_done(st, rc, arr, out, e);
 }

@@ -36,9 +36,10 @@ static void sort_by_onset_desc(json_t *list) {
 static json_t *site_obj(json_t *sites, const char *code) {
   json_t *o = json_object_get(sites, code);
   if (o == NULL) {
-    o = json_pack("{s:s,s:i,s:i,s:i,s:i}", "site", code, "enrolled", 0,
-                  "overdue_visits", 0, "due_this_week", 0, "open_queries",
-                  0);
+    o = json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "site", code,
+                  "enrolled", 0, "overdue_visits", 0, "due_this_week", 0,
+                  "open_queries", 0, "sdv_records", 0, "sdv_verified", 0,
+                  "sdv_stale", 0);
     json_object_set_new(sites, code, o);
   }
   return o;
@@ -57,7 +58,7 @@ int store_status(struct db *db, const struct actor *a, int target,
   json_t *rows = json_array();
   json_t *sites = json_object();
   json_int_t enrolled = 0, screened = 0, failed = 0, overdue = 0, open = 0;
-  json_int_t due_week = 0;
+  json_int_t due_week = 0, sdv_n = 0, sdv_ok = 0, sdv_stale = 0;
   json_t *aes = json_array();
   const char *key;
   json_t *v;
@@ -196,6 +197,33 @@ int store_status(struct db *db, const struct actor *a, int target,
     }
     json_decref(found);
   }
+  /* Source-data verification progress: live records, those verified at
+  ** their current version, and those changed since their verification. */
+  if (rc == APP_OK) {
+    rc = db_prepare(db,
+                    "SELECT s.code, COUNT(*), SUM(CASE WHEN v.record_version "
+                    "= r.version THEN 1 ELSE 0 END), SUM(CASE WHEN "
+                    "v.record_version < r.version THEN 1 ELSE 0 END) FROM "
+                    "record r JOIN patient p ON p.id = r.patient_id JOIN site "
+                    "s ON s.id = p.site_id LEFT JOIN sdv v ON v.record_id = "
+                    "r.id WHERE r.is_deleted = 0 AND ($1 = 0 OR p.site_id = "
+                    "$1) GROUP BY s.code",
+                    &st, e);
+  }
+  if (rc == APP_OK) {
+    db_bind_int64(st, 1, access_site_scope(a));
+    while ((rc = db_step(st, e)) == DB_ROW) {
+      json_t *o = site_obj(sites, db_column_text(st, 0));
+      sdv_n += db_column_int64(st, 1);
+      sdv_ok += db_column_int64(st, 2);
+      sdv_stale += db_column_int64(st, 3);
+      bump(o, "sdv_records", db_column_int64(st, 1));
+      bump(o, "sdv_verified", db_column_int64(st, 2));
+      bump(o, "sdv_stale", db_column_int64(st, 3));
+    }
+    db_finalize(st);
+    rc = rc < 0 ? APP_EDB : APP_OK;
+  }
   if (rc != APP_OK) {
     json_decref(rows);
     json_decref(sites);
@@ -212,5 +240,10 @@ int store_status(struct db *db, const struct actor *a, int target,
                    "screen_failed", failed, "overdue_visits", overdue,
                    "due_this_week", due_week, "open_queries", open,
                    "by_site", rows, "sites", site_list, "recent_aes", aes);
+  if (*out != NULL) {
+    json_object_set_new(*out, "sdv",
+                        json_pack("{s:I,s:I,s:I}", "records", sdv_n,
+                                  "verified", sdv_ok, "stale", sdv_stale));
+  }
   return APP_OK;
 }

@@ -18,7 +18,10 @@
 /* Build {"target", "enrolled", "screened", "screen_failed",
 ** "overdue_visits", "due_this_week", "open_queries", "by_site": [{"site",
 ** "status", "cohort", "patients"}], "sites": [{"site", "enrolled",
-** "overdue_visits", "due_this_week", "open_queries"}], "recent_aes":
+** "overdue_visits", "due_this_week", "open_queries", "sdv_records",
+** "sdv_verified", "sdv_stale"}], "sdv": {"records", "verified", "stale"}
+** (live records; verified at their current version; changed since
+** their verification), "recent_aes":
 ** [{"patient", "site", "term", "grade", "onset_date", "serious"}] (grade
 ** >= 3, onset in the last 90 days, newest first, at most 20)}.  today
 ** decides what is overdue.  Caller json_decref()s *out. */

@@ -653,11 +653,28 @@ int store_audit_log(struct db *db, const struct actor *a, int64_t limit,
       json_t *jv = v ? json_string(v) : json_null();
       bad |= jv == NULL || json_object_set_new(o, cols[i], jv) != 0;
     }
-    if (bad || json_array_append_new(arr, o) != 0) {
-      rc = -ERR_SET(e, APP_EDB, "audit: a stored entry is not valid text");
+    if (bad) {
+      json_decref(o);
+      o = NULL;
+    }
+    rc = store_row_append(arr, o, "audit", e);
+    if (rc < 0) {
       break;
     }
   }
+  return store_rows_done(st, rc, arr, out, e);
+}
+
+int store_row_append(json_t *arr, json_t *o, const char *what,
+                     struct err *e) {
+  if (json_array_append_new(arr, o) != 0) {
+    return -ERR_SET(e, APP_EDB, "%s: a stored row is not valid text", what);
+  }
+  return DB_ROW;
+}
+
+int store_rows_done(struct db_stmt *st, int rc, json_t *arr, json_t **out,
+                    struct err *e) {
   db_finalize(st);
   if (rc < 0) {
     json_decref(arr);

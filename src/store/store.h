@@ -84,4 +84,14 @@ int store_rollback(struct db *db, int rc);
 int store_audit_log(struct db *db, const struct actor *a, int64_t limit,
                     json_t **out, struct err *e);
 
+/* For the store's read loops, which fail whole: append row o (NULL: a row
+** whose text could not be made JSON) to arr, giving DB_ROW or -APP_EDB
+** ("WHAT: a stored row is not valid text"); and end the loop over st that
+** filled arr: finalize st, then on a failed step (rc < 0) free arr and
+** return the error, else hand arr to *out and return APP_OK. */
+int store_row_append(json_t *arr, json_t *o, const char *what,
+                     struct err *e);
+int store_rows_done(struct db_stmt *st, int rc, json_t *arr, json_t **out,
+                    struct err *e);
+
 #endif

@@ -294,6 +294,57 @@ static void check_enrolment(const json_t *records, const json_t *derived,
   }
 }
 
+/* The assessment record dated date (a string "YYYY-MM-DD"), or 0. */
+static json_int_t assessment_id(const json_t *records, const char *date) {
+  size_t i;
+  for (i = 0; i < json_array_size(records); i++) {
+    const json_t *r = json_array_get(records, i);
+    const char *d = json_string_value(
+        json_object_get(json_object_get(r, "data"), "date"));
+    if (strcmp(kind_of(r), "assessment") == 0 && d != NULL &&
+        strcmp(d, date) == 0) {
+      return json_integer_value(json_object_get(r, "id"));
+    }
+  }
+  return 0;
+}
+
+/* An overall CR followed by an overall PR, among the time points that count
+** for the best overall response (up to the first PD).  RECIST 1.1 Table 3
+** note a: if the CR was true, the later disease is progression; if it was
+** not (something was left), the CR should be corrected to a PR.  The data
+** decide which, so the derivation does not guess: the PR simply confirms
+** nothing (mrecist.c) and this query asks.  It sits on the PR's assessment,
+** field "nontarget": after an overall CR every target sum is 0, the nadir
+** too, so any viable target is PD and a PR can only be targets CR with a
+** non-target present or not evaluated. */
+static void check_cr_then_pr(const json_t *records, const json_t *derived,
+                             json_t *out) {
+  const json_t *tps = json_object_get(json_object_get(derived, "response"),
+                                      "timepoints");
+  const char *cr_date = NULL;
+  size_t i;
+  for (i = 0; i < json_array_size(tps); i++) {
+    const json_t *tp = json_array_get(tps, i);
+    const char *overall = json_string_value(json_object_get(tp, "overall"));
+    const char *date = json_string_value(json_object_get(tp, "date"));
+    if (overall == NULL || date == NULL) {
+      continue;
+    }
+    if (strcmp(overall, "PD") == 0) {
+      break;
+    }
+    if (strcmp(overall, "CR") == 0 && cr_date == NULL) {
+      cr_date = date;
+    } else if (strcmp(overall, "PR") == 0 && cr_date != NULL) {
+      finding(out, "cr_then_pr", assessment_id(records, date), "nontarget",
+              "overall PR on %s after a CR on %s: if the CR was complete "
+              "this is progression, if not the CR should be a PR", date,
+              cr_date);
+    }
+  }
+}
+
 json_t *checks_run(const struct protocol *p, const json_t *records,
                    const json_t *derived, date_t today) {
   json_t *out = json_array();
@@ -304,5 +355,6 @@ json_t *checks_run(const struct protocol *p, const json_t *records,
   check_grade5(records, out);
   check_targets(&p->response, records, out);
   check_enrolment(records, derived, out);
+  check_cr_then_pr(records, derived, out);
   return out;
 }

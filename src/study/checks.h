@@ -25,6 +25,10 @@
 **                     eligible: by an investigator's override (protocol
 **                     enrolment.eligibility_override_allowed), or the
 **                     screening changed after enrolment
+**   cr_then_pr        an overall PR after an overall CR, up to the first
+**                     PD (RECIST 1.1 Table 3 note a: the CR was not true,
+**                     or the PR is progression); on the PR's assessment,
+**                     field "nontarget"
 ** The store adds one check that needs the database: ae_term, an adverse
 ** event whose term is not in the imported terminology or whose grade the
 ** term does not define (src/store/terms.h).

@@ -12,7 +12,10 @@
 ** never sees an unknown id, a missing site field or unordered dates.  The
 ** nadir is the smallest sum over the baseline and the earlier time points
 ** at which every target was measured.  Time points after the first PD are
-** reported but take no part in the BOR.
+** reported but take no part in the BOR.  After an overall CR, a non-target
+** seen again is PD unless the protocol says otherwise
+** (nontarget_reappearance_after_cr), and a CR followed by a PR never
+** confirms a PR (RECIST 1.1 Table 3 note a).
 **
 ** Workload: one patient, a handful of lesions and at most a few dozen scans;
 ** lookups are linear scans, O(assessments * lesions^2) overall, which stays
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/err.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 
@@ -65,7 +69,8 @@ void mr_options_from_protocol(const struct response_rules *r,
   o->confirm_min_days = r->confirm_min_days;
   o->sd_min_days = r->sd_min_days;
   o->max_ne_between = r->max_ne_between;
-  o->max_sd_between = 1;
+  o->max_sd_between = r->accept_sd_between ? 1 : 0;
+  o->is_nt_reappearance_pd = r->nt_reappearance == NT_REAPPEAR_PD;
   o->pd_abs_min_dmm = mr_mm_to_dmm(r->pd_abs_min_mm);
   o->pd_pct_tenths = mr_mm_to_dmm(r->pd_pct);
   o->pr_pct_tenths = mr_mm_to_dmm(r->pr_pct);
@@ -399,9 +404,15 @@ void mr_input_free(struct mr_input *in) {
 
 int mr_options_from_json(const json_t *root, struct mr_options *o,
                          struct err *e) {
+  /* The protocol's words for enum nt_reappearance, in order. */
+  const char *const reappear_words[] = {
+      nt_reappearance_name(NT_REAPPEAR_PD),
+      nt_reappearance_name(NT_REAPPEAR_NON_CR_NON_PD), NULL};
   json_t *opt = NULL;
   long v;
   double mm;
+  bool yes;
+  int word;
   int rc = jx_object(root, "options", "", &opt, e);
   if (rc < 0) {
     return APP_EINVAL;
@@ -436,6 +447,28 @@ int mr_options_from_json(const json_t *root, struct mr_options *o,
                      "options.pd_abs_min_mm: expected 0 to 1000 mm");
     }
     o->pd_abs_min_dmm = mr_mm_to_dmm(mm);
+  }
+  rc = jx_int(opt, "max_ne_between_confirmations", "options", 0, 10, &v, e);
+  if (rc < 0) {
+    return APP_EINVAL;
+  }
+  if (rc == 1) {
+    o->max_ne_between = (int)v;
+  }
+  rc = jx_bool(opt, "accept_sd_between_confirmations", "options", &yes, e);
+  if (rc < 0) {
+    return APP_EINVAL;
+  }
+  if (rc == 1) {
+    o->max_sd_between = yes ? 1 : 0;
+  }
+  rc = jx_enum(opt, "nontarget_reappearance_after_cr", "options",
+               reappear_words, &word, e);
+  if (rc < 0) {
+    return APP_EINVAL;
+  }
+  if (rc == 1) {
+    o->is_nt_reappearance_pd = word == NT_REAPPEAR_PD;
   }
   return APP_OK;
 }
@@ -620,9 +653,14 @@ static bool mr_is_pr(int64_t sum, int64_t base, const struct mr_options *o) {
   return sum * 1000 <= base * (1000 - o->pr_pct_tenths);
 }
 
-/* Non-target response at assessment as (MR_NONE without non-targets). */
+/* Non-target response at assessment as (MR_NONE without non-targets).
+** is_reappearance_pd: an overall CR came before and the protocol reads a
+** non-target present again as PD (RECIST 1.1 Table 3 note a: after a true
+** CR any disease is progression); at the CR every non-target was absent,
+** so "present" now means it came back. */
 static enum mr_resp mr_nontarget_resp(const struct mr_input *in,
-                                      const struct mr_assessment *as) {
+                                      const struct mr_assessment *as,
+                                      bool is_reappearance_pd) {
   bool any_ne = false;
   bool all_absent = true;
   int i;
@@ -638,7 +676,9 @@ static enum mr_resp mr_nontarget_resp(const struct mr_input *in,
         break;
       }
     }
-    if (no != NULL && no->status == MR_NT_PROGRESSION) {
+    if (no != NULL && (no->status == MR_NT_PROGRESSION ||
+                       (is_reappearance_pd &&
+                        no->status == MR_NT_PRESENT))) {
       return MR_PD;
     }
     if (no == NULL || no->status == MR_NT_NOT_EVALUATED) {
@@ -872,18 +912,28 @@ static int mr_rank(enum mr_resp r) {
 /* Is the CR or PR at tp[i] confirmed by a later time point within tp[0..n)?
 ** CR: a later CR >= confirm_min_days later with only CR/NE between (at most
 ** max_ne_between NE).  PR: a later CR/PR >= confirm_min_days later with only
-** CR/PR/SD/NE between (at most max_ne_between NE, max_sd_between SD). */
+** CR/PR/SD/NE between (at most max_ne_between NE, max_sd_between SD) and no
+** PR after a CR from tp[i] up to and including the confirming scan: a CR
+** followed by a PR means the CR was not a true one (RECIST 1.1 Table 3 note
+** a), so it cannot carry a PR to its confirmation (admiralonco). */
 static bool mr_confirmed(const struct mr_timepoint *tp, int n, int i,
                          const struct mr_options *o) {
   int n_ne = 0;
   int n_sd = 0;
   int j;
   bool is_cr = tp[i].overall == MR_CR;
+  bool seen_cr = false;
   for (j = i + 1; j < n; j++) {
     enum mr_resp r = tp[j].overall;
     bool ok_level = is_cr ? r == MR_CR : (r == MR_CR || r == MR_PR);
+    if (r == MR_PR && seen_cr) {
+      return false;
+    }
     if (ok_level && tp[j].date - tp[i].date >= o->confirm_min_days) {
       return true;
+    }
+    if (r == MR_CR) {
+      seen_cr = true;
     }
     if (r == MR_NE) {
       n_ne++;
@@ -945,18 +995,47 @@ static void mr_best(const struct mr_input *in, const struct mr_options *o,
   }
 }
 
+/* The header's invariants, which mrecist_validate establishes: dates in
+** order after the baseline, every observed lesion id a baseline one. */
+static bool mr_invariants_hold(const struct mr_input *in) {
+  int k, i;
+  for (k = 0; k < in->n_assessments; k++) {
+    const struct mr_assessment *as = &in->assessments[k];
+    if (as->date <= (k > 0 ? in->assessments[k - 1].date
+                           : in->baseline_date)) {
+      return false;
+    }
+    for (i = 0; i < as->n_targets; i++) {
+      if (mr_find_target(in, as->targets[i].id) < 0) {
+        return false;
+      }
+    }
+    for (i = 0; i < as->n_nontargets; i++) {
+      if (mr_find_nontarget(in, as->nontargets[i].id) < 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 int mrecist_evaluate(const struct mr_input *in, const struct mr_options *o,
                      struct mr_result *out, struct err *e) {
   struct mr_timepoint *tp;
   int n = in->n_assessments;
   int n_used;
   int k;
+  bool seen_cr = false; /* an overall CR at an earlier time point */
   memset(out, 0, sizeof(*out));
   if (!in->has_baseline) {
     return ERR_FIELD(e, APP_EINVAL, "baseline", "baseline: required");
   }
   if (mrecist_validate(in, e) != APP_OK) {
     return APP_EINVAL;
+  }
+  if (NEVER(!mr_invariants_hold(in))) {
+    return ERR_SET(e, APP_EINTERNAL, "mrecist: the input passed validation "
+                   "but breaks the core's invariants");
   }
   tp = xcalloc((size_t)n + 1, sizeof(*tp));
   for (k = 0; k < n; k++) {
@@ -966,9 +1045,13 @@ int mrecist_evaluate(const struct mr_input *in, const struct mr_options *o,
   mr_mark_new_lesions(in, o, tp);
   n_used = n;
   for (k = 0; k < n; k++) {
-    tp[k].nontarget = mr_nontarget_resp(in, &in->assessments[k]);
+    tp[k].nontarget = mr_nontarget_resp(in, &in->assessments[k],
+                                        seen_cr && o->is_nt_reappearance_pd);
     tp[k].overall = mr_overall(tp[k].target, tp[k].nontarget,
                                tp[k].has_new_lesion, in->n_targets > 0);
+    if (tp[k].overall == MR_CR) {
+      seen_cr = true;
+    }
     if (tp[k].overall == MR_PD && !out->has_progression) {
       out->has_progression = true;
       out->progression_date = tp[k].date;

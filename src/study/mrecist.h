@@ -138,8 +138,11 @@ struct mr_options {
   int sd_min_days;           /* SD counts from this day after start */
   int max_ne_between;        /* NE allowed between CR/PR and confirmation */
   int max_sd_between;        /* SD allowed between a PR and its
-                                confirmation (1; 0 = admiralonco default
-                                accept_sd = FALSE) */
+                                confirmation: 1 when the protocol's
+                                accept_sd_between_confirmations is true,
+                                0 (admiralonco accept_sd = FALSE) when not */
+  bool is_nt_reappearance_pd;/* a non-target present again after an
+                                overall CR is PD (else NON-CR/NON-PD) */
   int64_t pd_abs_min_dmm;    /* PD also needs this absolute increase */
   int64_t pd_pct_tenths;     /* PD: >= this (0.1 % units) above nadir */
   int64_t pr_pct_tenths;     /* PR: >= this (0.1 % units) below baseline */
@@ -187,8 +190,10 @@ void mr_options_from_protocol(const struct response_rules *r,
                               struct mr_options *o);
 
 /* Overlay the JSON "options" object of root (if present) on *o: confirm,
-** confirm_min_days, sd_min_days, pd_abs_min_mm.  APP_EINVAL names the
-** field ("options.sd_min_days: ..."). */
+** confirm_min_days, sd_min_days, pd_abs_min_mm,
+** max_ne_between_confirmations, accept_sd_between_confirmations,
+** nontarget_reappearance_after_cr (the protocol's names and ranges).
+** APP_EINVAL names the field ("options.sd_min_days: ..."). */
 int mr_options_from_json(const json_t *root, struct mr_options *o,
                          struct err *e);
 

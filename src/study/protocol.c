@@ -22,8 +22,15 @@ static const char *const pvi_words[] = {"none", "vp1", "vp2", "vp3", "vp4",
 static const char *const schedule_words[] = {"daily", "every_other_day",
                                              "discontinued", NULL};
 
+/* Words of enum nt_reappearance, in order. */
+static const char *const reappear_words[] = {"pd", "non_cr_non_pd", NULL};
+
 const char *dose_schedule_name(enum dose_schedule s) {
   return schedule_words[s];
+}
+
+const char *nt_reappearance_name(enum nt_reappearance r) {
+  return reappear_words[r];
 }
 
 /* A required member: present, else an error naming it. */
@@ -297,6 +304,7 @@ static int parse_response(const json_t *root, struct response_rules *r,
   json_t *o;
   const char *c = "response";
   char crit[16];
+  int reappear = 0;
   if (need_obj(root, "", c, &o, e) ||
       need_str(o, c, "criteria", crit, sizeof(crit), e) ||
       need_bool(o, c, "confirm", &r->confirm, e) ||
@@ -317,6 +325,22 @@ static int parse_response(const json_t *root, struct response_rules *r,
                &r->max_targets_per_organ, e)) {
     return APP_EINVAL;
   }
+  /* Options added after studies were created are optional, with the
+  ** default that those studies were run with: a stored protocol without
+  ** them still loads. */
+  r->accept_sd_between = true;
+  if (json_object_get(o, "accept_sd_between_confirmations") != NULL &&
+      need_bool(o, c, "accept_sd_between_confirmations",
+                &r->accept_sd_between, e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  if (json_object_get(o, "nontarget_reappearance_after_cr") != NULL &&
+      need(jx_enum(o, "nontarget_reappearance_after_cr", c, reappear_words,
+                   &reappear, e),
+           c, "nontarget_reappearance_after_cr", e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  r->nt_reappearance = (enum nt_reappearance)reappear;
   if (strcmp(crit, "mRECIST") != 0) {
     return ERR_SET(e, APP_EINVAL, "protocol: response.criteria: only "
                    "\"mRECIST\" is supported");

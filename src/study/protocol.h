@@ -94,6 +94,16 @@ struct visit_rules {
   int survival_window_days;   /* +/- 7 */
 };
 
+/* What a non-target lesion seen again ("present") after an overall CR time
+** point means.  A decision point: RECIST 1.1 Table 3 note a says that after
+** a true CR any disease seen later is PD; the tables themselves would call
+** it non-target persistence. */
+enum nt_reappearance {
+  NT_REAPPEAR_PD = 0,           /* "pd": progression (note a; default) */
+  NT_REAPPEAR_NON_CR_NON_PD = 1 /* "non_cr_non_pd": persistence, as if
+                                   the CR had not been seen */
+};
+
 /* Response-criteria options (mRECIST by default). */
 struct response_rules {
   bool confirm;              /* CR/PR need confirmation */
@@ -101,6 +111,10 @@ struct response_rules {
   int sd_min_days;           /* SD counts only at or after this day */
   int max_ne_between;        /* NE time points allowed between CR/PR and its
                                 confirmation (1) */
+  bool accept_sd_between;    /* one SD allowed between a PR and its
+                                confirmation (true; admiralonco accept_sd) */
+  enum nt_reappearance nt_reappearance; /* a non-target present again after
+                                an overall CR (NT_REAPPEAR_PD) */
   double pd_abs_min_mm;      /* absolute SVD increase also needed for PD (0) */
   double pd_pct;             /* PD: >= this % above nadir (20) */
   double pr_pct;             /* PR: >= this % below baseline (30) */
@@ -203,6 +217,9 @@ bool protocol_future_date_warned(const struct protocol *p, const char *kind,
 
 /* Name of an analysis population: "enrolled_eligible" or "enrolled". */
 const char *analysis_population_name(enum analysis_population a);
+
+/* Name of a non-target reappearance rule: "pd", "non_cr_non_pd". */
+const char *nt_reappearance_name(enum nt_reappearance r);
 
 /* Name of a dose schedule: "daily", "every_other_day", "discontinued". */
 const char *dose_schedule_name(enum dose_schedule s);

@@ -640,6 +640,29 @@ await step('monitor raises a query', async () => {
   await waitText(`query-status-${state.queryId}`, 'open');
 });
 
+await step('monitor verifies a record; after a reload it is still verified', async () => {
+  await login('monitor');
+  check(state.code, 'no patient code');
+  await go(`#/patients/${state.code}`);
+  const ids = await savedRecords();
+  check(ids.length > 0, 'no saved record on the casebook');
+  await press(ids[0]);
+  await need('record-sdv');
+  const before = await tid('record-sdv-state').getAttribute('data-state');
+  check(before === 'none', `record-sdv-state before: ${before}, wanted none`);
+  await press('record-sdv');
+  await page.reload();
+  await need('record-sdv-state');
+  const after = await tid('record-sdv-state').getAttribute('data-state');
+  check(after === 'verified', `record-sdv-state after a reload: ${after}, wanted verified`);
+  check(await tid('record-sdv').isDisabled(), 'record-sdv still enabled after a reload');
+  check((await text('record-sdv-state')).includes('monitor'), 'record-sdv-state does not name the monitor');
+  await shot('record-sdv-after-reload');
+  await go('#/dashboard');
+  const sdv = await text('dash-sdv');
+  check(/^[1-9][0-9]* \/ [0-9]+ /.test(sdv), `dash-sdv: "${sdv}", wanted at least one verified`);
+});
+
 await step('coordinator.tjh answers the query', async () => {
   await login('coordinator.tjh');
   check(state.queryId, 'no query id (raising failed)');

@@ -87,6 +87,13 @@ req POST /patients/SA-0001/queries '{"record_id":'"$rid"',"field":"value","text"
 qid=$(jq .id "$tmp/body")
 req POST "/queries/$qid/close" '{}'; [ "$status" = 200 ]; check "monitor closes query" $?
 req POST /records/$rid/sdv; [ "$status" = 200 ]; check "monitor SDV" $?
+# The mark is there on a later read (a reload), with who and which version.
+req GET /patients/SA-0001
+[ "$(jq -r --argjson r "$rid" '.sdv[] | select(.record_id == $r) | "\(.verified_by) \(.stale)"' "$tmp/body")" = "mon false" ]
+check "casebook shows the SDV mark on a later read" $?
+req GET /status
+[ "$(jq -r '[.sdv.verified, ([.sites[] | select(.site == "SA")][0].sdv_verified)] | @tsv' "$tmp/body")" = "$(printf '1\t1')" ]
+check "status counts the verified record, per site too" $?
 login ca
 req POST "/queries/$qid/answer" '{"text":"ok"}'; [ "$status" = 409 ]; check "answer a closed query: 409" $?
 req POST /patients/SA-0001/lock '{"locked":true}'; [ "$status" = 403 ]; check "coordinator cannot lock: 403" $?

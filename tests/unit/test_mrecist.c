@@ -161,6 +161,8 @@ static void test_options(void) {
   CHECK_INT_EQ(o.confirm_min_days, 28);
   CHECK_INT_EQ(o.sd_min_days, 42);
   CHECK_INT_EQ(o.max_ne_between, 1);
+  CHECK_INT_EQ(o.max_sd_between, 1);
+  CHECK(o.is_nt_reappearance_pd);
   CHECK_INT_EQ(o.pd_abs_min_dmm, 0);
   CHECK_INT_EQ(o.pd_pct_tenths, 200);
   CHECK_INT_EQ(o.pr_pct_tenths, 300);
@@ -779,6 +781,328 @@ static void test_bor_confirmation(void) {
   }
 }
 
+/* Options of the default protocol with its response rules changed by the
+** caller's function (the protocol -> options wiring under test). */
+static struct mr_options opts_with(void (*change)(struct response_rules *)) {
+  struct protocol proto;
+  struct err e;
+  struct mr_options o;
+  err_clear(&e);
+  if (protocol_default(&proto, &e) != APP_OK) {
+    fprintf(stderr, "protocol_default: %s\n", e.msg);
+    exit(1);
+  }
+  change(&proto.response);
+  mr_options_from_protocol(&proto.response, &o);
+  return o;
+}
+
+static void no_sd(struct response_rules *r) { r->accept_sd_between = false; }
+static void yes_sd(struct response_rules *r) { r->accept_sd_between = true; }
+static void ne_0(struct response_rules *r) { r->max_ne_between = 0; }
+static void ne_1(struct response_rules *r) { r->max_ne_between = 1; }
+static void ne_2(struct response_rules *r) { r->max_ne_between = 2; }
+static void reappear_pd(struct response_rules *r) {
+  r->nt_reappearance = NT_REAPPEAR_PD;
+}
+static void reappear_persist(struct response_rules *r) {
+  r->nt_reappearance = NT_REAPPEAR_NON_CR_NON_PD;
+}
+
+/* PR at day 56 (target 50 of 100, non-target present), CR at day 56 + gap
+** (target 0, non-target absent), then at day 168 target 0 with the
+** non-target third_nt: not_evaluated gives an overall PR under either
+** reappearance rule (RECIST 1.1 Table 1: CR, not evaluated, no new -> PR);
+** present gives a PR only when reappearance is non-target persistence.
+** Evaluates with o into *r (caller frees). */
+static int pr_cr_pr(int gap, enum mr_nt_status third_nt,
+                    const struct mr_options *o, struct mr_result *r) {
+  struct pt p;
+  double base[1] = {100.0};
+  struct err e;
+  int k;
+  pt_init(&p, 1, base, 1);
+  pt_add1(&p, 56, 50.0);
+  k = pt_add1(&p, 56 + gap, 0.0);
+  p.no[k][0].status = MR_NT_ABSENT;
+  k = pt_add1(&p, 168, 0.0);
+  p.no[k][0].status = third_nt;
+  if (pt_eval(&p, o, r, &e) != APP_OK) {
+    fprintf(stderr, "    evaluate failed: %s\n", e.msg);
+    return -1;
+  }
+  return 0;
+}
+
+/* PR, CR, PR (issue 12 item 0b).  The PR is confirmed by the CR when the
+** CR is >= confirm_min_days after it (RECIST 1.1 Table 3: PR then CR is a
+** PR); a CR earlier than that cannot carry the PR to the later PR, because
+** a PR after a CR in the confirmation period confirms nothing (clinical-
+** rules.md 1.8, admiralonco).  Everything then counts as unconfirmed, i.e.
+** SD (scans from day 56 >= sd_min_days). */
+static void test_pr_cr_pr(void) {
+  struct mr_options o = opts();
+  struct mr_options persist = opts_with(reappear_persist);
+  struct mr_result r;
+  int gap;
+  CHECK_INT_EQ(o.confirm_min_days, 28);
+  /* CR at confirm_min_days - 1: not a confirmation; then the PR after the
+  ** CR confirms nothing.  (Before the fix: "PR", confirmed.) */
+  CHECK(pr_cr_pr(27, MR_NT_NOT_EVALUATED, &o, &r) == 0);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[0].overall), "PR");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].overall), "CR");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "PR");
+  CHECK_STR_EQ(mr_resp_name(r.best), "SD");
+  CHECK_INT_EQ(r.confirmed, 0);
+  CHECK(!r.has_progression);
+  mr_result_free(&r);
+  /* Exactly confirm_min_days and one more: the CR confirms the PR. */
+  for (gap = 28; gap <= 29; gap++) {
+    CHECK(pr_cr_pr(gap, MR_NT_NOT_EVALUATED, &o, &r) == 0);
+    CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "PR");
+    CHECK_STR_EQ(mr_resp_name(r.best), "PR");
+    CHECK_INT_EQ(r.confirmed, 1);
+    mr_result_free(&r);
+  }
+  /* The same with the non-target back and reappearance read as
+  ** persistence: the third scan is a PR, and the boundaries are the
+  ** same. */
+  CHECK(pr_cr_pr(27, MR_NT_PRESENT, &persist, &r) == 0);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].nontarget), "NON-CR/NON-PD");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "PR");
+  CHECK_STR_EQ(mr_resp_name(r.best), "SD");
+  CHECK_INT_EQ(r.confirmed, 0);
+  mr_result_free(&r);
+  for (gap = 28; gap <= 29; gap++) {
+    CHECK(pr_cr_pr(gap, MR_NT_PRESENT, &persist, &r) == 0);
+    CHECK_STR_EQ(mr_resp_name(r.best), "PR");
+    CHECK_INT_EQ(r.confirmed, 1);
+    mr_result_free(&r);
+  }
+  /* Default (reappearance is PD): the third scan is the progression, the
+  ** BOR is SD at day 27 and a confirmed PR from day 28. */
+  CHECK(pr_cr_pr(27, MR_NT_PRESENT, &o, &r) == 0);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].nontarget), "PD");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "PD");
+  CHECK_STR_EQ(mr_resp_name(r.best), "SD");
+  CHECK_INT_EQ(r.confirmed, 0);
+  CHECK(r.has_progression);
+  CHECK_INT_EQ(r.progression_date, day0() + 168);
+  mr_result_free(&r);
+  for (gap = 28; gap <= 29; gap++) {
+    CHECK(pr_cr_pr(gap, MR_NT_PRESENT, &o, &r) == 0);
+    CHECK_STR_EQ(mr_resp_name(r.best), "PR");
+    CHECK_INT_EQ(r.confirmed, 1);
+    CHECK_INT_EQ(r.progression_date, day0() + 168);
+    mr_result_free(&r);
+  }
+  /* The rule stops at a PR after the CR: PR, CR (27 days), CR confirms
+  ** both the PR (no PR in between) and the CR. */
+  {
+    struct pt p;
+    double base[1] = {100.0};
+    struct err e;
+    int k;
+    pt_init(&p, 1, base, 1);
+    pt_add1(&p, 56, 50.0);
+    k = pt_add1(&p, 83, 0.0);
+    p.no[k][0].status = MR_NT_ABSENT;
+    k = pt_add1(&p, 168, 0.0);
+    p.no[k][0].status = MR_NT_ABSENT;
+    CHECK(pt_eval(&p, &o, &r, &e) == APP_OK);
+    CHECK_STR_EQ(mr_resp_name(r.best), "CR");
+    CHECK_INT_EQ(r.confirmed, 1);
+    mr_result_free(&r);
+    /* CR, PR, PR: the window of the second PR holds no CR, so the last PR
+    ** confirms it (admiralonco looks only after the PR); the casebook
+    ** raises cr_then_pr for both PRs. */
+    pt_init(&p, 1, base, 1);
+    k = pt_add1(&p, 56, 0.0);
+    p.no[k][0].status = MR_NT_ABSENT;
+    k = pt_add1(&p, 112, 0.0);
+    p.no[k][0].status = MR_NT_NOT_EVALUATED;
+    k = pt_add1(&p, 168, 0.0);
+    p.no[k][0].status = MR_NT_NOT_EVALUATED;
+    CHECK(pt_eval(&p, &o, &r, &e) == APP_OK);
+    CHECK_STR_EQ(mr_resp_name(r.timepoints[1].overall), "PR");
+    CHECK_STR_EQ(mr_resp_name(r.best), "PR");
+    CHECK_INT_EQ(r.confirmed, 1);
+    mr_result_free(&r);
+  }
+}
+
+/* accept_sd_between_confirmations, each value, from the protocol: PR, SD,
+** PR (one SD between) and PR, SD, SD, PR (two). */
+static void test_accept_sd_option(void) {
+  struct mr_options yes = opts_with(yes_sd);
+  struct mr_options no = opts_with(no_sd);
+  int conf = 9;
+  CHECK_INT_EQ(yes.max_sd_between, 1);
+  CHECK_INT_EQ(no.max_sd_between, 0);
+  {
+    /* 65 is -35 %; 75 is -25 % (SD) and +15.4 % over the nadir 65. */
+    int d[3] = {56, 112, 168};
+    double m[3] = {65.0, 75.0, 65.0};
+    CHECK_STR_EQ(bor_of(d, m, 3, &yes, &conf), "PR");
+    CHECK_INT_EQ(conf, 1);
+    CHECK_STR_EQ(bor_of(d, m, 3, &no, &conf), "SD");
+    CHECK_INT_EQ(conf, 0);
+  }
+  {
+    int d[4] = {56, 112, 168, 224};
+    double m[4] = {65.0, 75.0, 75.0, 65.0};
+    CHECK_STR_EQ(bor_of(d, m, 4, &yes, &conf), "SD");
+    CHECK_INT_EQ(conf, 0);
+    CHECK_STR_EQ(bor_of(d, m, 4, &no, &conf), "SD");
+    CHECK_INT_EQ(conf, 0);
+  }
+  {
+    /* No SD between: both values confirm. */
+    int d[2] = {56, 112};
+    double m[2] = {65.0, 65.0};
+    CHECK_STR_EQ(bor_of(d, m, 2, &no, &conf), "PR");
+    CHECK_INT_EQ(conf, 1);
+  }
+}
+
+/* max_ne_between_confirmations 0, 1 and 2 from the protocol: PR, NE, PR and
+** PR, NE, NE, PR; and a CR with one NE between. */
+static void test_max_ne_option(void) {
+  struct mr_options n0 = opts_with(ne_0);
+  struct mr_options n1 = opts_with(ne_1);
+  struct mr_options n2 = opts_with(ne_2);
+  int conf = 9;
+  CHECK_INT_EQ(n0.max_ne_between, 0);
+  CHECK_INT_EQ(n2.max_ne_between, 2);
+  {
+    int d[3] = {56, 84, 112};
+    double m[3] = {50.0, NAN, 50.0};
+    CHECK_STR_EQ(bor_of(d, m, 3, &n0, &conf), "SD");
+    CHECK_INT_EQ(conf, 0);
+    CHECK_STR_EQ(bor_of(d, m, 3, &n1, &conf), "PR");
+    CHECK_INT_EQ(conf, 1);
+    CHECK_STR_EQ(bor_of(d, m, 3, &n2, &conf), "PR");
+    CHECK_INT_EQ(conf, 1);
+  }
+  {
+    int d[4] = {56, 70, 84, 112};
+    double m[4] = {50.0, NAN, NAN, 50.0};
+    CHECK_STR_EQ(bor_of(d, m, 4, &n0, &conf), "SD");
+    CHECK_STR_EQ(bor_of(d, m, 4, &n1, &conf), "SD");
+    CHECK_STR_EQ(bor_of(d, m, 4, &n2, &conf), "PR");
+    CHECK_INT_EQ(conf, 1);
+  }
+  {
+    int d[3] = {56, 84, 112};
+    double m[3] = {0.0, NAN, 0.0};
+    CHECK_STR_EQ(bor_of(d, m, 3, &n0, &conf), "SD");
+    CHECK_STR_EQ(bor_of(d, m, 3, &n1, &conf), "CR");
+    CHECK_INT_EQ(conf, 1);
+  }
+}
+
+/* A non-target seen again after an overall CR, under each value of
+** nontarget_reappearance_after_cr. */
+static void test_nontarget_reappearance(void) {
+  struct mr_options pd = opts_with(reappear_pd);
+  struct mr_options persist = opts_with(reappear_persist);
+  struct pt p;
+  double base[1] = {100.0};
+  double base2[1] = {100.0};
+  struct mr_result r;
+  struct err e;
+  int k;
+  CHECK(pd.is_nt_reappearance_pd);
+  CHECK(!persist.is_nt_reappearance_pd);
+  /* Targets CR throughout; the non-target absent (overall CR, confirmed)
+  ** then present again at day 168. */
+  pt_init(&p, 1, base, 1);
+  k = pt_add1(&p, 56, 0.0);
+  p.no[k][0].status = MR_NT_ABSENT;
+  k = pt_add1(&p, 112, 0.0);
+  p.no[k][0].status = MR_NT_ABSENT;
+  k = pt_add1(&p, 168, 0.0);
+  CHECK(p.no[k][0].status == MR_NT_PRESENT);
+  CHECK(pt_eval(&p, &pd, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].nontarget), "PD");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "PD");
+  CHECK_STR_EQ(mr_resp_name(r.best), "CR");
+  CHECK_INT_EQ(r.confirmed, 1);
+  CHECK(r.has_progression);
+  CHECK_INT_EQ(r.progression_date, day0() + 168);
+  mr_result_free(&r);
+  CHECK(pt_eval(&p, &persist, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].nontarget), "NON-CR/NON-PD");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "PR");
+  CHECK_STR_EQ(mr_resp_name(r.best), "CR");
+  CHECK(!r.has_progression);
+  mr_result_free(&r);
+  /* After the CR, one non-target back and another not evaluated: the one
+  ** that is back decides (PD), as a progression would. */
+  pt_init(&p, 1, base, 2);
+  k = pt_add1(&p, 56, 0.0);
+  p.no[k][0].status = MR_NT_ABSENT;
+  p.no[k][1].status = MR_NT_ABSENT;
+  k = pt_add1(&p, 112, 0.0);
+  p.no[k][0].status = MR_NT_NOT_EVALUATED;
+  p.no[k][1].status = MR_NT_PRESENT;
+  CHECK(pt_eval(&p, &pd, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].nontarget), "PD");
+  mr_result_free(&r);
+  CHECK(pt_eval(&p, &persist, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].nontarget), "NE");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].overall), "PR");
+  mr_result_free(&r);
+  /* Without an overall CR before, a non-target that was absent and is
+  ** present again is not a reappearance after CR: targets PR with the
+  ** non-target absent is an overall PR, not CR. */
+  pt_init(&p, 1, base2, 1);
+  k = pt_add1(&p, 56, 50.0);
+  p.no[k][0].status = MR_NT_ABSENT;
+  pt_add1(&p, 112, 50.0);
+  CHECK(pt_eval(&p, &pd, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[0].overall), "PR");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].nontarget), "NON-CR/NON-PD");
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].overall), "PR");
+  CHECK(!r.has_progression);
+  mr_result_free(&r);
+  /* Targets CR with the non-target not evaluated is an overall PR, so a
+  ** non-target present afterwards is not after a CR either. */
+  pt_init(&p, 1, base2, 1);
+  k = pt_add1(&p, 56, 0.0);
+  p.no[k][0].status = MR_NT_NOT_EVALUATED;
+  pt_add1(&p, 112, 0.0);
+  CHECK(pt_eval(&p, &pd, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].overall), "PR");
+  mr_result_free(&r);
+  /* Non-target disease only: CR, CR, then present again. */
+  pt_init(&p, 0, NULL, 1);
+  pt_add(&p, 56, NULL, MR_NT_ABSENT);
+  pt_add(&p, 112, NULL, MR_NT_ABSENT);
+  pt_add(&p, 168, NULL, MR_NT_PRESENT);
+  CHECK(pt_eval(&p, &pd, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "PD");
+  CHECK_STR_EQ(mr_resp_name(r.best), "CR");
+  CHECK_INT_EQ(r.progression_date, day0() + 168);
+  mr_result_free(&r);
+  CHECK(pt_eval(&p, &persist, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[2].overall), "NON-CR/NON-PD");
+  CHECK_STR_EQ(mr_resp_name(r.best), "CR");
+  CHECK(!r.has_progression);
+  mr_result_free(&r);
+  /* An unconfirmed CR (only 27 days to the next scan) still counts: the
+  ** non-target back 27 days later is PD (the CR is taken as read; the
+  ** reader decides whether it was one). */
+  pt_init(&p, 0, NULL, 1);
+  pt_add(&p, 56, NULL, MR_NT_ABSENT);
+  pt_add(&p, 83, NULL, MR_NT_PRESENT);
+  CHECK(pt_eval(&p, &pd, &r, &e) == APP_OK);
+  CHECK_STR_EQ(mr_resp_name(r.timepoints[1].overall), "PD");
+  CHECK_STR_EQ(mr_resp_name(r.best), "NON-CR/NON-PD");
+  CHECK_INT_EQ(r.confirmed, 0);
+  mr_result_free(&r);
+}
+
 /* Non-target-only patients: NON-CR/NON-PD needs sd_min_days; CR confirms. */
 static void test_nontarget_only_bor(void) {
   struct pt p;
@@ -957,6 +1281,10 @@ int main(void) {
   test_new_lesion_required();
   test_backdating();
   test_bor_confirmation();
+  test_pr_cr_pr();
+  test_accept_sd_option();
+  test_max_ne_option();
+  test_nontarget_reappearance();
   test_nontarget_only_bor();
   test_validation();
   test_json();

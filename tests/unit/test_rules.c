@@ -60,6 +60,12 @@ static void test_protocol_default(void) {
   CHECK_INT_EQ(proto.response.confirm_min_days, 28);
   CHECK_INT_EQ(proto.response.sd_min_days, 42);
   CHECK(proto.response.pd_abs_min_mm == 0);
+  CHECK_INT_EQ(proto.response.max_ne_between, 1);
+  CHECK(proto.response.accept_sd_between);
+  CHECK(proto.response.nt_reappearance == NT_REAPPEAR_PD);
+  CHECK_STR_EQ(nt_reappearance_name(NT_REAPPEAR_PD), "pd");
+  CHECK_STR_EQ(nt_reappearance_name(NT_REAPPEAR_NON_CR_NON_PD),
+               "non_cr_non_pd");
   CHECK(proto.dosing.len_weight_threshold_kg == 60);
   CHECK(proto.dosing.pd1_mg == 200);
   CHECK_INT_EQ(proto.dosing.pd1_interval_days, 21);
@@ -103,6 +109,33 @@ static void expect_bad_protocol(const char *key_path, json_t *value,
   json_decref(root);
 }
 
+/* A protocol stored before the two confirmation options existed still
+** loads, with the defaults those studies ran with. */
+static void test_protocol_older(void) {
+  size_t len;
+  const char *text = protocol_default_text(&len);
+  struct err e;
+  struct protocol p;
+  json_t *root;
+  json_t *resp;
+  err_clear(&e);
+  root = jx_parse(text, len, "default", &e);
+  resp = json_object_get(root, "response");
+  json_object_set_new(resp, "accept_sd_between_confirmations",
+                      json_false());
+  json_object_set_new(resp, "nontarget_reappearance_after_cr",
+                      json_string("non_cr_non_pd"));
+  CHECK(protocol_from_json(root, &p, &e) == APP_OK);
+  CHECK(!p.response.accept_sd_between);
+  CHECK_INT_EQ(p.response.nt_reappearance, NT_REAPPEAR_NON_CR_NON_PD);
+  json_object_del(resp, "accept_sd_between_confirmations");
+  json_object_del(resp, "nontarget_reappearance_after_cr");
+  CHECK(protocol_from_json(root, &p, &e) == APP_OK);
+  CHECK(p.response.accept_sd_between);
+  CHECK_INT_EQ(p.response.nt_reappearance, NT_REAPPEAR_PD);
+  json_decref(root);
+}
+
 static void test_protocol_rejects(void) {
   struct err e;
   struct protocol p;
@@ -135,6 +168,36 @@ static void test_protocol_rejects(void) {
   expect_bad_protocol("response.criteria", json_string("RECIST"),
                       "response.criteria");
   expect_bad_protocol("cohorts", json_array(), "cohorts");
+  expect_bad_protocol("response.accept_sd_between_confirmations",
+                      json_integer(1),
+                      "response.accept_sd_between_confirmations");
+  expect_bad_protocol("response.nontarget_reappearance_after_cr",
+                      json_string("sd"), "\"sd\" is not one of \"pd\", "
+                      "\"non_cr_non_pd\"");
+  expect_bad_protocol("response.max_ne_between_confirmations",
+                      json_integer(11),
+                      "response.max_ne_between_confirmations");
+}
+
+/* The other value of each confirmation and reappearance option is read. */
+static void test_protocol_response_options(void) {
+  size_t len;
+  const char *text = protocol_default_text(&len);
+  struct err e;
+  struct protocol p;
+  json_t *root = jx_parse(text, len, "default", &e);
+  json_t *resp = json_object_get(root, "response");
+  json_object_set_new(resp, "accept_sd_between_confirmations",
+                      json_false());
+  json_object_set_new(resp, "nontarget_reappearance_after_cr",
+                      json_string("non_cr_non_pd"));
+  json_object_set_new(resp, "max_ne_between_confirmations", json_integer(0));
+  err_clear(&e);
+  CHECK(protocol_from_json(root, &p, &e) == APP_OK);
+  CHECK(!p.response.accept_sd_between);
+  CHECK(p.response.nt_reappearance == NT_REAPPEAR_NON_CR_NON_PD);
+  CHECK_INT_EQ(p.response.max_ne_between, 0);
+  json_decref(root);
 }
 
 static void test_child_pugh(void) {
@@ -478,6 +541,8 @@ int main(void) {
   test_dates();
   test_protocol_default();
   test_protocol_rejects();
+  test_protocol_older();
+  test_protocol_response_options();
   test_child_pugh();
   test_albi();
   test_eligibility();

@@ -12,7 +12,10 @@
 #include "store/casebook.h"
 #include "store/import.h"
 #include "store/store.h"
+#include "store/status.h"
 #include "store/workflow.h"
+#include "core/clock.h"
+#include "core/jsonx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,23 +41,33 @@ static void setup(void) {
   coord_b = fx.coord_b;
 }
 
-static int64_t save(const char *kind, int64_t id, int64_t version,
-                    json_t *data, const char *reason) {
+static void test_sdv_state(void);
+
+/* Save a record of patient code as the coordinator; returns its id (0 on
+** failure, message printed).  Takes data. */
+static int64_t save_to(const char *code, const char *kind, int64_t id,
+                       int64_t version, json_t *data, const char *reason) {
   struct err e;
+  struct record_save in = {0};
   int64_t out = 0;
   err_clear(&e);
-  if (store_record_save(db, &coord,
-                        &(struct record_save){.code = "SA-0001",
-                                              .kind = kind,
-                                              .record_id = id,
-                                              .version = version,
-                                              .data = data,
-                                              .reason = reason},
-                        NULL, &out, &e) != APP_OK) {
+  in.code = code;
+  in.kind = kind;
+  in.record_id = id;
+  in.version = version;
+  in.data = data;
+  in.reason = reason;
+  if (store_record_save(db, &coord, &in, NULL, &out, &e) != APP_OK) {
     fprintf(stderr, "save %s: %s\n", kind, e.msg);
   }
   json_decref(data);
   return out;
+}
+
+/* save_to the first patient, SA-0001. */
+static int64_t save(const char *kind, int64_t id, int64_t version,
+                    json_t *data, const char *reason) {
+  return save_to("SA-0001", kind, id, version, data, reason);
 }
 
 static int64_t open_checks(const char *check) {
@@ -156,6 +169,73 @@ static void test_edit_checks(void) {
   CHECK_INT_EQ(open_checks("visit_window"), 1);
 }
 
+/* One target at 0 mm and the non-target N1 with status nt, on date. */
+static json_t *scan_t0(const char *date, const char *nt) {
+  return json_pack("{s:s,s:s,s:[{s:s,s:f}],s:[{s:s,s:s}]}", "date", date,
+                   "modality", "mri", "target", "id", "T1", "viable_mm",
+                   0.0, "nontarget", "id", "N1", "status", nt);
+}
+
+/* The query of check cr_then_pr on record rec and field, open or not. */
+static int64_t cr_then_pr_open(int64_t rec, const char *field) {
+  char sql[240];
+  snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM query WHERE check_id = "
+           "'cr_then_pr' AND status = 'open' AND record_id = %lld AND "
+           "field = '%s'", (long long)rec, field);
+  return count(sql);
+}
+
+/* An overall CR followed by an overall PR raises cr_then_pr on the PR's
+** assessment (field nontarget); correcting either scan closes it; a
+** non-target that is back after the CR is PD (default protocol), which is
+** no CR-then-PR. */
+static void test_cr_then_pr(void) {
+  struct patient p;
+  struct err e;
+  int64_t cr_id;
+  int64_t pr_id;
+  err_clear(&e);
+  CHECK(store_patient_create(db, &coord, NULL, &p, &e) == APP_OK);
+  save_to(p.code, "enrolment", 0, 0,
+          json_pack("{s:s,s:s,s:s}", "consent_date", "2026-02-02", "cohort",
+                    "TACE", "treatment_start", "2026-02-05"), NULL);
+  save_to(p.code, "baseline_scan", 0, 0,
+          json_pack("{s:s,s:s,s:[{s:s,s:s,s:f}],s:[{s:s,s:s}]}", "date",
+                    "2026-02-03", "modality", "mri", "target", "id", "T1",
+                    "organ", "liver", "viable_mm", 40.0, "nontarget", "id",
+                    "N1", "kind", "pvtt"), NULL);
+  /* Day 56: targets 0, N1 gone: CR. */
+  cr_id = save_to(p.code, "assessment", 0, 0,
+                  scan_t0("2026-04-02", "absent"), NULL);
+  CHECK(cr_id > 0);
+  CHECK_INT_EQ(open_checks("cr_then_pr"), 0);
+  /* Day 112: targets 0, N1 not evaluated: PR (RECIST 1.1 Table 1). */
+  pr_id = save_to(p.code, "assessment", 0, 0,
+                  scan_t0("2026-05-28", "not_evaluated"), NULL);
+  CHECK(pr_id > 0);
+  CHECK_INT_EQ(open_checks("cr_then_pr"), 1);
+  CHECK_INT_EQ(cr_then_pr_open(pr_id, "nontarget"), 1);
+  CHECK_INT_EQ(count("SELECT COUNT(*) FROM query WHERE check_id = "
+                     "'cr_then_pr' AND text LIKE '%PR on 2026-05-28 after a "
+                     "CR on 2026-04-02%'"), 1);
+  /* N1 was in fact seen and gone: CR, CR.  The query closes by itself. */
+  save_to(p.code, "assessment", pr_id, 1, scan_t0("2026-05-28", "absent"),
+          "non-target read on the second look");
+  CHECK_INT_EQ(open_checks("cr_then_pr"), 0);
+  /* N1 back after the CR: progression, not CR then PR. */
+  save_to(p.code, "assessment", pr_id, 2, scan_t0("2026-05-28", "present"),
+          "re-read");
+  CHECK_INT_EQ(open_checks("cr_then_pr"), 0);
+  /* Not evaluated again, and the earlier CR corrected to a PR (N1 still
+  ** enhancing): PR, PR raises nothing. */
+  save_to(p.code, "assessment", pr_id, 3,
+          scan_t0("2026-05-28", "not_evaluated"), "re-read");
+  CHECK_INT_EQ(open_checks("cr_then_pr"), 1);
+  save_to(p.code, "assessment", cr_id, 1, scan_t0("2026-04-02", "present"),
+          "N1 still enhancing");
+  CHECK_INT_EQ(open_checks("cr_then_pr"), 0);
+}
+
 static void test_queries(void) {
   struct err e;
   int64_t qid = 0;
@@ -212,6 +292,7 @@ static void test_sign_lock(void) {
   CHECK(store_sdv_mark(db, &coord, rec, &e) == APP_EPERM);
   err_clear(&e);
   CHECK(store_sdv_mark(db, &mon, rec, &e) == APP_OK);
+  test_sdv_state();
   /* A locked casebook refuses writes; unlocking needs a reason. */
   CHECK(store_lock(db, &mon, "SA-0001", true, NULL, &e) == APP_EPERM);
   err_clear(&e);
@@ -234,6 +315,65 @@ static void test_sign_lock(void) {
         APP_OK);
 }
 
+/* The SDV state of a record, as a reader sees it later: in the casebook
+** (JSON and text the same), in the status counts, and stale once the
+** record changes. */
+static void sdv_check(int64_t rid, const char *by, int stale,
+                      int64_t verified, int64_t n_stale) {
+  struct err e;
+  json_t *cb = NULL, *st = NULL, *mark = NULL, *v;
+  struct buf a, b;
+  size_t i;
+  err_clear(&e);
+  CHECK(store_casebook(db, &mon, "SA-0001", &cb, &e) == APP_OK);
+  json_array_foreach(json_object_get(cb, "sdv"), i, v) {
+    if (json_integer_value(json_object_get(v, "record_id")) == rid) {
+      mark = v;
+    }
+  }
+  CHECK(mark != NULL);
+  CHECK_STR_EQ(json_string_value(json_object_get(mark, "verified_by")), by);
+  CHECK_INT_EQ(json_is_true(json_object_get(mark, "stale")), stale);
+  buf_init(&a, 0);
+  buf_init(&b, 0);
+  jx_dump(cb, &a, false);
+  CHECK(store_casebook_text(db, &mon, "SA-0001", &b, &e) == APP_OK);
+  CHECK_STR_EQ(buf_str(&b), buf_str(&a));
+  buf_reset(&a);
+  buf_reset(&b);
+  json_decref(cb);
+  CHECK(store_status(db, &mon, 364, clock_today(), &st, &e) ==
+        APP_OK);
+  v = json_object_get(st, "sdv");
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "records")),
+               count("SELECT COUNT(*) FROM record WHERE is_deleted = 0"));
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "verified")), verified);
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "stale")), n_stale);
+  v = json_array_get(json_object_get(st, "sites"), 0);
+  CHECK_STR_EQ(json_string_value(json_object_get(v, "site")), "SA");
+  CHECK_INT_EQ(json_integer_value(json_object_get(v, "sdv_verified")),
+               verified);
+  json_decref(st);
+}
+
+static void test_sdv_state(void) {
+  int64_t rid = count("SELECT MAX(id) FROM record WHERE kind = 'lab'");
+  int64_t ver = count("SELECT version FROM record WHERE id = (SELECT MAX(id) "
+                      "FROM record WHERE kind = 'lab')");
+  struct err e;
+  err_clear(&e);
+  CHECK(store_sdv_mark(db, &mon, rid, &e) == APP_OK);
+  sdv_check(rid, "mon", 0, 2, 0);
+  /* The record changes: the mark stays, stale, and no longer counts. */
+  save("lab", rid, ver, json_pack("{s:s,s:s,s:f,s:s}", "date", "2026-03-01",
+                                  "test", "ALT", "value", 41.0, "unit",
+                                  "U/L"), "typo");
+  sdv_check(rid, "mon", 1, 1, 1);
+  /* Verified again at the new version. */
+  CHECK(store_sdv_mark(db, &mon, rid, &e) == APP_OK);
+  sdv_check(rid, "mon", 0, 2, 0);
+}
+
 int main(void) {
   char path[512];
   struct err e;
@@ -252,6 +392,7 @@ int main(void) {
   test_edit_checks();
   test_queries();
   test_sign_lock();
+  test_cr_then_pr();
   CHECK(audit_verify(db, &chk, &e) == APP_OK);
   CHECK_INT_EQ(chk.first_bad, 0);
   CHECK_INT_EQ(db_open_statements(db), 0);

@@ -86,6 +86,9 @@ const en = {
   'analysis.aeNote': 'Patients by their worst CTCAE grade.',
   'lock.title': 'Casebook lock', 'lock.lock': 'Lock the casebook', 'lock.unlock': 'Unlock the casebook',
   'sdv.mark': 'Mark source data verified', 'sdv.done': 'Source data verified',
+  'sdv.again': 'Verify again', 'sdv.by': 'Source data verified by {0} on {1} (version {2}).',
+  'sdv.stale': 'Verified by {0} at version {1}; changed since: verify again.', 'sdv.none': 'Not yet source-data verified.',
+  'dash.sdv': 'SDV', 'dash.sdvTile': 'Source data verified',
 };
 
 const zh = {
@@ -168,6 +171,9 @@ const zh = {
   'analysis.aeNote': '按最严重 CTCAE 分级统计的患者数。',
   'lock.title': '病例锁定', 'lock.lock': '锁定病例', 'lock.unlock': '解锁病例',
   'sdv.mark': '标记为已核对源数据', 'sdv.done': '已核对源数据',
+  'sdv.again': '重新核对', 'sdv.by': '{0} 于 {1} 核对了源数据（版本 {2}）。',
+  'sdv.stale': '{0} 核对的是版本 {1}；之后已修改，请重新核对。', 'sdv.none': '尚未核对源数据。',
+  'dash.sdv': '源数据核对', 'dash.sdvTile': '已核对源数据',
 };
 
 // Record kinds and field labels in Chinese (English comes from the

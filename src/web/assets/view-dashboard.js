@@ -73,6 +73,13 @@ function chart(st) {
   return svg;
 }
 
+// "n of N (p %)": records verified at their current version.
+function sdvText(done, all) {
+  const n = done || 0;
+  const d = all || 0;
+  return `${n} / ${d} (${d > 0 ? Math.round((100 * n) / d) : 0} %)`;
+}
+
 function tile(label, value, testid, href) {
   const v = h('span', { class: 'tile-value', testid }, String(value));
   return h(href ? 'a' : 'div', { class: 'tile', href }, h('span', { class: 'tile-label' }, label), v);
@@ -90,7 +97,8 @@ export async function renderDashboard(main, params, ctx) {
     h('td', { class: 'num' }, String(sites.has(r.site) ? sites.get(r.site).HAIC : 0)),
     h('td', { class: 'num' }, String(r.enrolled)),
     h('td', { class: 'num' }, String(r.overdue_visits)),
-    h('td', { class: 'num' }, String(r.open_queries))));
+    h('td', { class: 'num' }, String(r.open_queries)),
+    h('td', { class: 'num', testid: 'dash-sdv-' + r.site }, sdvText(r.sdv_verified, r.sdv_records))));
   mount(main,
     h('h1', null, t('dash.title')),
     h('div', { class: 'tiles' },
@@ -100,7 +108,8 @@ export async function renderDashboard(main, params, ctx) {
       tile(t('dash.screenFailed'), st.screen_failed, 'dash-screen-failed'),
       tile(t('dash.dueWeek'), st.due_this_week, 'dash-due-week', '#/patients'),
       tile(t('dash.overdue'), st.overdue_visits, 'dash-overdue', '#/patients'),
-      tile(t('dash.openQueries'), st.open_queries, 'dash-open-queries', '#/queries')),
+      tile(t('dash.openQueries'), st.open_queries, 'dash-open-queries', '#/queries'),
+      tile(t('dash.sdvTile'), sdvText(st.sdv ? st.sdv.verified : 0, st.sdv ? st.sdv.records : 0), 'dash-sdv')),
     h('section', { class: 'card' },
       h('h2', null, t('dash.chartTitle')),
       chart(st)),
@@ -114,7 +123,8 @@ export async function renderDashboard(main, params, ctx) {
             h('th', { scope: 'col', class: 'num' }, 'HAIC'),
             h('th', { scope: 'col', class: 'num' }, t('dash.enrolled')),
             h('th', { scope: 'col', class: 'num' }, t('dash.overdue')),
-            h('th', { scope: 'col', class: 'num' }, t('dash.openQueries')))),
+            h('th', { scope: 'col', class: 'num' }, t('dash.openQueries')),
+            h('th', { scope: 'col', class: 'num' }, t('dash.sdv')))),
           h('tbody', null, siteRows)))),
     h('section', { class: 'card' },
       h('h2', null, t('dash.recentAes')),

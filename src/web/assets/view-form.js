@@ -478,6 +478,13 @@ export async function renderForm(main, params, ctx) {
     live = sumPanel(form, collect);
   }
 
+  // Source-data verification of this record: by whom, and whether the
+  // record changed since (the casebook's "sdv" list).
+  const sdvMark = record ? (cb.sdv || []).find((s) => s.record_id === record.id) : null;
+  const sdvState = h('p', { class: sdvMark && sdvMark.stale ? 'warn' : 'muted', testid: 'record-sdv-state',
+    'data-state': sdvMark ? (sdvMark.stale ? 'stale' : 'verified') : 'none' },
+  sdvMark ? (sdvMark.stale ? t('sdv.stale', sdvMark.verified_by, sdvMark.version)
+    : t('sdv.by', sdvMark.verified_by, sdvMark.verified_utc.slice(0, 10), sdvMark.version)) : t('sdv.none'));
   mount(form,
     h('div', { class: 'grid' }, fieldEls),
     live ? live.el : null,
@@ -485,15 +492,18 @@ export async function renderForm(main, params, ctx) {
     h('div', { class: 'btn-row' }, saveBtn,
       h('a', { href: '#/patients/' + enc, class: 'btn-plain' }, t('common.cancel')),
       record ? h('button', { type: 'button', class: 'btn-plain', testid: 'record-history', on: { click: () => showHistory(null) } }, t('history.record')) : null,
-      record && session.user && session.user.role === 'monitor' ? h('button', { type: 'button', class: 'btn-plain', testid: 'record-sdv', on: { click: async (ev) => {
+      record && session.user && session.user.role === 'monitor' ? h('button', { type: 'button', class: 'btn-plain', testid: 'record-sdv', disabled: sdvMark && !sdvMark.stale ? true : null, on: { click: async (ev) => {
         try {
           await api('POST', `/api/v1/records/${record.id}/sdv`);
           ev.target.textContent = t('sdv.done');
           ev.target.disabled = true;
+          sdvState.textContent = t('sdv.by', session.user.username, new Date().toISOString().slice(0, 10), record.version);
+          sdvState.dataset.state = 'verified';
         } catch (e) {
           formError.textContent = e.message;
         }
-      } } }, t('sdv.mark')) : null),
+      } } }, sdvMark ? (sdvMark.stale ? t('sdv.again') : t('sdv.done')) : t('sdv.mark')) : null),
+    record ? sdvState : null,
     formError);
 
   mount(main,
