@@ -46,8 +46,9 @@ int cmd_protocol(struct cli *c) {
   printf("  lenvatinib          %g mg daily if weight >= %g kg, else %g mg\n",
          p->dosing.len_high_mg, p->dosing.len_weight_threshold_kg,
          p->dosing.len_low_mg);
-  printf("  PD-1 inhibitor      %g mg IV every %d days\n", p->dosing.pd1_mg,
-         p->dosing.pd1_interval_days);
+  printf("  PD-1 inhibitor      %g mg IV every %d days (+/- %d)\n",
+         p->dosing.pd1_mg, p->dosing.pd1_interval_days,
+         p->checks.pd1_interval_tolerance_days);
   printf("  eligibility         age %d-%d, Child-Pugh <= %d, ECOG <= %d\n",
          p->elig.age_min, p->elig.age_max, p->elig.child_pugh_max,
          p->elig.ecog_max);

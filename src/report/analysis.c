@@ -9,7 +9,10 @@
 ** statistics (stats/), with the same conventions: R's timefix, survfit's
 ** robust SE for non-integer weights, RMST up to the largest last time.
 ** Invariants: nothing is cached across calls; every array is freed; a
-** patient without a cohort (not enrolled) is not in the data set.
+** patient without a cohort (not enrolled) is not in the data set, nor one
+** the protocol's analysis population leaves out (enrolled but not
+** eligible at screening, by default): the routes say which population
+** ("population").
 */
 #include "analysis.h"
 
@@ -23,6 +26,7 @@
 #include "../stats/logrank.h"
 #include "../stats/ps_workflow.h"
 #include "../store/casebook.h"
+#include "../study/casebook.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -173,7 +177,13 @@ int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
   json_t *codes = NULL;
   size_t i;
   int rc;
+  struct protocol proto;
   memset(d, 0, sizeof(*d));
+  rc = store_protocol(db, &proto, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  d->population = proto.enrolment.population;
   rc = store_patient_codes(db, a, &codes, e);
   if (rc != APP_OK) {
     return rc;
@@ -184,7 +194,13 @@ int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
     rc = store_casebook(db, a, json_string_value(json_array_get(codes, i)),
                         &cb, e);
     if (rc == APP_OK) {
-      if (an_patient_read(cb, &d->p[d->n])) {
+      const char *status = json_string_value(
+          json_object_get(json_object_get(cb, "patient"), "status"));
+      if (!casebook_in_population(&proto, status,
+                                  json_object_get(cb, "derived"))) {
+        d->n_excluded += status != NULL && (strcmp(status, "enrolled") == 0 ||
+                                            strcmp(status, "off_study") == 0);
+      } else if (an_patient_read(cb, &d->p[d->n])) {
         d->n++;
       } else {
         xfree(d->p[d->n].tp);
@@ -197,6 +213,15 @@ int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
     an_data_free(d);
   }
   return rc;
+}
+
+json_t *an_population_json(const struct an_data *d) {
+  return json_pack("{s:s,s:s,s:i,s:i}", "rule",
+                   analysis_population_name(d->population), "description",
+                   d->population == POP_ENROLLED
+                       ? "every enrolled patient"
+                       : "enrolled patients eligible at screening",
+                   "n", d->n, "excluded", d->n_excluded);
 }
 
 void an_data_free(struct an_data *d) {
@@ -497,11 +522,11 @@ int an_km_json(const struct an_data *d, enum an_endpoint ep, bool iptw,
                                           k.tau));
     }
   }
-  o = json_pack("{s:s,s:s,s:i,s:s,s:f,s:o,s:o,s:o}", "endpoint",
+  o = json_pack("{s:s,s:s,s:i,s:o,s:s,s:f,s:o,s:o,s:o}", "endpoint",
                 ep == AN_PFS ? "pfs" : "os", "adjust", iptw ? "iptw" : "crude",
-                "n", k.n_used, "conf_type", "log", "conf_level", 0.95,
-                "groups", groups, "logrank",
-                iptw ? json_null() : an_logrank_json(d, ep), "cox",
+                "n", k.n_used, "population", an_population_json(d),
+                "conf_type", "log", "conf_level", 0.95, "groups", groups,
+                "logrank", iptw ? json_null() : an_logrank_json(d, ep), "cox",
                 an_cox_json(&cx, iptw));
   an_km_free(&k);
   xfree(w);
@@ -573,6 +598,7 @@ int an_summary_json(const struct an_data *d, json_t **out, struct err *e) {
     json_object_set_new(ncoh, an_cohort_name[c], json_integer(n));
   }
   json_object_set_new(o, "n", json_integer(d->n));
+  json_object_set_new(o, "population", an_population_json(d));
   json_object_set_new(o, "n_by_cohort", ncoh);
   for (ep = 0; ep < 2; ep++) {
     struct an_cox crude, adj;

@@ -62,13 +62,22 @@ struct an_patient {
 struct an_data {
   int n;                   /* patients */
   struct an_patient *p;    /* n patients (owned), in patient-code order */
+  enum analysis_population population; /* the protocol's population rule */
+  int n_excluded;          /* enrolled patients the rule leaves out */
 };
 
 /* Read every casebook the actor may see (pi and statistician see all
-** sites) and build the data set.  Returns APP_OK or a store error.  Free
-** with an_data_free(). */
+** sites) and build the data set of the protocol's analysis population
+** (enrolment.analysis_population: enrolled and eligible at screening by
+** default, casebook_in_population).  Returns APP_OK or a store error.
+** Free with an_data_free(). */
 int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
                  struct err *e);
+
+/* The population the data set holds, as the analysis routes report it:
+** {"rule": "enrolled_eligible" | "enrolled", "description", "n",
+** "excluded"}.  Caller json_decref()s it. */
+json_t *an_population_json(const struct an_data *d);
 
 /* Free the data set and zero it. */
 void an_data_free(struct an_data *d);

@@ -11,6 +11,7 @@
 
 #include "../core/mem.h"
 #include "../study/dose.h"
+#include "../study/endpoints.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -251,7 +252,7 @@ static void add_treatment(json_t *rec, const struct sim_patient *p,
 /* Adverse events, later therapy, survival contacts, death, end of
 ** study. */
 static void add_outcomes(json_t *rec, const struct sim_patient *p,
-                         date_t d0) {
+                         const struct protocol *pr, date_t d0) {
   int s = p->enrol_day;
   int k;
   for (k = 0; k < p->n_aes; k++) {
@@ -283,9 +284,22 @@ static void add_outcomes(json_t *rec, const struct sim_patient *p,
                       "type", p->resection_day >= 0 ? "resection"
                                                     : "systemic"));
   }
-  if (p->res.pfs.is_event && !p->died) {
-    int d;
-    for (d = p->res.pfs.days + 56; d < p->end_day; d += 56) {
+  /* Survival contacts are due every interval from progression or the
+  ** first new therapy, whichever is first (src/study/casebook.c), until
+  ** the end of follow-up; the coordinator makes each on its target day. */
+  {
+    int sw = -1, d;
+    int every = pr->visits.survival_interval_days;
+    if (p->res.pfs.is_event &&
+        strcmp(p->res.pfs.reason, EP_REASON_PROGRESSION) == 0) {
+      sw = p->res.pfs.days;
+    }
+    if (p->ep.has_new_therapy &&
+        (sw < 0 || (int)p->ep.new_therapy_date - s < sw)) {
+      sw = (int)p->ep.new_therapy_date - s;
+    }
+    for (d = sw + every; sw >= 0 && every > 0 && d < p->end_day;
+         d += every) {
       add_rec(rec, "survival_contact",
               json_pack("{s:o,s:s}", "date", jdate(d0, s + d), "status",
                         "alive"));
@@ -323,7 +337,7 @@ json_t *sim_study_casebooks(const struct sim_study *s,
     add_baseline(rec, p, pr, study_start);
     add_scans(rec, p, study_start);
     add_treatment(rec, p, pr, study_start);
-    add_outcomes(rec, p, study_start);
+    add_outcomes(rec, p, pr, study_start);
     json_array_append_new(patients,
                           json_pack("{s:s,s:o}", "site",
                                     sim_site_codes[i % SIM_N_SITES],

@@ -303,6 +303,27 @@ static void add_problem(json_t *problems, const char *field,
   }
 }
 
+/* An enrolment needs an eligible screening, or an investigator's override
+** where the protocol allows one (the rule: casebook_enrolment_check in
+** src/study/casebook.c; who may override: the roles that sign). */
+static int check_enrolment(struct db *db, const struct actor *a,
+                           const struct patient *pt,
+                           const struct protocol *proto, const json_t *data,
+                           const char *ctx, json_t *problems,
+                           struct err *e) {
+  json_t *records = NULL;
+  char path[200];
+  int rc = load_records_cached(db, pt->id, &records, e);
+  jx_path(path, sizeof(path), ctx, "data");
+  if (rc == APP_OK) {
+    rc = casebook_enrolment_check(proto, records, data,
+                                  access_may(a, ACCESS_SIGN), path,
+                                  problems, e);
+  }
+  json_decref(records);
+  return rc;
+}
+
 int store_record_save(struct db *db, const struct actor *a,
                       const struct record_save *in, json_t *problems,
                       int64_t *out_id, struct err *e) {
@@ -311,6 +332,7 @@ int store_record_save(struct db *db, const struct actor *a,
   const json_t *data = in->data;
   int64_t record_id = in->record_id, version = in->version;
   const struct form_spec *f = form_find(kind);
+  struct protocol proto;
   struct patient pt;
   struct db_stmt *st = NULL;
   json_t *local = problems ? NULL : json_array();
@@ -337,8 +359,12 @@ int store_record_save(struct db *db, const struct actor *a,
   if (!json_is_object(data)) {
     add_problem(probs, path, "expected an object");
     n_problems = 1;
+  } else if (store_protocol(db, &proto, e) != APP_OK) {
+    json_decref(local);
+    return e->code;
   } else {
-    n_problems = form_validate(f, data, path, probs);
+    n_problems = form_validate_at(f, data, path, &proto, clock_today(),
+                                  probs);
   }
   if (record_id > 0 && (reason == NULL || reason[0] == '\0')) {
     jx_path(path, sizeof(path), ctx, "reason");
@@ -363,6 +389,9 @@ int store_record_save(struct db *db, const struct actor *a,
   if (rc == APP_OK) {
     rc = access_patient(db, a, ACCESS_WRITE, pt.code, pt.site_id,
                         pt.is_locked, e);
+  }
+  if (rc == APP_OK && strcmp(kind, "enrolment") == 0) {
+    rc = check_enrolment(db, a, &pt, &proto, data, ctx, problems, e);
   }
   if (rc == APP_OK && record_id == 0 && !f->is_repeating) {
     rc = db_prepare(db, "SELECT id FROM record WHERE patient_id = $1 AND "

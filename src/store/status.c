@@ -1,12 +1,14 @@
 /*
 ** status.c: enrolment, overdue assessments and open queries (see
-** status.h).  Overdue assessments are read from each patient's derived
-** schedule (dates computed by the rules engine at the last change): an
-** assessment whose window ended before today with no scan in it is overdue.
+** status.h).  Overdue and due visits are read from each patient's derived
+** schedule (dates computed by the rules engine at the last change) and
+** counted by casebook_open_visits() (src/study/casebook.h): a visit whose
+** window ended before today with no record answering it is overdue.
 */
 #include "status.h"
 
 #include "../core/jsonx.h"
+#include "../study/casebook.h"
 
 #include <string.h>
 
@@ -111,32 +113,11 @@ int store_status(struct db *db, const struct actor *a, int target,
       struct err je;
       json_t *d;
       json_t *sched;
-      size_t i;
       json_int_t n = 0, nd = 0;
       err_clear(&je);
       d = jx_parse(text, strlen(text), "derived", &je);
       sched = json_object_get(d, "schedule");
-      for (i = 0; i < json_array_size(sched); i++) {
-        json_t *vi = json_array_get(sched, i);
-        const char *kind = json_string_value(json_object_get(vi, "kind"));
-        const char *stt = json_string_value(json_object_get(vi, "status"));
-        date_t end, begin;
-        if (kind == NULL || strcmp(kind, "assessment") != 0 || stt == NULL ||
-            (strcmp(stt, "planned") != 0 && strcmp(stt, "due") != 0 &&
-             strcmp(stt, "missed") != 0) ||
-            date_parse(json_string_value(json_object_get(vi, "window_end")),
-                       &end) != 0 ||
-            date_parse(json_string_value(json_object_get(vi,
-                                                         "window_start")),
-                       &begin) != 0) {
-          continue;
-        }
-        if (end < today) {
-          n++;
-        } else if (begin <= today + 7) {
-          nd++; /* the window is open now or opens within a week */
-        }
-      }
+      casebook_open_visits(sched, today, &n, &nd);
       json_decref(d);
       if (n > 0) {
         overdue += n;

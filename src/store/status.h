@@ -1,8 +1,9 @@
 /*
 ** status.h: the study's state at a glance, for the status command and the
 ** dashboard: enrolment by site, status and cohort against the target, the
-** tumour assessments that are overdue (window passed, no scan) and the open
-** queries, each by site.  Site-scoped users see their own site only.
+** visits (tumour assessments and survival contacts of enrolled patients)
+** that are overdue (window passed, no record) or due within a week, and the
+** open queries, each by site.  Site-scoped users see their own site only.
 */
 #ifndef HCC_STATUS_H
 #define HCC_STATUS_H

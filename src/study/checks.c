@@ -62,7 +62,12 @@ static const struct {
   {"end_of_study", "date", 0},
 };
 
-static void check_dates(const json_t *records, date_t today, json_t *out) {
+/* Dates after today (plus the protocol's grace) and before consent.  A
+** future date is refused at save unless the protocol lets it be warned
+** (checks.future_dates_warned); this check raises the query for those, and
+** for data saved before the refusal existed. */
+static void check_dates(const struct check_rules *cr, const json_t *records,
+                        date_t today, json_t *out) {
   const json_t *enrol = first_data(records, "enrolment");
   date_t consent = 0, t;
   int has_consent = enrol && get_date(enrol, "consent_date", &consent);
@@ -76,7 +81,7 @@ static void check_dates(const json_t *records, date_t today, json_t *out) {
           !get_date(d, date_fields[k].field, &t)) {
         continue;
       }
-      if (t > today) {
+      if (t > today + cr->future_date_grace_days) {
         finding(out, "date_in_future", id, date_fields[k].field,
                 "%s %s is in the future", date_fields[k].kind,
                 date_fields[k].field);
@@ -165,8 +170,9 @@ static void check_pd1(const struct protocol *p, const json_t *records,
   date_t prev = 0, t;
   int has_prev = 0;
   size_t i;
-  int lo = p->dosing.pd1_interval_days - 7;
-  int hi = p->dosing.pd1_interval_days + 7;
+  int tol = p->checks.pd1_interval_tolerance_days;
+  int lo = p->dosing.pd1_interval_days - tol;
+  int hi = p->dosing.pd1_interval_days + tol;
   /* Records come in entry order; sort dates by scanning for each next. */
   for (;;) {
     date_t best = 0;
@@ -188,7 +194,9 @@ static void check_pd1(const struct protocol *p, const json_t *records,
     if (has_prev && (best - prev < lo || best - prev > hi)) {
       finding(out, "pd1_interval", best_id, "date",
               "PD-1 dose %d days after the previous one (protocol: every %d "
-              "days)", (int)(best - prev), p->dosing.pd1_interval_days);
+              "days, +/- %d)", (int)(best - prev),
+              p->dosing.pd1_interval_days,
+              p->checks.pd1_interval_tolerance_days);
     }
     prev = best;
     has_prev = 1;
@@ -251,6 +259,41 @@ static void check_targets(const struct response_rules *rr,
   }
 }
 
+/* An enrolled patient whose screening is not eligible: enrolled by an
+** investigator's override (the query asks the monitor to review it), or
+** the screening changed after the enrolment. */
+static void check_enrolment(const json_t *records, const json_t *derived,
+                            json_t *out) {
+  const json_t *elig = json_object_get(derived, "eligibility");
+  size_t i;
+  if (json_is_true(json_object_get(elig, "eligible"))) {
+    return;
+  }
+  for (i = 0; i < json_array_size(records); i++) {
+    const json_t *r = json_array_get(records, i);
+    const json_t *d = json_object_get(r, "data");
+    const char *why = json_string_value(json_object_get(d, "override_reason"));
+    if (strcmp(kind_of(r), "enrolment") != 0) {
+      continue;
+    }
+    if (json_is_true(json_object_get(d, "eligibility_override"))) {
+      finding(out, "enrolment_eligibility",
+              json_integer_value(json_object_get(r, "id")),
+              "eligibility_override",
+              "enrolled by investigator override although not eligible at "
+              "screening; reason: %.160s", why ? why : "(none)");
+    } else {
+      finding(out, "enrolment_eligibility",
+              json_integer_value(json_object_get(r, "id")),
+              "eligibility_override",
+              "enrolled, but the screening is %s",
+              json_is_false(json_object_get(elig, "eligible"))
+                  ? "not eligible"
+                  : "missing or incomplete");
+    }
+  }
+}
+
 /* The assessment record dated date (a string "YYYY-MM-DD"), or 0. */
 static json_int_t assessment_id(const json_t *records, const char *date) {
   size_t i;
@@ -305,12 +348,13 @@ static void check_cr_then_pr(const json_t *records, const json_t *derived,
 json_t *checks_run(const struct protocol *p, const json_t *records,
                    const json_t *derived, date_t today) {
   json_t *out = json_array();
-  check_dates(records, today, out);
+  check_dates(&p->checks, records, today, out);
   check_windows(records, derived, out);
   check_lenvatinib(p, records, out);
   check_pd1(p, records, out);
   check_grade5(records, out);
   check_targets(&p->response, records, out);
+  check_enrolment(records, derived, out);
   check_cr_then_pr(records, derived, out);
   return out;
 }

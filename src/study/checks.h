@@ -4,17 +4,27 @@
 ** right).  The store raises a query for each finding and closes it by itself
 ** once the data no longer triggers it.  Pure.
 **
+** Every tolerance comes from the protocol (struct check_rules and the visit
+** windows), never from a literal.
+**
 ** Checks (ids are stable; the store keys queries on them):
 **   visit_window      a tumour assessment outside its visit window
 **   lenvatinib_dose   a lenvatinib dose that does not match the weight and
 **                     reduction level (protocol ladder)
-**   pd1_interval      PD-1 doses less than 14 or more than 28 days apart
-**                     (protocol: every 21 days)
+**   pd1_interval      PD-1 doses more than checks.pd1_interval_tolerance_days
+**                     from dosing.pd1.interval_days apart (21 +/- 7: less
+**                     than 14 or more than 28 days)
 **   date_before_consent  a treatment, scan or event dated before consent
-**   date_in_future    any date after today
+**   date_in_future    a date after today + checks.future_date_grace_days
+**                     (saving refuses those, form_check_future(), except in
+**                     the fields of checks.future_dates_warned)
 **   grade5_no_death   a grade 5 adverse event without a death record
 **   target_count      more target lesions than the protocol allows in all
 **                     or per organ (response.max_target_lesions*)
+**   enrolment_eligibility  an enrolment while the screening is not
+**                     eligible: by an investigator's override (protocol
+**                     enrolment.eligibility_override_allowed), or the
+**                     screening changed after enrolment
 **   cr_then_pr        an overall PR after an overall CR, up to the first
 **                     PD (RECIST 1.1 Table 3 note a: the CR was not true,
 **                     or the PR is progression); on the PR's assessment,

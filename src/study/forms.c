@@ -11,6 +11,7 @@
 
 #include "../core/date.h"
 #include "../core/jsonx.h"
+#include "protocol.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -96,10 +97,15 @@ static const struct field_spec f_screening[] = {
   F_BOOL("ivc_invasion", false, "Inferior vena cava tumour thrombus"),
 };
 
+/* The override fields are used only when the screening is not eligible
+** and the protocol allows it (casebook_enrolment_check). */
 static const struct field_spec f_enrolment[] = {
   F_DATE("consent_date", true, "Informed consent date"),
   F_ENUM("cohort", true, v_cohort, "Cohort (physician's choice)"),
   F_DATE("treatment_start", true, "Treatment start (index date)"),
+  F_BOOL("eligibility_override", false,
+         "Enrolled although not eligible at screening (investigator)"),
+  F_TEXT("override_reason", false, 500, "Reason for the override"),
 };
 
 static const struct field_spec f_baseline[] = {
@@ -445,6 +451,40 @@ int form_validate(const struct form_spec *f, const json_t *obj,
     n += check_field(fs, v, path, problems);
   }
   return n;
+}
+
+int form_check_future(const struct form_spec *f, const json_t *obj,
+                      const char *ctx, const struct protocol *p,
+                      date_t today, json_t *problems) {
+  int n = 0;
+  int i;
+  char path[200];
+  char ds[DATE_STR_LEN], ts[DATE_STR_LEN];
+  date_format(today, ts);
+  for (i = 0; i < f->n_fields; i++) {
+    const struct field_spec *fs = &f->fields[i];
+    const char *s = json_string_value(json_object_get(obj, fs->name));
+    date_t d;
+    if (fs->type != FT_DATE || s == NULL || date_parse(s, &d) != 0 ||
+        d <= today + p->checks.future_date_grace_days ||
+        protocol_future_date_warned(p, f->kind, fs->name)) {
+      continue;
+    }
+    date_format(d, ds);
+    jx_path(path, sizeof(path), ctx, fs->name);
+    problem(problems, path,
+            "%s is after today (%s, UTC): a date in the future cannot be "
+            "saved", ds, ts);
+    n++;
+  }
+  return n;
+}
+
+int form_validate_at(const struct form_spec *f, const json_t *obj,
+                     const char *ctx, const struct protocol *p, date_t today,
+                     json_t *problems) {
+  int n = form_validate(f, obj, ctx, problems);
+  return n + form_check_future(f, obj, ctx, p, today, problems);
 }
 
 json_t *form_to_json(const struct form_spec *f) {

@@ -15,6 +15,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../core/date.h"
+
+struct protocol;
+
 /* Field types. */
 enum field_type {
   FT_NUMBER = 0, /* real number within [min, max] */
@@ -64,6 +68,24 @@ const struct form_spec *form_find(const char *kind);
 ** number of problems added. */
 int form_validate(const struct form_spec *f, const json_t *obj,
                   const char *ctx, json_t *problems);
+
+/* Refuse dates after today: every date field of obj (a record of kind f)
+** that holds a valid date later than today +
+** p->checks.future_date_grace_days is appended to problems as {"field":
+** "ctx.name", "message": "YYYY-MM-DD is after today (YYYY-MM-DD, UTC): a
+** date in the future cannot be saved"}, unless the protocol lets that
+** field be warned (checks.future_dates_warned: the edit check
+** date_in_future then raises a query instead).  today is the server's UTC
+** date.  Returns the number of problems added. */
+int form_check_future(const struct form_spec *f, const json_t *obj,
+                      const char *ctx, const struct protocol *p,
+                      date_t today, json_t *problems);
+
+/* form_validate and form_check_future, every problem of both: what the
+** store runs before every save.  Returns the number of problems added. */
+int form_validate_at(const struct form_spec *f, const json_t *obj,
+                     const char *ctx, const struct protocol *p, date_t today,
+                     json_t *problems);
 
 /* The form as JSON: {"kind", "title", "repeating", "fields": [{"name",
 ** "type", "required", "label", "unit"?, "min"/"max" | "values" |

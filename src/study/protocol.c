@@ -1,13 +1,16 @@
 /*
 ** protocol.c: reading and validating the protocol JSON (see protocol.h).
 **
-** Every field is required unless documented otherwise, so that a protocol
-** file says everything the study does; a missing, mistyped, out-of-range or
-** inconsistent field is rejected with its dotted path.
+** Every field is required unless documented otherwise (the "checks" and
+** "enrolment" sections are optional, with defaults, see protocol.h), so
+** that a protocol file says everything the study does; a missing,
+** mistyped, out-of-range or inconsistent field is rejected with its dotted
+** path.
 */
 #include "protocol.h"
 
 #include "../core/jsonx.h"
+#include "forms.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -372,6 +375,133 @@ static int parse_endpoints(const json_t *root, const struct visit_rules *v,
   return APP_OK;
 }
 
+/* An optional whole number within [lo, hi]: *out keeps its default when
+** the member is absent. */
+static int opt_int(const json_t *o, const char *ctx, const char *key,
+                   long lo, long hi, int *out, struct err *e) {
+  long v = 0;
+  int got = jx_int(o, key, ctx, lo, hi, &v, e);
+  if (got < 0) {
+    return APP_EINVAL;
+  }
+  if (got == 1) {
+    *out = (int)v;
+  }
+  return APP_OK;
+}
+
+/* Whether "kind.field" names a date field of a form. */
+static bool is_date_field(const char *name) {
+  const char *dot = strchr(name, '.');
+  char kind[PROTOCOL_FIELD_NAME_MAX];
+  const struct form_spec *f;
+  int i;
+  if (dot == NULL || (size_t)(dot - name) >= sizeof(kind)) {
+    return false;
+  }
+  memcpy(kind, name, (size_t)(dot - name));
+  kind[dot - name] = '\0';
+  f = form_find(kind);
+  for (i = 0; f != NULL && i < f->n_fields; i++) {
+    if (f->fields[i].type == FT_DATE &&
+        strcmp(f->fields[i].name, dot + 1) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/* The optional "checks" section (struct check_rules); defaults first. */
+static int parse_checks(const json_t *root, const struct dosing_rules *d,
+                        struct check_rules *k, struct err *e) {
+  json_t *o = NULL, *warned = NULL;
+  const char *c = "checks";
+  size_t i;
+  int got = jx_object(root, c, "", &o, e);
+  k->pd1_interval_tolerance_days = 7;
+  k->future_date_grace_days = 1;
+  k->n_future_warned = 0;
+  if (got < 0) {
+    return APP_EINVAL;
+  }
+  if (got == 0) {
+    return APP_OK;
+  }
+  if (opt_int(o, c, "pd1_interval_tolerance_days", 0, 365,
+              &k->pd1_interval_tolerance_days, e) != APP_OK ||
+      opt_int(o, c, "future_date_grace_days", 0, 14,
+              &k->future_date_grace_days, e) != APP_OK) {
+    return APP_EINVAL;
+  }
+  if (k->pd1_interval_tolerance_days >= d->pd1_interval_days) {
+    return ERR_SET(e, APP_EINVAL, "protocol: checks.pd1_interval_tolerance_"
+                   "days must be less than dosing.pd1.interval_days (%d)",
+                   d->pd1_interval_days);
+  }
+  got = jx_array(o, "future_dates_warned", c, &warned, e);
+  if (got < 0) {
+    return APP_EINVAL;
+  }
+  if (json_array_size(warned) > PROTOCOL_MAX_FUTURE_WARNED) {
+    return ERR_SET(e, APP_EINVAL, "protocol: checks.future_dates_warned "
+                   "holds at most %d fields", PROTOCOL_MAX_FUTURE_WARNED);
+  }
+  for (i = 0; i < json_array_size(warned); i++) {
+    const char *name = json_string_value(json_array_get(warned, i));
+    if (name == NULL || strlen(name) >= PROTOCOL_FIELD_NAME_MAX ||
+        !is_date_field(name)) {
+      return ERR_SET(e, APP_EINVAL, "protocol: checks.future_dates_warned"
+                     "[%zu] must name a date field as \"kind.field\" "
+                     "(hccstudy dictionary)", i);
+    }
+    snprintf(k->future_warned[k->n_future_warned++],
+             PROTOCOL_FIELD_NAME_MAX, "%s", name);
+  }
+  return APP_OK;
+}
+
+static const char *const population_words[] = {"enrolled_eligible",
+                                               "enrolled", NULL};
+
+const char *analysis_population_name(enum analysis_population a) {
+  return population_words[a];
+}
+
+/* The optional "enrolment" section (struct enrolment_rules). */
+static int parse_enrolment(const json_t *root, struct enrolment_rules *r,
+                           struct err *e) {
+  json_t *o = NULL;
+  const char *c = "enrolment";
+  int pop = POP_ENROLLED_ELIGIBLE;
+  int got = jx_object(root, c, "", &o, e);
+  r->override_allowed = false;
+  r->population = POP_ENROLLED_ELIGIBLE;
+  if (got <= 0) {
+    return got < 0 ? APP_EINVAL : APP_OK;
+  }
+  if (jx_bool(o, "eligibility_override_allowed", c, &r->override_allowed,
+              e) < 0 ||
+      jx_enum(o, "analysis_population", c, population_words, &pop, e) < 0) {
+    return APP_EINVAL;
+  }
+  r->population = (enum analysis_population)pop;
+  return APP_OK;
+}
+
+bool protocol_future_date_warned(const struct protocol *p, const char *kind,
+                                 const char *field) {
+  int i;
+  size_t n = strlen(kind);
+  for (i = 0; i < p->checks.n_future_warned; i++) {
+    const char *w = p->checks.future_warned[i];
+    if (strncmp(w, kind, n) == 0 && w[n] == '.' &&
+        strcmp(w + n + 1, field) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 int protocol_from_json(const json_t *root, struct protocol *p,
                        struct err *e) {
   json_t *ids, *cohorts = NULL;
@@ -429,7 +559,9 @@ int protocol_from_json(const json_t *root, struct protocol *p,
   if (parse_dosing(root, &p->dosing, e) ||
       parse_elig(root, &p->elig, e) || parse_visits(root, &p->visits, e) ||
       parse_response(root, &p->response, e) ||
-      parse_endpoints(root, &p->visits, &p->endpoints, e)) {
+      parse_endpoints(root, &p->visits, &p->endpoints, e) ||
+      parse_checks(root, &p->dosing, &p->checks, e) ||
+      parse_enrolment(root, &p->enrolment, e)) {
     return APP_EINVAL;
   }
   return APP_OK;

@@ -23,6 +23,10 @@
 /* Most cohorts and interventions a protocol may declare. */
 #define PROTOCOL_MAX_COHORTS 8
 #define PROTOCOL_MAX_INTERVENTIONS 16
+/* Most date fields a protocol may exempt from the future-date refusal, and
+** the longest "kind.field" name (with its NUL). */
+#define PROTOCOL_MAX_FUTURE_WARNED 16
+#define PROTOCOL_FIELD_NAME_MAX 64
 
 /* How a lenvatinib dose is taken. */
 enum dose_schedule {
@@ -128,6 +132,44 @@ struct endpoint_rules {
                             assessment is censored there (2*56+3 = 115) */
 };
 
+/* Edit-check and save-time tolerances (section "checks").  The section and
+** each member are optional, with the defaults below, so that the protocols
+** stored by studies created before the section existed still load. */
+struct check_rules {
+  int pd1_interval_tolerance_days; /* pd1_interval raises a query when two
+                                      doses are more than this many days
+                                      from dosing.pd1.interval_days apart
+                                      (7: 14 to 28 days) */
+  int future_date_grace_days;      /* a date up to this many days after the
+                                      server's UTC today is not in the
+                                      future (1: a site east of UTC, e.g.
+                                      China at UTC+8, enters its local
+                                      today before UTC midnight) */
+  int n_future_warned;             /* entries in future_warned */
+  char future_warned[PROTOCOL_MAX_FUTURE_WARNED]
+                    [PROTOCOL_FIELD_NAME_MAX]; /* "kind.field": date fields
+                                      whose future dates are saved and
+                                      queried (date_in_future) instead of
+                                      refused; none by default */
+};
+
+/* Which enrolled patients the analyses count. */
+enum analysis_population {
+  POP_ENROLLED_ELIGIBLE = 0, /* enrolled, and eligible at screening */
+  POP_ENROLLED = 1           /* every enrolled patient, overrides too */
+};
+
+/* Enrolment and the analysis population (section "enrolment", optional
+** like "checks", with the defaults below). */
+struct enrolment_rules {
+  bool override_allowed;               /* an investigator may enrol a
+                                          patient who is not eligible at
+                                          screening, with a reason (false:
+                                          the registry enrols eligible
+                                          patients only) */
+  enum analysis_population population; /* enrolled_eligible */
+};
+
 /* A cohort and what it receives. */
 struct cohort {
   char id[16];     /* "TACE", "HAIC" */
@@ -149,6 +191,8 @@ struct protocol {
   struct visit_rules visits;
   struct response_rules response;
   struct endpoint_rules endpoints;
+  struct check_rules checks;
+  struct enrolment_rules enrolment;
 };
 
 /* Parse and validate a protocol from JSON.  Returns APP_OK or APP_EINVAL with
@@ -165,6 +209,14 @@ int protocol_default(struct protocol *p, struct err *e);
 
 /* The embedded default protocol text and its length. */
 const char *protocol_default_text(size_t *len);
+
+/* Whether the protocol lets a date after today be saved (with a query) in
+** field `field` of record kind `kind`, rather than refusing it. */
+bool protocol_future_date_warned(const struct protocol *p, const char *kind,
+                                 const char *field);
+
+/* Name of an analysis population: "enrolled_eligible" or "enrolled". */
+const char *analysis_population_name(enum analysis_population a);
 
 /* Name of a non-target reappearance rule: "pd", "non_cr_non_pd". */
 const char *nt_reappearance_name(enum nt_reappearance r);

@@ -5,7 +5,9 @@
 ** (+/- assess_window_days) until progression; after progression, survival
 ** contacts are due every survival_interval_days from the progression date
 ** (+/- survival_window_days).  Visits are listed while their target date is
-** on or before `until`.  Pure.
+** on or before `until`.  The casebook (casebook.c) passes as `progression`
+** the earlier of progression and the first new therapy, and as `until` the
+** end of follow-up (death, end of study or study completion).  Pure.
 */
 #ifndef HCC_SCHEDULE_H
 #define HCC_SCHEDULE_H

@@ -54,6 +54,30 @@ const dates = {
   assessment: daysAgo(4),
 };
 
+// The second patient (issue 18): resection 20 days after treatment start,
+// so survival contacts are due every 56 days from it (+/- 7): contact 1 on
+// its target day, 44 days ago; contact 2 due in 12 days, after the death
+// 5 days ago, so never.
+const dates2 = {
+  screening: daysAgo(130),
+  consent: daysAgo(128),
+  start: daysAgo(120),
+  therapy: daysAgo(100),
+  contact1: daysAgo(44),
+  death: daysAgo(5),
+  future: daysAgo(-30),
+};
+
+// The screening answers of an eligible patient.
+const ELIGIBLE = {
+  age: 60, bclc: 'C', extrahepatic_metastasis: false,
+  treatment_naive: true, ecog: 0, severe_organ_disease: false, decompensated_cirrhosis: false,
+  other_malignancy: false, recurrent_hcc: false, autoimmune_disease: false,
+  hypersensitivity: false, hiv: false, active_hepatitis: false, portal_vein_invasion: 'vp2',
+  hepatic_vein_invasion: false, ivc_invasion: false,
+  bilirubin_umol_l: 15, albumin_g_l: 40, inr: 1.0, ascites: 'none', encephalopathy: 'none',
+};
+
 let passed = 0;
 let failed = 0;
 let stepNo = 0;
@@ -197,6 +221,23 @@ async function waitText(id, want, timeout = TIMEOUT) {
   throw new Error(`${id}: text "${seen}", wanted "${want}"`);
 }
 
+// waitFilled(id): wait until the element's trimmed text is not empty;
+// returns it.
+async function waitFilled(id, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const loc = tid(id);
+    if ((await loc.count()) > 0) {
+      const seen = ((await loc.first().textContent()) || '').trim();
+      if (seen !== '') {
+        return seen;
+      }
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${id}: still empty after ${timeout} ms`);
+}
+
 // setField(id, value): put a value into the input, select, checkbox, textarea
 // or radio group carrying data-testid = id.  For a select, value null picks
 // the first non-empty option; booleans match option values true/false or
@@ -257,11 +298,11 @@ async function savedRecords() {
   return ids.filter((i) => /^record-[0-9]+$/.test(i));
 }
 
-// openForm(kind): on the casebook of the journey's patient, press
-// record-add-<kind> and wait for the form.
-async function openForm(kind) {
-  check(state.code, 'no patient code (registration failed)');
-  await go(`#/patients/${state.code}`);
+// openForm(kind, code): on the casebook of patient code (the journey's
+// patient unless told), press record-add-<kind> and wait for the form.
+async function openForm(kind, code = state.code) {
+  check(code, 'no patient code (registration failed)');
+  await go(`#/patients/${code}`);
   await press(`record-add-${kind}`);
   await need(`form-${kind}`);
 }
@@ -435,6 +476,139 @@ await step('assessment saved, response on the casebook', async () => {
   }
 });
 
+// ---- issue 18: dates, numbers, the schedule and the dashboard
+
+await step('a future screening date is refused, naming the field', async () => {
+  await go('#/patients');
+  await press('patient-new');
+  await page.waitForURL(/#\/patients\/[A-Z]+-[0-9]+$/);
+  state.code2 = await text('casebook-code');
+  await openForm('screening', state.code2);
+  await fill({ screening_date: dates2.future, ...ELIGIBLE });
+  await press('form-save');
+  const msg = await waitFilled('form-error');
+  const fe = await waitFilled('field-error-screening_date');
+  check(fe.includes(`${dates2.future} is after today`),
+    `field-error-screening_date "${fe}" does not refuse ${dates2.future}`);
+  check(msg.includes('data.screening_date'), `form-error "${msg}" does not name data.screening_date`);
+  check(page.url().includes('/new/screening'), 'left the form: the future date was saved');
+});
+
+await step('a letter typed in a number field is refused with a message', async () => {
+  check(page.url().includes('/new/screening'), 'not on the screening form');
+  await setField('field-screening_date', dates2.screening);
+  const posts = [];
+  const onReq = (r) => {
+    if (r.method() === 'POST' && r.url().includes('/records')) {
+      posts.push(r.url());
+    }
+  };
+  page.on('request', onReq);
+  try {
+    await tid('field-age').first().fill('');
+    await tid('field-age').first().pressSequentially('6a');
+    const v = await tid('field-age').first().inputValue();
+    check(v === '6a', `field-age holds "${v}": the letter was dropped`);
+    const fe = await waitFilled('field-error-age');
+    check(fe.includes('not a number'), `field-error-age "${fe}" says nothing about the letter`);
+    check((await tid('field-age').first().getAttribute('aria-invalid')) === 'true', 'field-age not aria-invalid');
+    await shot('letter-in-age');
+    await press('form-save');
+    await waitText('form-error', 'Not saved: a number field holds text (see the message next to it).');
+    check(posts.length === 0, `the form was sent anyway (${posts.length} POST)`);
+    await setField('field-age', 60);
+    await waitText('field-error-age', '');
+  } finally {
+    page.off('request', onReq);
+  }
+  await save('screening');
+  await go(`#/patients/${state.code2}`);
+  check((await savedRecords()).length === 1, 'the screening was not saved after the fix');
+});
+
+await step('a survival contact on its target day is done', async () => {
+  await openForm('enrolment', state.code2);
+  await fill({ consent_date: dates2.consent, cohort: 'HAIC', treatment_start: dates2.start });
+  await save('enrolment');
+  await openForm('new_therapy', state.code2);
+  await fill({ date: dates2.therapy, type: 'resection' });
+  await save('new_therapy');
+  await openForm('survival_contact', state.code2);
+  await fill({ date: dates2.contact1, status: 'alive' });
+  await save('survival_contact');
+  await go(`#/patients/${state.code2}`);
+  await need('survival-visit-1');
+  const st = await tid('survival-visit-1').getAttribute('data-status');
+  check(st === 'done', `survival-visit-1 data-status "${st}", wanted done`);
+  const when = await tid('survival-visit-1').locator('.tl-date').textContent();
+  check(when.trim() === dates2.contact1, `survival-visit-1 dated ${when}, wanted ${dates2.contact1}`);
+  await need('survival-visit-2');
+  check((await tid('visit-1').count()) === 0, 'an assessment visit after the resection');
+});
+
+await step('no visit after death', async () => {
+  await openForm('death', state.code2);
+  await fill({ date: dates2.death, cause: 'disease_progression' });
+  await save('death');
+  await go(`#/patients/${state.code2}`);
+  await need('survival-visit-1');
+  check((await tid('survival-visit-2').count()) === 0, 'survival-visit-2 is listed after the death');
+  const visitDates = await page.locator('li.tl-visit .tl-date').evaluateAll((els) =>
+    els.map((e) => e.textContent.trim()));
+  const late = visitDates.filter((x) => x > dates2.death);
+  check(late.length === 0, `visits after the death on ${dates2.death}: ${late.join(', ')}`);
+});
+
+await step('dashboard counts equal the casebooks\' open visits', async () => {
+  await go('#/dashboard');
+  const over = Number(await text('dash-overdue'));
+  const due = Number(await text('dash-due-week'));
+  // Recounted from every enrolled patient's casebook the user may see:
+  // visits no record answers, by their windows as of today (UTC).
+  const today = daysAgo(0);
+  const week = daysAgo(-7);
+  const list = await (await page.request.get(`${base}/api/v1/patients?status=enrolled`)).json();
+  let o = 0;
+  let d = 0;
+  for (const p of list.patients) {
+    const cb = await (await page.request.get(`${base}/api/v1/patients/${p.code}`)).json();
+    for (const v of (cb.derived && cb.derived.schedule) || []) {
+      if (v.done_date !== null) {
+        continue;
+      }
+      if (v.window_end < today) {
+        o += 1;
+      } else if (v.window_start <= week) {
+        d += 1;
+      }
+    }
+  }
+  check(over === o, `dash-overdue ${over}, the casebooks have ${o}`);
+  check(due === d, `dash-due-week ${due}, the casebooks have ${d}`);
+});
+
+await step('a screen-failed patient\'s enrolment is refused', async () => {
+  await go('#/patients');
+  await press('patient-new');
+  await page.waitForURL(/#\/patients\/[A-Z]+-[0-9]+$/);
+  state.code3 = await text('casebook-code');
+  await openForm('screening', state.code3);
+  await fill({ screening_date: dates2.screening, ...ELIGIBLE, age: 80 });
+  await waitText('eligibility-verdict', 'not eligible');
+  await save('screening');
+  await go(`#/patients/${state.code3}`);
+  await waitText('casebook-status', 'screen_failed');
+  await openForm('enrolment', state.code3);
+  await fill({ consent_date: dates2.consent, cohort: 'TACE', treatment_start: dates2.start });
+  await press('form-save');
+  const msg = await waitFilled('form-error');
+  check(msg.includes('not eligible at screening'), `form-error "${msg}" does not refuse the enrolment`);
+  check(page.url().includes('/new/enrolment'), 'left the form: the enrolment was saved');
+  await shot('enrolment-refused');
+  await go(`#/patients/${state.code3}`);
+  await waitText('casebook-status', 'screen_failed');
+});
+
 await step('log out', async () => {
   await logout();
   const r = await page.request.get(`${base}/api/v1/session`);
@@ -563,6 +737,9 @@ await step('pi sees the Kaplan-Meier curves', async () => {
         await page.waitForTimeout(200);
       }
     } while (imgs.length > 0 && Date.now() < end);
+    const pop = await text('analysis-population');
+    check((await tid('analysis-population').getAttribute('data-rule')) === 'enrolled_eligible',
+      `analysis-population "${pop}" is not the enrolled-eligible population`);
     const bad = statuses.filter((x) => !x.startsWith('200'));
     check(imgs.length === 0, `KM images not drawn: ${imgs.map((u) => u.replace(base, '')).join(', ')}` +
       (bad.length ? `; analysis routes answered: ${bad.join(', ')}` : ''));

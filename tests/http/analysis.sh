@@ -135,9 +135,13 @@ done
 # Summary.
 req GET "/analysis/summary"; [ "$status" = 200 ]; check "summary: 200" $?
 cp "$tmp/body" "$tmp/summary.json"
-jq -e '(keys | sort) == (["adverse_events","iptw_note","n","n_by_cohort","os","pfs","response"] | sort)
+jq -e '(keys | sort) == (["adverse_events","iptw_note","n","n_by_cohort","os","pfs","population","response"] | sort)
   and (.pfs | has("logrank") and has("cox_crude") and has("cox_iptw"))' "$tmp/summary.json" >/dev/null
 check "summary: keys" $?
+# The population is explicit: enrolled and eligible at screening (issue 18).
+jq -e '.population == {rule: "enrolled_eligible", description: "enrolled patients eligible at screening", n: .n, excluded: 0}' \
+  "$tmp/summary.json" >/dev/null
+check "summary: population enrolled_eligible, n = summary n" $?
 for ep in pfs os; do
   jq ".$ep.logrank" "$tmp/summary.json" >"$tmp/a.json"; jq '.logrank' "$tmp/km_crude_$ep.json" >"$tmp/b.json"
   close "$tmp/a.json" "$tmp/b.json"; check "summary $ep log-rank = km route" $?

@@ -70,6 +70,21 @@ static int64_t save(const char *kind, int64_t id, int64_t version,
   return save_to("SA-0001", kind, id, version, data, reason);
 }
 
+/* The screening record of an eligible patient: enrolment needs one. */
+static json_t *eligible_screening(void) {
+  return json_pack(
+      "{s:s,s:i,s:s,s:b,s:b,s:{s:f,s:f,s:f,s:s,s:s},s:i,s:b,s:b,s:b,s:b,"
+      "s:b,s:b,s:b,s:b,s:s,s:b,s:b}",
+      "screening_date", "2026-02-01", "age", 60, "bclc", "C",
+      "extrahepatic_metastasis", 0, "treatment_naive", 1, "child_pugh",
+      "bilirubin_umol_l", 15.0, "albumin_g_l", 40.0, "inr", 1.1, "ascites",
+      "none", "encephalopathy", "none", "ecog", 0, "severe_organ_disease", 0,
+      "decompensated_cirrhosis", 0, "other_malignancy", 0, "recurrent_hcc",
+      0, "autoimmune_disease", 0, "hypersensitivity", 0, "hiv", 0,
+      "active_hepatitis", 0, "portal_vein_invasion", "vp2",
+      "hepatic_vein_invasion", 0, "ivc_invasion", 0);
+}
+
 static int64_t open_checks(const char *check) {
   char sql[200];
   snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM query WHERE check_id = "
@@ -83,6 +98,8 @@ static void test_edit_checks(void) {
   int64_t len_id, ae_id;
   err_clear(&e);
   CHECK(store_patient_create(db, &coord, NULL, &p, &e) == APP_OK);
+  /* Enrolment needs an eligible screening (issue 18). */
+  save("screening", 0, 0, eligible_screening(), NULL);
   save("enrolment", 0, 0,
        json_pack("{s:s,s:s,s:s}", "consent_date", "2026-02-02", "cohort",
                  "TACE", "treatment_start", "2026-02-05"), NULL);
@@ -181,6 +198,7 @@ static void test_cr_then_pr(void) {
   int64_t pr_id;
   err_clear(&e);
   CHECK(store_patient_create(db, &coord, NULL, &p, &e) == APP_OK);
+  save_to(p.code, "screening", 0, 0, eligible_screening(), NULL);
   save_to(p.code, "enrolment", 0, 0,
           json_pack("{s:s,s:s,s:s}", "consent_date", "2026-02-02", "cohort",
                     "TACE", "treatment_start", "2026-02-05"), NULL);

@@ -93,6 +93,11 @@ function table(head, rows) {
 // The summary tables: log-rank and Cox HR per endpoint, ORR and DCR.
 function summaryTables(s) {
   const out = [];
+  if (s.population) {
+    const p = s.population;
+    out.push(h('p', { testid: 'analysis-population', 'data-rule': p.rule },
+      t('analysis.population', t('analysis.pop.' + p.rule), p.n, p.excluded)));
+  }
   const eps = ['pfs', 'os'].filter((e) => s[e]);
   if (eps.length) {
     const rows = [];

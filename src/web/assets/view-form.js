@@ -21,15 +21,40 @@ function isEmpty(v) {
   return v === undefined || v === null || v === '';
 }
 
+// A number as it may be typed: an optional sign, digits with at most one
+// decimal point, an optional exponent ("12", "-0.5", "1e3").
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function isNumeric(f) {
+  return f.type === 'number' || f.type === 'integer';
+}
+
+// What is wrong with the text of a number field (null: nothing).  Number
+// fields are text inputs: a browser's number input drops a letter without
+// a word (issue 18), this says so instead.
+export function numberProblem(f, text) {
+  const s = String(text).trim();
+  if (s === '') {
+    return null;
+  }
+  if (!NUMBER_RE.test(s)) {
+    return t('form.notNumber', s);
+  }
+  if (f.type === 'integer' && !Number.isInteger(Number(s))) {
+    return t('form.notInteger', s);
+  }
+  return null;
+}
+
 // Reads an input's value as the field's JSON type (undefined when empty).
 function readValue(f, el) {
   const v = el.value;
   if (v === '') {
     return undefined;
   }
-  if (f.type === 'number' || f.type === 'integer') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : v;
+  if (isNumeric(f)) {
+    const n = Number(v.trim());
+    return numberProblem(f, v) === null && Number.isFinite(n) ? n : v;
   }
   if (f.type === 'boolean') {
     return v === 'true';
@@ -61,16 +86,13 @@ function scalarInput(f, attrs) {
   const a = Object.assign({}, attrs);
   if (f.type === 'date') {
     a.type = 'date';
-  } else if (f.type === 'number' || f.type === 'integer') {
-    a.type = 'number';
-    a.step = f.type === 'integer' ? '1' : 'any';
+  } else if (isNumeric(f)) {
+    // Text, not type=number: what was typed stays visible and is checked
+    // (watchNumber); the keyboard is still the numeric one.
+    a.type = 'text';
     a.inputmode = f.type === 'integer' ? 'numeric' : 'decimal';
-    if (f.min !== undefined) {
-      a.min = String(f.min);
-    }
-    if (f.max !== undefined) {
-      a.max = String(f.max);
-    }
+    a.autocomplete = 'off';
+    a['data-numtype'] = f.type;
   } else {
     a.type = 'text';
     if (f.max_length) {
@@ -133,6 +155,50 @@ export async function renderForm(main, params, ctx) {
   const inputs = new Map();     // field name -> input element
   const formError = h('p', { class: 'error', role: 'alert', testid: 'form-error' });
   const historyPanel = h('section', { class: 'card', testid: 'history-panel', hidden: true, 'aria-live': 'polite' });
+  const numberInputs = new Map(); // number input -> { f, err, label }
+
+  // watchNumber(f, input, err, label): a number field says at once when it
+  // holds text; err is its message element (shared by a lesion table's
+  // cells, whose messages then name the cell by label).
+  function watchNumber(f, input, err, label) {
+    numberInputs.set(input, { f, err, label });
+    input.addEventListener('input', () => checkNumbers(err));
+  }
+
+  // checkNumbers(err): re-check the number inputs whose messages go to err
+  // (all when err is null); returns the first bad input or null.
+  function checkNumbers(err) {
+    let first = null;
+    const msgs = new Map();
+    for (const [input, w] of numberInputs) {
+      if (!input.isConnected || (err && w.err !== err)) {
+        continue;
+      }
+      const p = numberProblem(w.f, input.value);
+      if (p) {
+        input.setAttribute('aria-invalid', 'true');
+        if (!msgs.has(w.err)) {
+          msgs.set(w.err, w.label ? `${w.label}: ${p}` : p);
+        }
+        first = first || input;
+      } else if (w.err.dataset.client === '1') {
+        input.removeAttribute('aria-invalid');
+      }
+      if (!msgs.has(w.err)) {
+        msgs.set(w.err, null);
+      }
+    }
+    for (const [el, m] of msgs) {
+      if (m) {
+        el.textContent = m;
+        el.dataset.client = '1';
+      } else if (el.dataset.client === '1') {
+        el.textContent = '';
+        delete el.dataset.client;
+      }
+    }
+    return first;
+  }
 
   // Shows the audit trail of this record (of one field when given).
   async function showHistory(field) {
@@ -174,6 +240,9 @@ export async function renderForm(main, params, ctx) {
     const err = h('p', { class: 'field-error', id: errId, testid: 'field-error-' + f.name, 'aria-live': 'polite' });
     errEls.set(f.name, err);
     inputs.set(f.name, input);
+    if (isNumeric(f)) {
+      watchNumber(f, input, err, null);
+    }
     const label = h('label', { for: id }, fieldLabel(kindForLabel, f.name, f.label), f.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
     const histBtn = kindForLabel === kind ? historyButton(f.name, fieldLabel(kindForLabel, f.name, f.label)) : null;
     const wrap = h('div', { class: 'field field-' + f.type },
@@ -219,9 +288,13 @@ export async function renderForm(main, params, ctx) {
       mount(tbody, rows.map((row, i) => h('tr', null,
         cols.map((c) => {
           const colName = LESION_COLUMN[c.name] || c.name;
+          const cellLabel = `${fieldLabel(f.items.kind, c.name, c.label)} ${i + 1}`;
           const input = scalarInput(c, { testid: `${prefix}-${colName}-${i}`, name: `${f.name}.${i}.${c.name}`,
-            'aria-label': `${fieldLabel(f.items.kind, c.name, c.label)} ${i + 1}`, required: c.required || null });
+            'aria-label': cellLabel, required: c.required || null });
           writeValue(c, input, row[c.name]);
+          if (isNumeric(c)) {
+            watchNumber(c, input, err, cellLabel);
+          }
           const upd = () => {
             const v = readValue(c, input);
             if (v === undefined) {
@@ -314,6 +387,7 @@ export async function renderForm(main, params, ctx) {
     formError.textContent = '';
     for (const el of errEls.values()) {
       el.textContent = '';
+      delete el.dataset.client;
     }
     for (const el of inputs.values()) {
       el.removeAttribute('aria-invalid');
@@ -359,6 +433,14 @@ export async function renderForm(main, params, ctx) {
   const form = h('form', { class: 'card record-form', testid: 'form-' + kind, novalidate: true, on: { submit: async (ev) => {
     ev.preventDefault();
     clearErrors();
+    // Text in a number field is refused here, with its message, rather
+    // than sent (the server would refuse it too: 422 "expected a number").
+    const badNumber = checkNumbers(null);
+    if (badNumber) {
+      formError.textContent = t('form.fixNumbers');
+      badNumber.focus();
+      return;
+    }
     const data = collect();
     saveBtn.disabled = true;
     try {
