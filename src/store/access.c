@@ -44,6 +44,11 @@ static const struct {
                             R(ROLE_DATA_MANAGER)},
   [ACCESS_ANALYSIS] = {"analysis", "analysis results and plots",
                        R(ROLE_PI) | R(ROLE_STATISTICIAN)},
+  [ACCESS_ENROL_OVERRIDE] = {"enrol_override",
+                             "enrol a patient the screening found "
+                             "ineligible, with a reason (where the protocol "
+                             "allows it)",
+                             R(ROLE_INVESTIGATOR)},
 };
 
 /* The roles that see only their own site's patients. */

@@ -62,6 +62,7 @@ enum access_perm {
   ACCESS_BACKUP,       /* online backup */
   ACCESS_AUDIT_LOG,    /* read the audit trail */
   ACCESS_ANALYSIS,     /* analysis results and plots */
+  ACCESS_ENROL_OVERRIDE, /* enrol despite the screening, with a reason */
   ACCESS_N_PERMS
 };
 

@@ -305,7 +305,7 @@ static void add_problem(json_t *problems, const char *field,
 
 /* An enrolment needs an eligible screening, or an investigator's override
 ** where the protocol allows one (the rule: casebook_enrolment_check in
-** src/study/casebook.c; who may override: the roles that sign). */
+** src/study/casebook.c; who may override: ACCESS_ENROL_OVERRIDE). */
 static int check_enrolment(struct db *db, const struct actor *a,
                            const struct patient *pt,
                            const struct protocol *proto, const json_t *data,
@@ -317,7 +317,7 @@ static int check_enrolment(struct db *db, const struct actor *a,
   jx_path(path, sizeof(path), ctx, "data");
   if (rc == APP_OK) {
     rc = casebook_enrolment_check(proto, records, data,
-                                  access_may(a, ACCESS_SIGN), path,
+                                  access_may(a, ACCESS_ENROL_OVERRIDE), path,
                                   problems, e);
   }
   json_decref(records);

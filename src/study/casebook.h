@@ -34,7 +34,7 @@ json_t *casebook_derive(const struct protocol *p, const json_t *records,
 ** eligible, incomplete, or no screening) the save is refused unless the
 ** protocol allows an override (enrolment.eligibility_override_allowed), the
 ** record says eligibility_override: true with an override_reason, and
-** may_override (the saver is an investigator or the PI: the store decides
+** may_override (the saver has ACCESS_ENROL_OVERRIDE: the store decides
 ** by role).  The edit check enrolment_eligibility then raises a query on
 ** the enrolment.  Each problem is appended to problems (may be NULL) as
 ** {"field": "ctx.name", "message"}; e gets the first, naming its field.
