@@ -188,11 +188,15 @@ static void save_failed(struct response *rs, const struct err *e,
                         json_t *problems) {
   if (e->code == APP_EINVAL && json_array_size(problems) > 0) {
     json_t *first = json_array_get(problems, 0);
+    struct buf msg;
+    buf_init(&msg, 0);
+    i18n_message(rs->lang, e->msg, &msg);
     web_json(rs, 422,
-             json_pack("{s:{s:s,s:i,s:s,s:O,s:O}}", "error", "code",
-                       "E_INVALID", "status", 422, "message", e->msg,
+             json_pack("{s:{s:s,s:i,s:s,s:O,s:o}}", "error", "code",
+                       "E_INVALID", "status", 422, "message", buf_str(&msg),
                        "field", json_object_get(first, "field"), "problems",
-                       problems));
+                       web_problems_localized(rs, problems)));
+    buf_reset(&msg);
   } else {
     web_store_error(rs, e);
   }
