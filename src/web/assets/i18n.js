@@ -265,3 +265,13 @@ export function valueLabel(field, value) {
   }
   return String(value).replace(/_/g, ' ');
 }
+
+// Units of measure in the interface's language: symbols (mm, g/L, umol/L)
+// are the same in both; a unit that is a word is translated.
+const zhUnits = { years: '岁', year: '岁', days: '天', day: '天', months: '月', weeks: '周' };
+export function unitLabel(unit) {
+  if (!unit) {
+    return '';
+  }
+  return current === 'zh' && zhUnits[unit] ? zhUnits[unit] : unit;
+}

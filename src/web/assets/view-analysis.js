@@ -6,10 +6,12 @@
 
 import { h, mount } from './dom.js';
 import { t } from './i18n.js';
-import { api, session, canSeeAnalysis } from './api.js';
+import { api, session, canSeeAnalysis, withLang } from './api.js';
 
-// An <img> of a server SVG that turns into a message when it fails.
-function plot(src, alt) {
+// An <img> of a server SVG (drawn in the interface's language) that turns
+// into a message when it fails.
+function plot(path, alt) {
+  const src = withLang(path);
   const fig = h('figure', { class: 'plot' });
   const img = h('img', { src, alt, class: 'loading', on: { load: () => {
     img.classList.remove('loading');

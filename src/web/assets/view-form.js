@@ -8,7 +8,7 @@
 // record's audit trail is shown on demand.
 
 import { h, mount, uid, debounce } from './dom.js';
-import { t, kindTitle, fieldLabel, valueLabel } from './i18n.js';
+import { t, kindTitle, fieldLabel, valueLabel, unitLabel } from './i18n.js';
 import { api, dictionary, session } from './api.js';
 import { recordDate, pct, verdictText } from './view-casebook.js';
 
@@ -84,9 +84,9 @@ function scalarInput(f, attrs) {
 function hint(f) {
   const parts = [];
   if (f.min !== undefined && f.max !== undefined) {
-    parts.push(`${f.min} – ${f.max}${f.unit ? ' ' + f.unit : ''}`);
+    parts.push(`${f.min} – ${f.max}${f.unit ? ' ' + unitLabel(f.unit) : ''}`);
   } else if (f.unit) {
-    parts.push(f.unit);
+    parts.push(unitLabel(f.unit));
   }
   return parts.join(' · ');
 }
@@ -256,7 +256,7 @@ export async function renderForm(main, params, ctx) {
       h('legend', null, fieldLabel(kind, f.name, f.label), ' ', historyButton(f.name, fieldLabel(kind, f.name, f.label))),
       h('div', { class: 'table-wrap' }, h('table', { class: 'lesion-table' },
         h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' },
-          fieldLabel(f.items.kind, c.name, c.label), c.unit ? ` (${c.unit})` : '')), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('lesion.removeCol'))))),
+          fieldLabel(f.items.kind, c.name, c.label), c.unit ? ` (${unitLabel(c.unit)})` : '')), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('lesion.removeCol'))))),
         tbody)),
       addBtn, err);
     return {
