@@ -95,6 +95,7 @@ static const struct i18n_entry zh_messages[] = {
    "入组被拒绝：%s；研究者可填写原因后破例入组"},
   {"there is no screening record", "没有筛选记录"},
   {"the screening cannot be judged (%s)", "无法判定筛选结果（%s）"},
+  {"not eligible at screening: %m", "筛选时不符合入选资格：%s"},
   {"not eligible at screening: %s", "筛选时不符合入选资格：%s"},
   {"the screening is incomplete (%s criteria not answered)",
    "筛选信息不完整（%s 项标准未填写）"},
@@ -160,6 +161,10 @@ static const struct i18n_entry zh_messages[] = {
    "(fitted probabilities of 0 or 1)",
    "倾向性评分模型不收敛或完全分离两个队列"
    "（拟合概率为 0 或 1）"},
+  {"ATE weights from a logistic model of HAIC on the baseline covariates; "
+   "robust SE",
+   "ATE 权重，来自 HAIC 对基线协变量的 logistic 模型；"
+   "稳健标准误"},
   /* Queries, signatures, locks, imports (store/workflow.c, import.c). */
   {"1 to %s characters are required", "须为 1 至 %s 个字符"},
   {"no query %s", "没有质疑 %s"},
@@ -174,10 +179,37 @@ static const struct i18n_entry zh_messages[] = {
    "导入被拒绝：%s 个问题；未写入任何数据"},
   {"import refused; nothing was written",
    "导入被拒绝；未写入任何数据"},
-  /* Generic rules, last: a message about more problems, and any message
-  ** "WHAT: message" whose message translates. */
+  /* Reasons of the eligibility verdict (study/eligibility.c). */
+  {"extrahepatic metastasis is present", "存在肝外转移"},
+  {"not treatment-naive: prior anticancer therapy",
+   "非初治：既往接受过抗肿瘤治疗"},
+  {"severe disease of a major organ", "重要器官严重疾病"},
+  {"decompensated liver cirrhosis", "失代偿期肝硬化"},
+  {"concurrent other malignancy", "合并其他恶性肿瘤"},
+  {"recurrent hepatocellular carcinoma", "复发性肝细胞癌"},
+  {"active, known or suspected autoimmune disease",
+   "活动性、已知或疑似的自身免疫性疾病"},
+  {"hypersensitivity to a PD-1 inhibitor or lenvatinib component",
+   "对 PD-1 抑制剂或仑伐替尼成分过敏"},
+  {"HIV infection", "HIV 感染"},
+  {"active viral hepatitis", "活动性病毒性肝炎"},
+  {"tumour thrombus in the hepatic veins", "肝静脉癌栓"},
+  {"tumour thrombus in the inferior vena cava", "下腔静脉癌栓"},
+  {"portal vein invasion %s (main trunk)", "门静脉侵犯 %s（主干）"},
+  {"Child-Pugh score %s (%s) is above %s",
+   "Child-Pugh 评分 %s（%s 级）高于 %s"},
+  {"Child-Pugh score is at least %s with %s component(s) missing, above %s",
+   "Child-Pugh 评分至少为 %s（缺 %s 项），高于 %s"},
+  {"age %s is outside %s-%s years",
+   "年龄 %s 岁，不在 %s–%s 岁范围内"},
+  {"BCLC stage %s is not allowed", "不允许 BCLC %s 期"},
+  {"ECOG performance status %s is above %s", "ECOG 评分 %s 高于 %s"},
+  /* Generic rules, last: a message about more problems, any message
+  ** "WHAT: message" whose message translates, and two messages joined by
+  ** "; " (several reasons of one verdict). */
   {"%m (and more problems)", "%s（另有其他问题）"},
   {"%t: %m", "%s：%s"},
+  {"%m; %m", "%s；%s"},
 };
 
 /* Words that placeholders %t translate: roles, record kinds, the names of

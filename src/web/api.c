@@ -382,6 +382,7 @@ int api_rules_eligibility(struct request *rq, struct response *rs) {
   struct elig_input in;
   struct elig_result r;
   struct err e;
+  json_t *out;
   err_clear(&e);
   if (store_protocol(rq->db, &p, &e) != APP_OK ||
       eligibility_from_json(rq->json, &in, &e) != APP_OK) {
@@ -389,7 +390,16 @@ int api_rules_eligibility(struct request *rq, struct response *rs) {
     return 0;
   }
   eligibility_check(&p.elig, &in, &r);
-  web_json(rs, 200, eligibility_to_json(&r));
+  out = eligibility_to_json(&r);
+  if (out != NULL && rs->lang != I18N_EN) {
+    /* The reasons are read by the coordinator: in the request's language
+    ** (criterion ids stay as they are). */
+    json_object_set_new(out, "failed",
+                        web_members_localized(rs, json_object_get(out,
+                                                                  "failed"),
+                                              "reason"));
+  }
+  web_json(rs, 200, out);
   return 0;
 }
 

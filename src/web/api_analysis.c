@@ -138,6 +138,15 @@ int api_analysis_summary(struct request *rq, struct response *rs) {
   if (an_summary_json(&d, &out, &e) != APP_OK) {
     web_store_error(rs, &e);
   } else {
+    /* The IPTW note is text for the reader: in the request's language. */
+    const char *note = json_string_value(json_object_get(out, "iptw_note"));
+    if (note != NULL && rs->lang != I18N_EN) {
+      struct buf tr;
+      buf_init(&tr, 0);
+      i18n_message(rs->lang, note, &tr);
+      json_object_set_new(out, "iptw_note", json_string(buf_str(&tr)));
+      buf_reset(&tr);
+    }
     web_json(rs, 200, out);
   }
   an_data_free(&d);

@@ -267,26 +267,31 @@ enum i18n_lang web_request_lang(struct request *rq) {
                           : I18N_EN;
 }
 
-json_t *web_problems_localized(const struct response *rs,
-                               const json_t *problems) {
+json_t *web_members_localized(const struct response *rs, const json_t *arr,
+                              const char *member) {
   json_t *out;
   size_t i;
-  if (problems == NULL) {
+  if (arr == NULL) {
     return NULL;
   }
-  out = json_deep_copy(problems);
+  out = json_deep_copy(arr);
   for (i = 0; out != NULL && rs->lang != I18N_EN && i < json_array_size(out);
        i++) {
     json_t *p = json_array_get(out, i);
-    const char *msg = json_string_value(json_object_get(p, "message"));
+    const char *msg = json_string_value(json_object_get(p, member));
     struct buf tr;
     if (msg == NULL) {
       continue;
     }
     buf_init(&tr, 0);
     i18n_message(rs->lang, msg, &tr);
-    json_object_set_new(p, "message", json_string(buf_str(&tr)));
+    json_object_set_new(p, member, json_string(buf_str(&tr)));
     buf_reset(&tr);
   }
   return out;
+}
+
+json_t *web_problems_localized(const struct response *rs,
+                               const json_t *problems) {
+  return web_members_localized(rs, problems, "message");
 }

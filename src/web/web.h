@@ -100,6 +100,11 @@ enum i18n_lang web_request_lang(struct request *rq);
 json_t *web_problems_localized(const struct response *rs,
                                const json_t *problems);
 
+/* The same for any array of objects: a copy in which the string member
+** `member` of each object is in rs->lang. */
+json_t *web_members_localized(const struct response *rs, const json_t *arr,
+                              const char *member);
+
 /* Map a store error (struct err) to status and error shape. */
 void web_store_error(struct response *rs, const struct err *e);
 

@@ -123,6 +123,16 @@ req PUT "/patients/$pt/records/$rid" '{"kind":"screening","version":7,"reason":"
 [ "$status" = 409 ] && [ "$(code)" = E_CONFLICT ] && cjk "$(msg)" && [[ $(msg) == *7* ]]
 r=$?; check "zh: 409 stale version in Chinese ($(msg))" $r
 
+# The live eligibility verdict: its reasons in Chinese, criterion ids kept.
+el='{"age":17,"bclc":"B","hiv":true,"hepatic_vein_invasion":true,"ivc_invasion":true}'
+req POST /rules/eligibility "$el" zh-CN; cp "$tmp/body" "$tmp/el_zh.json"
+req POST /rules/eligibility "$el"; cp "$tmp/body" "$tmp/el_en.json"
+jq -e --slurpfile en "$tmp/el_en.json" '(.failed | map(.criterion)) == ($en[0].failed | map(.criterion))
+  and (.failed | length) >= 3 and del(.failed) == ($en[0] | del(.failed))' "$tmp/el_zh.json" >/dev/null &&
+  ! jq -r '.failed[].reason' "$tmp/el_zh.json" | grep -q '[a-z]\{4,\}' &&
+  jq -r '.failed[].reason' "$tmp/el_en.json" | grep -q 'HIV infection'
+check "eligibility: reasons in Chinese, criteria and the rest as in English" $?
+
 # ---- 403 and 404 --------------------------------------------------------
 req GET /analysis/km.svg "" zh-CN
 [ "$status" = 403 ] && [ "$(code)" = E_FORBIDDEN ] && [ "$(field)" = null ] && cjk "$(msg)"
@@ -187,6 +197,12 @@ for p in waterfall swimmer forest; do
   [ -n "$n_en" ] && [ "$n_en" = "$n_zh" ]; check "$p: the numbers of zh equal en's" $?
   diff <(shape "$tmp/${p}_en.svg") <(shape "$tmp/${p}_zh.svg") >/dev/null; check "$p: the same geometry in both languages" $?
 done
+# The summary's one sentence for the reader is Chinese, every number the same.
+req GET /analysis/summary "" zh-CN; cp "$tmp/body" "$tmp/sum_zh.json"
+req GET /analysis/summary; cp "$tmp/body" "$tmp/sum_en.json"
+cjk "$(jq -r .iptw_note "$tmp/sum_zh.json")" && english "$(jq -r .iptw_note "$tmp/sum_en.json")" &&
+  jq -e --slurpfile zh "$tmp/sum_zh.json" 'del(.iptw_note) == ($zh[0] | del(.iptw_note))' "$tmp/sum_en.json" >/dev/null
+check "summary: iptw_note in Chinese, the rest equal to English" $?
 grep -q 'HAIC 更优' "$tmp/forest_zh.svg" && grep -q '事件=' "$tmp/forest_zh.svg"; check "forest zh: footnote and event counts in Chinese" $?
 
 kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""

@@ -220,6 +220,17 @@ static void test_catalog(void) {
     {"enrolment refused: there is no screening record (only an eligible "
      "patient may be enrolled)",
      "入组被拒绝：没有筛选记录（只有符合入选资格的患者才能入组）"},
+    {"enrolment refused: not eligible at screening: age 17 is outside "
+     "18-75 years; HIV infection (only an eligible patient may be enrolled)",
+     "入组被拒绝：筛选时不符合入选资格：年龄 17 岁，不在 18–75 岁"
+     "范围内；HIV 感染（只有符合入选资格的患者才能入组）"},
+    {"tumour thrombus in the hepatic veins; tumour thrombus in the inferior "
+     "vena cava",
+     "肝静脉癌栓；下腔静脉癌栓"},
+    {"portal vein invasion vp4 (main trunk); tumour thrombus in the hepatic "
+     "veins",
+     "门静脉侵犯 vp4（主干）；肝静脉癌栓"},
+    {"session: expired; log in again", "会话：已过期；请重新登录"},
     {"enrolment refused: something new (only an eligible patient may be "
      "enrolled)",
      "入组被拒绝：something new（只有符合入选资格的患者才能入组）"},

@@ -275,3 +275,20 @@ export function unitLabel(unit) {
   }
   return current === 'zh' && zhUnits[unit] ? zhUnits[unit] : unit;
 }
+
+// Eligibility criteria that are not field names, in Chinese.
+const zhCriteria = { tumor_thrombus: '癌栓', child_pugh: 'Child-Pugh 分级' };
+
+// The label of an eligibility criterion or of a missing input
+// ("child_pugh.inr" -> the label of inr).
+export function criterionLabel(name) {
+  const s = String(name || '');
+  if (current !== 'zh') {
+    return s;
+  }
+  if (zhCriteria[s]) {
+    return zhCriteria[s];
+  }
+  const leaf = s.slice(s.lastIndexOf('.') + 1);
+  return zhFields[s] || zhFields[leaf] || s;
+}
