@@ -2,6 +2,8 @@
 # Install what the browser tests (tests/e2e) need, only what is missing:
 #   - Debian's chromium package (/usr/bin/chromium), through apt-get, as root
 #     or through sudo;
+#   - Debian's fonts-noto-cjk, so that pages and plots in Chinese show their
+#     glyphs (not empty boxes) in the screenshots;
 #   - playwright-core from npm, pinned by tests/e2e/package-lock.json, with
 #     `npm ci` when tests/e2e/node_modules is absent.
 # Never downloads a browser build: playwright-core alone is installed, and the
@@ -32,6 +34,8 @@ apt_install() {
 }
 
 [ -x /usr/bin/chromium ] || apt_install chromium
+dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" ||
+  apt_install fonts-noto-cjk
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi

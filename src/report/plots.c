@@ -22,6 +22,115 @@
 /* Days in a month (365.25 / 12) for the time axes. */
 #define DAYS_PER_MONTH 30.4375
 
+/* The words of the plots in one language. */
+struct plot_words {
+  const char *km_title[2][2]; /* [endpoint][iptw] */
+  const char *km_desc;        /* KM description for screen readers */
+  const char *months;         /* the time axis */
+  const char *at_risk;        /* the heading of the numbers at risk */
+  const char *wf_title;       /* waterfall title (before "(n = N)") */
+  const char *wf_desc;        /* waterfall description */
+  const char *wf_axis;        /* waterfall y axis */
+  const char *sw_title;       /* swimmer title (before "(n = N)") */
+  const char *sw_desc;        /* swimmer description */
+  const char *sw_key;         /* swimmer key of the markers */
+  const char *fo_title;       /* forest title */
+  const char *fo_desc;        /* forest description */
+  const char *fo_analysis;    /* forest heading of the row labels */
+  const char *fo_hr;          /* forest heading of the estimates */
+  const char *fo_favours;     /* forest footnote under the axis */
+  const char *fo_events;      /* "events" in a row's counts */
+  const char *fo_none;        /* a model that cannot be fitted */
+  const char *fo_row[8];      /* the study's forest rows */
+  const char *lparen;         /* "(" or a full-width one */
+  const char *rparen;         /* ")" or a full-width one */
+  const char *comma;          /* ", " or a full-width one */
+};
+
+/* English and Simplified Chinese, indexed by enum i18n_lang. */
+static const struct plot_words plot_words[I18N_N_LANGS] = {
+  {
+    {{"Progression-free survival (crude)",
+      "Progression-free survival (IPTW)"},
+     {"Overall survival (crude)", "Overall survival (IPTW)"}},
+    "Kaplan-Meier curves by cohort with 95% confidence bands "
+    "(log transform) and the numbers at risk",
+    "Months from treatment start",
+    "At risk",
+    "Best change in viable tumour size",
+    "Best (smallest) % change from baseline of the sum of viable "
+    "target diameters per patient (mRECIST), by cohort; values "
+    "above +100% are drawn at +100%",
+    "% change",
+    "Time on study and responses",
+    "One bar per patient: time from treatment start to death or "
+    "last contact, coloured by cohort; circles mark CR or PR "
+    "timepoints (black) and PD timepoints (grey); a cross marks "
+    "death",
+    "black dot: CR/PR   grey dot: PD   x: death",
+    "Hazard ratios, HAIC vs TACE",
+    "Hazard ratios of HAIC against TACE with 95% confidence "
+    "intervals on a log scale; below 1 favours HAIC",
+    "Analysis",
+    "HR (95% CI)",
+    "favours HAIC    |    favours TACE",
+    "events",
+    "not estimable",
+    {"PFS (crude)", "PFS (IPTW, robust SE)", "OS (crude)",
+     "OS (IPTW, robust SE)", "PFS, BCLC B (crude)", "PFS, BCLC C (crude)",
+     "PFS, portal vein invasion (crude)",
+     "PFS, no portal vein invasion (crude)"},
+    " (",
+    ")",
+    ", ",
+  },
+  {
+    {{"无进展生存（未校正）", "无进展生存（IPTW 校正）"},
+     {"总生存（未校正）", "总生存（IPTW 校正）"}},
+    "各队列 Kaplan-Meier 曲线，含 95% 置信带（对数变换）"
+    "及风险人数",
+    "自治疗开始的时间（月）",
+    "风险人数",
+    "存活肿瘤大小的最佳变化",
+    "每位患者靶病灶存活直径之和相对基线的最佳（最小）"
+    "变化百分比（mRECIST），按队列着色；超过 +100% 的"
+    "数值画在 +100% 处",
+    "变化 %",
+    "研究时间与疗效",
+    "每位患者一条：自治疗开始至死亡或末次随访的时间，"
+    "按队列着色；圆点标记 CR 或 PR 时间点（黑色）和 PD "
+    "时间点（灰色）；叉号标记死亡",
+    "黑点：CR/PR   灰点：PD   x：死亡",
+    "风险比：HAIC 对比 TACE",
+    "HAIC 对比 TACE 的风险比及 95% 置信区间（对数刻度）；"
+    "小于 1 表示 HAIC 更优",
+    "分析",
+    "HR（95% CI）",
+    "HAIC 更优    |    TACE 更优",
+    "事件",
+    "无法估计",
+    {"PFS（未校正）",
+     "PFS（IPTW，稳健标准误）",
+     "OS（未校正）",
+     "OS（IPTW，稳健标准误）", "PFS，BCLC B 期（未校正）",
+     "PFS，BCLC C 期（未校正）", "PFS，门静脉侵犯（未校正）",
+     "PFS，无门静脉侵犯（未校正）"},
+    "（",
+    "）",
+    "，",
+  },
+};
+
+/* The words of language l (English for an unknown value). */
+static const struct plot_words *plot_words_of(enum i18n_lang l) {
+  return &plot_words[(int)l >= 0 && (int)l < I18N_N_LANGS ? (int)l : 0];
+}
+
+const char *plot_km_title(enum an_endpoint ep, bool iptw,
+                          enum i18n_lang lang) {
+  return plot_words_of(lang)->km_title[ep == AN_OS][iptw ? 1 : 0];
+}
+
 /* Cohort colours (colour-blind safe Okabe-Ito vermilion and blue). */
 static const char *const plot_colour[AN_N_COHORTS] = {"#d55e00", "#0072b2"};
 
@@ -63,7 +172,9 @@ static double plot_finite(const double *v, int64_t k, double fallback) {
   return fallback;
 }
 
-void plot_km_svg(const struct an_km *k, const char *title, struct buf *b) {
+void plot_km_svg(const struct an_km *k, const char *title,
+                 enum i18n_lang lang, struct buf *b) {
+  const struct plot_words *w = plot_words_of(lang);
   const double left = 70, right = 700, top = 50, bottom = 340;
   const double width = 740, height = 440;
   double tmax = k->tau > 0 ? k->tau / DAYS_PER_MONTH : 1;
@@ -72,9 +183,7 @@ void plot_km_svg(const struct an_km *k, const char *title, struct buf *b) {
   double t;
   char lab[64];
   int c, row = 0;
-  svg_begin(b, width, height, title,
-            "Kaplan-Meier curves by cohort with 95% confidence bands "
-            "(log transform) and the numbers at risk");
+  svg_begin(b, width, height, title, w->km_desc);
   svg_text(b, width / 2, 24, "middle", 15, "#222222", title);
 #define KX(tt) (left + (right - left) * ((tt) / DAYS_PER_MONTH) / xmax)
 #define KY(s) (bottom - (bottom - top) * (s))
@@ -94,9 +203,9 @@ void plot_km_svg(const struct an_km *k, const char *title, struct buf *b) {
     svg_text(b, x, bottom + 18, "middle", 11, "#444444", lab);
   }
   svg_text(b, (left + right) / 2, bottom + 34, "middle", 12, "#222222",
-           "Months from treatment start");
+           w->months);
   svg_text(b, 14, (top + bottom) / 2, "start", 12, "#222222", "S(t)");
-  svg_text(b, 8, bottom + 58, "start", 11, "#222222", "At risk");
+  svg_text(b, 8, bottom + 58, "start", 11, "#222222", w->at_risk);
   for (c = 0; c < AN_N_COHORTS; c++) {
     const struct km_curve *cv = &k->curve[c];
     int64_t i, np = 0;
@@ -196,7 +305,9 @@ static int plot_key_desc(const void *a, const void *b) {
   return x->idx - y->idx;
 }
 
-void plot_waterfall_svg(const struct an_data *d, struct buf *b) {
+void plot_waterfall_svg(const struct an_data *d, enum i18n_lang lang,
+                        struct buf *b) {
+  const struct plot_words *w = plot_words_of(lang);
   const double left = 70, right = 700, top = 50, bottom = 390;
   const double width = 740, height = 430;
   struct plot_key *k = xcalloc((size_t)d->n + 1, sizeof(*k));
@@ -211,11 +322,9 @@ void plot_waterfall_svg(const struct an_data *d, struct buf *b) {
     }
   }
   qsort(k, (size_t)n, sizeof(*k), plot_key_desc);
-  snprintf(lab, sizeof(lab), "Best change in viable tumour size (n = %d)", n);
-  svg_begin(b, width, height, lab,
-            "Best (smallest) % change from baseline of the sum of viable "
-            "target diameters per patient (mRECIST), by cohort; values "
-            "above +100% are drawn at +100%");
+  snprintf(lab, sizeof(lab), "%s%sn = %d%s", w->wf_title, w->lparen, n,
+           w->rparen);
+  svg_begin(b, width, height, lab, w->wf_desc);
   svg_text(b, width / 2, 24, "middle", 15, "#222222", lab);
 #define WY(v) (top + (bottom - top) * (ymax - (v)) / (ymax - ymin))
   for (i = -100; i <= 100; i += 50) {
@@ -241,18 +350,20 @@ void plot_waterfall_svg(const struct an_data *d, struct buf *b) {
   svg_text(b, right + 3, WY(20) + 4, "start", 10, "#444444", "PD");
   svg_text(b, right + 3, WY(-30) + 4, "start", 10, "#444444", "PR");
 #undef WY
-  svg_text(b, 14, top - 10, "start", 12, "#222222", "% change");
+  svg_text(b, 14, top - 10, "start", 12, "#222222", w->wf_axis);
   plot_legend(b, right - 160, top + 14, NULL);
   svg_end(b);
   xfree(k);
 }
 
-void plot_swimmer_svg(const struct an_data *d, struct buf *b) {
+void plot_swimmer_svg(const struct an_data *d, enum i18n_lang lang,
+                      struct buf *b) {
+  const struct plot_words *w = plot_words_of(lang);
   const double left = 40, right = 700, top = 60;
   struct plot_key *k = xcalloc((size_t)d->n + 1, sizeof(*k));
   double rowh, height, bottom, xmax = 1, step, t;
   int n = 0, i, j;
-  char lab[80];
+  char lab[160];
   for (i = 0; i < d->n; i++) {
     if (d->p[i].has_os) {
       k[n].key = d->p[i].os_days / DAYS_PER_MONTH;
@@ -268,15 +379,11 @@ void plot_swimmer_svg(const struct an_data *d, struct buf *b) {
   height = bottom + 60;
   step = plot_month_step(xmax);
   xmax = ceil(xmax / step) * step;
-  snprintf(lab, sizeof(lab), "Time on study and responses (n = %d)", n);
-  svg_begin(b, 740, height, lab,
-            "One bar per patient: time from treatment start to death or "
-            "last contact, coloured by cohort; circles mark CR or PR "
-            "timepoints (black) and PD timepoints (grey); a cross marks "
-            "death");
+  snprintf(lab, sizeof(lab), "%s%sn = %d%s", w->sw_title, w->lparen, n,
+           w->rparen);
+  svg_begin(b, 740, height, lab, w->sw_desc);
   svg_text(b, 370, 24, "middle", 15, "#222222", lab);
-  svg_text(b, left, 44, "start", 11, "#222222",
-           "black dot: CR/PR   grey dot: PD   x: death");
+  svg_text(b, left, 44, "start", 11, "#222222", w->sw_key);
 #define SX(m) (left + (right - left) * (m) / xmax)
   for (t = 0; t <= xmax + 1e-9; t += step) {
     svg_line(b, SX(t), top, SX(t), bottom, "#eeeeee", 1);
@@ -284,7 +391,7 @@ void plot_swimmer_svg(const struct an_data *d, struct buf *b) {
     svg_text(b, SX(t), bottom + 16, "middle", 11, "#444444", lab);
   }
   svg_text(b, (left + right) / 2, bottom + 34, "middle", 12, "#222222",
-           "Months from treatment start");
+           w->months);
   for (i = 0; i < n; i++) {
     const struct an_patient *p = &d->p[k[i].idx];
     double y = top + i * rowh;
@@ -318,20 +425,19 @@ void plot_swimmer_svg(const struct an_data *d, struct buf *b) {
 }
 
 void plot_forest_svg(const struct plot_forest_row *rows, int n,
-                     const char *title, struct buf *b) {
+                     const char *title, enum i18n_lang lang, struct buf *b) {
+  const struct plot_words *w = plot_words_of(lang);
   const double left = 330, right = 620, top = 60, rowh = 26;
   const double lmin = log(0.1), lmax = log(10);
   double bottom = top + rowh * n;
   double height = bottom + 60;
   static const double ticks[] = {0.1, 0.25, 0.5, 1, 2, 4, 10};
-  char lab[96];
+  char lab[192];
   int i;
-  svg_begin(b, 760, height, title,
-            "Hazard ratios of HAIC against TACE with 95% confidence "
-            "intervals on a log scale; below 1 favours HAIC");
+  svg_begin(b, 760, height, title, w->fo_desc);
   svg_text(b, 380, 24, "middle", 15, "#222222", title);
-  svg_text(b, 10, top - 12, "start", 12, "#222222", "Analysis");
-  svg_text(b, 750, top - 12, "end", 12, "#222222", "HR (95% CI)");
+  svg_text(b, 10, top - 12, "start", 12, "#222222", w->fo_analysis);
+  svg_text(b, 750, top - 12, "end", 12, "#222222", w->fo_hr);
 #define FX(v) (left + (right - left) * \
                ((log(v) < lmin ? lmin : log(v) > lmax ? lmax : log(v)) - \
                 lmin) / (lmax - lmin))
@@ -344,15 +450,16 @@ void plot_forest_svg(const struct plot_forest_row *rows, int n,
   svg_line(b, left, bottom, right, bottom, "#444444", 1);
   svg_line(b, FX(1.0), top - 4, FX(1.0), bottom, "#888888", 1);
   svg_text(b, (left + right) / 2, bottom + 36, "middle", 11, "#222222",
-           "favours HAIC    |    favours TACE");
+           w->fo_favours);
   for (i = 0; i < n; i++) {
     double y = top + rowh * i + rowh / 2;
-    snprintf(lab, sizeof(lab), "%s (n=%d, events=%d)",
-             rows[i].label ? rows[i].label : "", rows[i].n, rows[i].events);
+    snprintf(lab, sizeof(lab), "%s%sn=%d%s%s=%d%s",
+             rows[i].label ? rows[i].label : "", w->lparen, rows[i].n,
+             w->comma, w->fo_events, rows[i].events, w->rparen);
     svg_text(b, 10, y + 4, "start", 12, "#222222", lab);
     if (!isfinite(rows[i].hr) || !isfinite(rows[i].lower) ||
         !isfinite(rows[i].upper) || rows[i].hr <= 0 || rows[i].lower <= 0) {
-      svg_text(b, 750, y + 4, "end", 12, "#666666", "not estimable");
+      svg_text(b, 750, y + 4, "end", 12, "#666666", w->fo_none);
       continue;
     }
     svg_line(b, FX(rows[i].lower), y, FX(rows[i].upper), y, "#222222", 1.5);
@@ -376,11 +483,10 @@ static void plot_row_from(struct plot_forest_row *r, const char *label,
   r->events = (int)c->events;
 }
 
-void plot_forest_study(const struct an_data *d, struct buf *b) {
-  static const char *const sub_label[4] = {
-      "PFS, BCLC B (crude)", "PFS, BCLC C (crude)",
-      "PFS, portal vein invasion (crude)",
-      "PFS, no portal vein invasion (crude)"};
+void plot_forest_study(const struct an_data *d, enum i18n_lang lang,
+                       struct buf *b) {
+  const struct plot_words *words = plot_words_of(lang);
+  const char *const *label = words->fo_row;
   struct plot_forest_row rows[8];
   struct an_cox c;
   struct err e;
@@ -391,19 +497,19 @@ void plot_forest_study(const struct an_data *d, struct buf *b) {
   err_clear(&e);
   have_w = an_iptw(d, w, &e) == APP_OK;
   an_cox_fit(d, AN_PFS, NULL, NULL, &c);
-  plot_row_from(&rows[n++], "PFS (crude)", &c);
+  plot_row_from(&rows[n++], label[0], &c);
   memset(&c, 0, sizeof(c));
   if (have_w) {
     an_cox_fit(d, AN_PFS, w, NULL, &c);
   }
-  plot_row_from(&rows[n++], "PFS (IPTW, robust SE)", &c);
+  plot_row_from(&rows[n++], label[1], &c);
   an_cox_fit(d, AN_OS, NULL, NULL, &c);
-  plot_row_from(&rows[n++], "OS (crude)", &c);
+  plot_row_from(&rows[n++], label[2], &c);
   memset(&c, 0, sizeof(c));
   if (have_w) {
     an_cox_fit(d, AN_OS, w, NULL, &c);
   }
-  plot_row_from(&rows[n++], "OS (IPTW, robust SE)", &c);
+  plot_row_from(&rows[n++], label[3], &c);
   for (s = 0; s < 4; s++) {
     for (i = 0; i < d->n; i++) {
       const struct an_patient *p = &d->p[i];
@@ -414,9 +520,9 @@ void plot_forest_study(const struct an_data *d, struct buf *b) {
                          : p->cov[7] == 0);
     }
     an_cox_fit(d, AN_PFS, NULL, inc, &c);
-    plot_row_from(&rows[n++], sub_label[s], &c);
+    plot_row_from(&rows[n++], label[4 + s], &c);
   }
-  plot_forest_svg(rows, n, "Hazard ratios, HAIC vs TACE", b);
+  plot_forest_svg(rows, n, words->fo_title, lang, b);
   xfree(w);
   xfree(inc);
 }

@@ -188,11 +188,15 @@ static void save_failed(struct response *rs, const struct err *e,
                         json_t *problems) {
   if (e->code == APP_EINVAL && json_array_size(problems) > 0) {
     json_t *first = json_array_get(problems, 0);
+    struct buf msg;
+    buf_init(&msg, 0);
+    i18n_message(rs->lang, e->msg, &msg);
     web_json(rs, 422,
-             json_pack("{s:{s:s,s:i,s:s,s:O,s:O}}", "error", "code",
-                       "E_INVALID", "status", 422, "message", e->msg,
+             json_pack("{s:{s:s,s:i,s:s,s:O,s:o}}", "error", "code",
+                       "E_INVALID", "status", 422, "message", buf_str(&msg),
                        "field", json_object_get(first, "field"), "problems",
-                       problems));
+                       web_problems_localized(rs, problems)));
+    buf_reset(&msg);
   } else {
     web_store_error(rs, e);
   }
@@ -378,6 +382,7 @@ int api_rules_eligibility(struct request *rq, struct response *rs) {
   struct elig_input in;
   struct elig_result r;
   struct err e;
+  json_t *out;
   err_clear(&e);
   if (store_protocol(rq->db, &p, &e) != APP_OK ||
       eligibility_from_json(rq->json, &in, &e) != APP_OK) {
@@ -385,7 +390,16 @@ int api_rules_eligibility(struct request *rq, struct response *rs) {
     return 0;
   }
   eligibility_check(&p.elig, &in, &r);
-  web_json(rs, 200, eligibility_to_json(&r));
+  out = eligibility_to_json(&r);
+  if (out != NULL && rs->lang != I18N_EN) {
+    /* The reasons are read by the coordinator: in the request's language
+    ** (criterion ids stay as they are). */
+    json_object_set_new(out, "failed",
+                        web_members_localized(rs, json_object_get(out,
+                                                                  "failed"),
+                                              "reason"));
+  }
+  web_json(rs, 200, out);
   return 0;
 }
 

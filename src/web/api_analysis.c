@@ -7,6 +7,8 @@
 ** Why: the principal investigator and the statistician watch the curves
 ** of the study as data arrive; the numbers are report/analysis.c's, the
 ** same as `hccstudy stats` on the exported casebooks.
+** Plot text is in the request's language (rs->lang: ?lang= or
+** Accept-Language), the numbers the same in every language.
 ** Invariants: only pi and statistician (403 E_FORBIDDEN for the others);
 ** every request reads the casebooks afresh (other servers may have changed
 ** them); everything built here is freed before returning.
@@ -115,14 +117,9 @@ int api_analysis_km_svg(struct request *rq, struct response *rs) {
   if (rc != APP_OK) {
     web_store_error(rs, &e);
   } else {
-    const char *title = ep == AN_PFS
-                            ? (iptw ? "Progression-free survival (IPTW)"
-                                    : "Progression-free survival (crude)")
-                            : (iptw ? "Overall survival (IPTW)"
-                                    : "Overall survival (crude)");
     rs->status = 200;
     rs->content_type = svg_type;
-    plot_km_svg(&k, title, &rs->body);
+    plot_km_svg(&k, plot_km_title(ep, iptw, rs->lang), rs->lang, &rs->body);
     an_km_free(&k);
   }
   xfree(w);
@@ -141,6 +138,15 @@ int api_analysis_summary(struct request *rq, struct response *rs) {
   if (an_summary_json(&d, &out, &e) != APP_OK) {
     web_store_error(rs, &e);
   } else {
+    /* The IPTW note is text for the reader: in the request's language. */
+    const char *note = json_string_value(json_object_get(out, "iptw_note"));
+    if (note != NULL && rs->lang != I18N_EN) {
+      struct buf tr;
+      buf_init(&tr, 0);
+      i18n_message(rs->lang, note, &tr);
+      json_object_set_new(out, "iptw_note", json_string(buf_str(&tr)));
+      buf_reset(&tr);
+    }
     web_json(rs, 200, out);
   }
   an_data_free(&d);
@@ -150,14 +156,14 @@ int api_analysis_summary(struct request *rq, struct response *rs) {
 /* Shared body of the plots that take the whole data set. */
 static int analysis_plot(struct request *rq, struct response *rs,
                          void (*draw)(const struct an_data *d,
-                                      struct buf *b)) {
+                                      enum i18n_lang lang, struct buf *b)) {
   struct an_data d;
   if (analysis_refused(rq, rs) || analysis_load(rq, rs, &d)) {
     return 0;
   }
   rs->status = 200;
   rs->content_type = svg_type;
-  draw(&d, &rs->body);
+  draw(&d, rs->lang, &rs->body);
   an_data_free(&d);
   return 0;
 }

@@ -193,6 +193,11 @@ static enum MHD_Result send_response(struct MHD_Connection *conn,
     MHD_add_response_header(r, "Strict-Transport-Security",
                             "max-age=31536000");
   }
+  if (rq != NULL && strncmp(rq->path, "/api/", 5) == 0) {
+    /* API answers (messages, plot text) follow the request's language. */
+    MHD_add_response_header(r, "Content-Language", i18n_tag(rs->lang));
+    MHD_add_response_header(r, "Vary", "Accept-Language");
+  }
   if (rs->set_cookie[0]) {
     MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
   }
@@ -239,6 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
   memset(&rs, 0, sizeof(rs));
   buf_init(&rs.body, 0);
   err_clear(&e);
+  rs.lang = web_request_lang(rq);
   if (strlen(url) >= WEB_MAX_URL) {
     web_error(&rs, 414, "E_URL_TOO_LONG", "the URL is too long", NULL);
   } else if ((bad = bad_encoding(rq, url)) != NULL) {

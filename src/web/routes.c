@@ -216,17 +216,21 @@ void web_error(struct response *rs, int status, const char *code,
   ** the error shape can always be built. */
   struct buf m, f;
   json_t *v;
+  struct buf tr;
   buf_init(&m, 0);
   buf_init(&f, 0);
+  buf_init(&tr, 0);
   str_utf8_clean(&m, message);
   if (field != NULL) {
     str_utf8_clean(&f, field);
   }
+  i18n_message(rs->lang, buf_str(&m), &tr);
   v = json_pack("{s:{s:s,s:i,s:s,s:s?}}", "error", "code", code, "status",
-                status, "message", buf_str(&m), "field",
+                status, "message", buf_str(&tr), "field",
                 field != NULL ? buf_str(&f) : NULL);
   buf_reset(&m);
   buf_reset(&f);
+  buf_reset(&tr);
   if (v == NULL) { /* out of memory: a fixed body */
     rs->status = status;
     rs->content_type = "application/json";
@@ -252,4 +256,42 @@ void web_store_error(struct response *rs, const struct err *e) {
   }
   web_error(rs, k->http_status, k->http_code, e->msg,
             e->field[0] ? e->field : NULL);
+}
+
+enum i18n_lang web_request_lang(struct request *rq) {
+  const char *arg = web_arg(rq, "lang");
+  if (arg != NULL && arg[0] != '\0') {
+    return i18n_lang_arg(arg);
+  }
+  return rq->conn != NULL ? i18n_negotiate(web_header(rq, "Accept-Language"))
+                          : I18N_EN;
+}
+
+json_t *web_members_localized(const struct response *rs, const json_t *arr,
+                              const char *member) {
+  json_t *out;
+  size_t i;
+  if (arr == NULL) {
+    return NULL;
+  }
+  out = json_deep_copy(arr);
+  for (i = 0; out != NULL && rs->lang != I18N_EN && i < json_array_size(out);
+       i++) {
+    json_t *p = json_array_get(out, i);
+    const char *msg = json_string_value(json_object_get(p, member));
+    struct buf tr;
+    if (msg == NULL) {
+      continue;
+    }
+    buf_init(&tr, 0);
+    i18n_message(rs->lang, msg, &tr);
+    json_object_set_new(p, member, json_string(buf_str(&tr)));
+    buf_reset(&tr);
+  }
+  return out;
+}
+
+json_t *web_problems_localized(const struct response *rs,
+                               const json_t *problems) {
+  return web_members_localized(rs, problems, "message");
 }

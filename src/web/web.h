@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "../core/buf.h"
+#include "../core/i18n.h"
 #include "../db/db.h"
 #include "../store/session.h"
 #include "../store/store.h"
@@ -58,6 +59,10 @@ struct response {
   const char *content_type;   /* static string */
   struct buf body;            /* response body */
   char set_cookie[256];       /* Set-Cookie value, or "" */
+  enum i18n_lang lang;        /* the reader's language (web_request_lang):
+                                 messages of the error shape and plot text
+                                 are written in it; 0 (English) unless
+                                 set */
 };
 
 /* A header of the request (NULL when absent); http.c. */
@@ -77,9 +82,28 @@ void web_dispatch(struct request *rq, struct response *rs);
 /* Set a JSON body (consumes v). */
 void web_json(struct response *rs, int status, json_t *v);
 
-/* The one error shape: {"error": {"code", "message", "field"}}. */
+/* The one error shape: {"error": {"code", "status", "message", "field"}}.
+** message is English; it is written in rs->lang (i18n_message: the
+** catalog's translation, or the English text when none matches).  code and
+** field are never translated. */
 void web_error(struct response *rs, int status, const char *code,
                const char *message, const char *field);
+
+/* The language a request asks for (docs/api.md, "Language"): its `lang`
+** query argument when present, else its Accept-Language header, else
+** English; routes.c. */
+enum i18n_lang web_request_lang(struct request *rq);
+
+/* A copy of a 422 `problems` array ([{"field", "message"}, ...]) with each
+** message in rs->lang (fields unchanged); a new reference, or NULL when
+** problems is NULL. */
+json_t *web_problems_localized(const struct response *rs,
+                               const json_t *problems);
+
+/* The same for any array of objects: a copy in which the string member
+** `member` of each object is in rs->lang. */
+json_t *web_members_localized(const struct response *rs, const json_t *arr,
+                              const char *member);
 
 /* Map a store error (struct err) to status and error shape. */
 void web_store_error(struct response *rs, const struct err *e);

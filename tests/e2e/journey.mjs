@@ -748,6 +748,82 @@ await step('pi sees the Kaplan-Meier curves', async () => {
   }
 });
 
+// Issue 18 item 5: in the Chinese interface the server's messages and the
+// text inside the plots are Chinese too (Accept-Language from api.js, lang=
+// on the plot URLs); the unit words of the hints follow the language.
+await step('中文: server message, unit hint and plot text in Chinese', async () => {
+  const CJK = /[\u4e00-\u9fff]/;
+  const uiLang = () => page.evaluate(() => document.documentElement.lang);
+  // waitNonEmpty(id): the element's trimmed text once it has any.
+  const waitNonEmpty = async (id) => {
+    const end = Date.now() + TIMEOUT;
+    while (Date.now() < end) {
+      const loc = tid(id);
+      if ((await loc.count()) > 0) {
+        const s = ((await loc.first().textContent()) || '').trim();
+        if (s !== '') {
+          return s;
+        }
+      }
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`${id}: still empty after ${TIMEOUT} ms`);
+  };
+  try {
+    await login('coordinator.tjh');
+    if ((await uiLang()) !== 'zh-CN') {
+      await press('lang-toggle');
+    }
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await go('#/patients');
+    await press('patient-new');
+    await page.waitForURL(/#\/patients\/[A-Z]+-[0-9]+$/);
+    await press('record-add-screening');
+    await need('form-screening');
+    // The hint under the age field: "0 – 120 岁", not "years".
+    const described = (await tid('field-age').first().getAttribute('aria-describedby')) || '';
+    const hintId = described.split(' ')[0];
+    const hint = hintId ? ((await page.locator(`[id="${hintId}"]`).textContent()) || '').trim() : '';
+    check(hint.includes('岁') && !/years/.test(hint), `age hint "${hint}" is not in Chinese`);
+    await setField('field-screening_date', daysAgo(3));
+    await setField('field-age', 150);
+    await press('form-save');
+    const fieldErr = await waitNonEmpty('field-error-age');
+    check(CJK.test(fieldErr) && fieldErr.includes('120') && !/range|allowed/.test(fieldErr),
+      `field-error-age "${fieldErr}" is not the Chinese server message`);
+    const formErr = await waitNonEmpty('form-error');
+    check(CJK.test(formErr) && !/out of range/.test(formErr), `form-error "${formErr}" is not in Chinese`);
+    await shot('server-message-zh');
+    // The analysis page as pi, still in Chinese: the KM plot's own text.
+    await login('pi');
+    check((await uiLang()) === 'zh-CN', 'the interface is no longer in Chinese after logging in again');
+    await go('#/analysis');
+    await need('analysis-km-pfs');
+    const img = tid('analysis-km-pfs').locator('img').first();
+    await img.waitFor({ state: 'attached' });
+    const src = (await img.getAttribute('src')) || '';
+    check(/[?&]lang=zh\b/.test(src), `KM image ${src} does not ask for lang=zh`);
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+    const svg = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), src);
+    check(svg.includes('自治疗开始的时间（月）') && svg.includes('风险人数'),
+      'the KM SVG lacks the Chinese axis title or "风险人数"');
+    check(!svg.includes('Months from treatment start') && !svg.includes('At risk'),
+      'the KM SVG still has English axis text');
+    const forest = tid('analysis-forest').locator('img').first();
+    const fsrc = (await forest.getAttribute('src')) || '';
+    const fsvg = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), fsrc);
+    check(fsvg.includes('HAIC 更优') && !fsvg.includes('favours'), 'the forest SVG is not in Chinese');
+    await tid('analysis-km-pfs').first().scrollIntoViewIfNeeded();
+    await shot('analysis-zh');
+  } finally {
+    // Back to English for whatever runs after this step.
+    if ((await tid('lang-toggle').count()) > 0 && (await uiLang()) === 'zh-CN') {
+      await page.screenshot({ path: shotName('analysis-zh-page'), fullPage: true }).catch(() => {});
+      await press('lang-toggle');
+    }
+  }
+});
+
 await context.close();
 rmSync(userDataDir, { recursive: true, force: true });
 const noteList = [...notes];

@@ -187,7 +187,7 @@ static void test_forest(void) {
   rows[0].events = 4;
   rows[1].label = "empty";
   rows[1].hr = NAN;
-  plot_forest_svg(rows, 2, "Forest \"test\"", &b);
+  plot_forest_svg(rows, 2, "Forest \"test\"", I18N_EN, &b);
   CHECK(xml_ok(buf_str(&b)));
   CHECK_INT_EQ(count_of(buf_str(&b), "<title>"), 1);
   CHECK(strstr(buf_str(&b), "<script") == NULL);
@@ -217,7 +217,7 @@ static void test_waterfall(void) {
   d.n = 2;
   d.p = p;
   buf_init(&b, 0);
-  plot_waterfall_svg(&d, &b);
+  plot_waterfall_svg(&d, I18N_EN, &b);
   CHECK(xml_ok(buf_str(&b)));
   CHECK(strstr(buf_str(&b), "<title>Best change in viable tumour size "
                             "(n = 2)</title>") != NULL);
@@ -243,7 +243,7 @@ static void test_km(void) {
   k.present[0] = true;
   k.tau = 3;
   buf_init(&b, 0);
-  plot_km_svg(&k, "PFS & <crude>", &b);
+  plot_km_svg(&k, "PFS & <crude>", I18N_EN, &b);
   CHECK(xml_ok(buf_str(&b)));
   CHECK(strstr(buf_str(&b), "<title>PFS &amp; &lt;crude&gt;</title>") != NULL);
   CHECK_INT_EQ(count_of(buf_str(&b), "<polyline"), 1);

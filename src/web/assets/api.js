@@ -1,7 +1,12 @@
 // api.js: the JSON API client.  Keeps the CSRF token of the session (from
 // the login answer or GET /api/v1/session) in memory and sends it on every
 // state-changing request.  Failures throw ApiError with the server's
-// {"error": {code, status, message, field, problems}}.
+// {"error": {code, status, message, field, problems}}.  Every call sends
+// the language the interface shows (Accept-Language), so that the server's
+// messages are in it; withLang() does the same for URLs the browser loads
+// itself (the plots' <img>), where no header can be set (docs/api.md).
+
+import { lang } from './i18n.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -16,10 +21,20 @@ export class ApiError extends Error {
 
 export const session = { user: null, csrf: null };
 
+// The Accept-Language of the interface's language.
+function acceptLanguage() {
+  return lang() === 'zh' ? 'zh-CN' : 'en';
+}
+
+// path with the interface's language as its `lang` argument.
+export function withLang(path) {
+  return path + (path.includes('?') ? '&' : '?') + 'lang=' + (lang() === 'zh' ? 'zh' : 'en');
+}
+
 // Calls method path with an optional JSON body; resolves to the parsed
 // answer (or null), rejects with ApiError.
 export async function api(method, path, body) {
-  const opt = { method, headers: {}, credentials: 'same-origin' };
+  const opt = { method, headers: { 'Accept-Language': acceptLanguage() }, credentials: 'same-origin' };
   if (method !== 'GET') {
     opt.headers['X-CSRF-Token'] = session.csrf || '';
   }

@@ -274,3 +274,30 @@ export function valueLabel(field, value) {
   }
   return String(value).replace(/_/g, ' ');
 }
+
+// Units of measure in the interface's language: symbols (mm, g/L, umol/L)
+// are the same in both; a unit that is a word is translated.
+const zhUnits = { years: '岁', year: '岁', days: '天', day: '天', months: '月', weeks: '周' };
+export function unitLabel(unit) {
+  if (!unit) {
+    return '';
+  }
+  return current === 'zh' && zhUnits[unit] ? zhUnits[unit] : unit;
+}
+
+// Eligibility criteria that are not field names, in Chinese.
+const zhCriteria = { tumor_thrombus: '癌栓', child_pugh: 'Child-Pugh 分级' };
+
+// The label of an eligibility criterion or of a missing input
+// ("child_pugh.inr" -> the label of inr).
+export function criterionLabel(name) {
+  const s = String(name || '');
+  if (current !== 'zh') {
+    return s;
+  }
+  if (zhCriteria[s]) {
+    return zhCriteria[s];
+  }
+  const leaf = s.slice(s.lastIndexOf('.') + 1);
+  return zhFields[s] || zhFields[leaf] || s;
+}

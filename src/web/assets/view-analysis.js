@@ -5,11 +5,13 @@
 // answer 501: the page then says "not available yet".
 
 import { h, mount } from './dom.js';
-import { t } from './i18n.js';
-import { api, session, canSeeAnalysis } from './api.js';
+import { t, lang } from './i18n.js';
+import { api, session, canSeeAnalysis, withLang } from './api.js';
 
-// An <img> of a server SVG that turns into a message when it fails.
-function plot(src, alt) {
+// An <img> of a server SVG (drawn in the interface's language) that turns
+// into a message when it fails.
+function plot(path, alt) {
+  const src = withLang(path);
   const fig = h('figure', { class: 'plot' });
   const img = h('img', { src, alt, class: 'loading', on: { load: () => {
     img.classList.remove('loading');
@@ -112,7 +114,7 @@ function summaryTables(s) {
     }
     out.push(table([t('analysis.test'), t('analysis.result'), t('analysis.detail')], rows));
     if (s.iptw_note) {
-      out.push(h('p', { class: 'muted' }, 'IPTW: ', s.iptw_note));
+      out.push(h('p', { class: 'muted' }, 'IPTW', lang() === 'zh' ? '：' : ': ', s.iptw_note));
     }
   }
   if (Array.isArray(s.response)) {

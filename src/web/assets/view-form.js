@@ -8,7 +8,7 @@
 // record's audit trail is shown on demand.
 
 import { h, mount, uid, debounce } from './dom.js';
-import { t, kindTitle, fieldLabel, valueLabel } from './i18n.js';
+import { t, kindTitle, fieldLabel, valueLabel, unitLabel, criterionLabel, lang } from './i18n.js';
 import { api, dictionary, session } from './api.js';
 import { recordDate, pct, verdictText } from './view-casebook.js';
 
@@ -106,9 +106,9 @@ function scalarInput(f, attrs) {
 function hint(f) {
   const parts = [];
   if (f.min !== undefined && f.max !== undefined) {
-    parts.push(`${f.min} – ${f.max}${f.unit ? ' ' + f.unit : ''}`);
+    parts.push(`${f.min} – ${f.max}${f.unit ? ' ' + unitLabel(f.unit) : ''}`);
   } else if (f.unit) {
-    parts.push(f.unit);
+    parts.push(unitLabel(f.unit));
   }
   return parts.join(' · ');
 }
@@ -329,7 +329,7 @@ export async function renderForm(main, params, ctx) {
       h('legend', null, fieldLabel(kind, f.name, f.label), ' ', historyButton(f.name, fieldLabel(kind, f.name, f.label))),
       h('div', { class: 'table-wrap' }, h('table', { class: 'lesion-table' },
         h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' },
-          fieldLabel(f.items.kind, c.name, c.label), c.unit ? ` (${c.unit})` : '')), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('lesion.removeCol'))))),
+          fieldLabel(f.items.kind, c.name, c.label), c.unit ? ` (${unitLabel(c.unit)})` : '')), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('lesion.removeCol'))))),
         tbody)),
       addBtn, err);
     return {
@@ -537,8 +537,8 @@ function eligibilityPanel(form, collect) {
         r.child_pugh_score !== null ? h('p', null, t('elig.childPugh', r.child_pugh_score, r.child_pugh_class)) : null,
         r.albi_grade !== null ? h('p', null, t('elig.albi', Number(r.albi_score).toFixed(2), r.albi_grade)) : null,
         r.failed && r.failed.length ? h('div', null, h('p', null, t('elig.failed')),
-          h('ul', null, r.failed.map((f) => h('li', null, `${f.criterion}${f.reason ? ': ' + f.reason : f.message ? ': ' + f.message : ''}`)))) : null,
-        r.missing && r.missing.length ? h('p', null, t('elig.missing'), ' ', r.missing.join(', ')) : null);
+          h('ul', null, r.failed.map((f) => h('li', null, `${criterionLabel(f.criterion)}${f.reason ? (lang() === 'zh' ? '：' : ': ') + f.reason : f.message ? ': ' + f.message : ''}`)))) : null,
+        r.missing && r.missing.length ? h('p', null, t('elig.missing'), ' ', r.missing.map(criterionLabel).join(lang() === 'zh' ? '、' : ', ')) : null);
     } catch (e) {
       if (my === seq) {
         verdict.textContent = t('elig.incomplete');
