@@ -99,10 +99,8 @@ static const struct i18n_entry zh_messages[] = {
   {"not eligible at screening: %s", "筛选时不符合入选资格：%s"},
   {"the screening is incomplete (%s criteria not answered)",
    "筛选信息不完整（%s 项标准未填写）"},
-  {"only an investigator or the PI may enrol a patient who is not "
-   "eligible",
-   "只有研究者或主要研究者可以让不符合入选资格的"
-   "患者入组"},
+  {"only an investigator may enrol a patient who is not eligible",
+   "只有研究者可以让不符合入选资格的患者入组"},
   {"required to enrol a patient who is not eligible",
    "不符合入选资格的患者入组时必填"},
   /* Access (store/access.c). */

@@ -467,8 +467,8 @@ int casebook_enrolment_check(const struct protocol *p, const json_t *records,
   }
   if (!may_override) {
     enrol_problem(problems, ctx, "eligibility_override",
-                  "only an investigator or the PI may enrol a patient who "
-                  "is not eligible", &n, e);
+                  "only an investigator may enrol a patient who is not "
+                  "eligible", &n, e);
   }
   if (reason == NULL || reason[strspn(reason, " \t\r\n")] == '\0') {
     enrol_problem(problems, ctx, "override_reason",

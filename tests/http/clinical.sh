@@ -23,20 +23,12 @@
 #   tests/http/clinical.sh PATH/TO/hccstudy
 set -u
 bin=${1:?usage: clinical.sh HCCSTUDY}
-tmp=$(mktemp -d)
-. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-pw=hccstudy-demo-2026
+# shellcheck source=tests/lib/server.sh
+. "$(cd "$(dirname "$0")/../lib" && pwd)/server.sh"
+server_setup
+pw=$demo_pw
 today=$(date -u +%F)
-db=$(test_db study)
-if ! "$bin" demo --db "$db" --patients 120 >"$tmp/demo.log" 2>&1; then
-  cat "$tmp/demo.log"; echo "FAIL demo"; echo "0 passed, 1 failed"; exit 1
-fi
+server_demo study 120
 
 # sql QUERY: one value from the study database, on either engine.
 sql() {
@@ -47,11 +39,10 @@ sql() {
   fi
 }
 
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port/api/v1"
-for _ in $(seq 1 50); do curl -s "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+if ! server_start --db "$db"; then
+  echo "FAIL serve"; echo "0 passed, 1 failed"; exit 1
+fi
+base="$host/api/v1"
 
 # req METHOD PATH [BODY] -> $status, body in $tmp/body; session $jar, $csrf
 req() {
@@ -225,7 +216,7 @@ HCCSTUDY_DB=$db2 HCCSTUDY_USER=ia HCCSTUDY_PASSWORD=user-password-123 "$bin" imp
 [ $? = 2 ] && grep -q "override_reason: required" "$tmp/ov.out"; check "override without a reason: refused naming override_reason" $?
 jq '.patients[0].records[1].data.override_reason = "age 80 but fit; approved by the PI"' "$tmp/ov.json" >"$tmp/ov2.json"
 HCCSTUDY_DB=$db2 HCCSTUDY_USER=ca HCCSTUDY_PASSWORD=user-password-123 "$bin" import --input "$tmp/ov2.json" >"$tmp/ov.out" 2>&1
-[ $? = 2 ] && grep -q "only an investigator or the PI" "$tmp/ov.out"; check "override by a coordinator: refused" $?
+[ $? = 2 ] && grep -q "only an investigator may enrol" "$tmp/ov.out"; check "override by a coordinator: refused" $?
 HCCSTUDY_DB=$db2 HCCSTUDY_USER=ia HCCSTUDY_PASSWORD=user-password-123 "$bin" import --input "$tmp/ov2.json" >"$tmp/ov.out" 2>&1
 check "override by the investigator with a reason: enrolled" $?
 HCCSTUDY_DB=$db2 HCCSTUDY_USER=ia HCCSTUDY_PASSWORD=user-password-123 "$bin" query list --json >"$tmp/q3.json" 2>&1
@@ -234,16 +225,15 @@ check "the override raised an enrolment_eligibility query" $?
 HCCSTUDY_DB=$db2 HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=admin-password-123 "$bin" audit log --json --limit 500 >"$tmp/audit.json" 2>&1
 jq -e '[.entries[] | select(.actor == "ia" and .field == "override_reason" and (.new_value | contains("approved by the PI")))] | length == 1' "$tmp/audit.json" >/dev/null
 check "the override and its reason are in the audit trail, by ia" $?
-port2=$((port + 1))
-HCCSTUDY_DB=$db2 "$bin" serve --listen "127.0.0.1:$port2" >"$tmp/server2.log" 2>&1 &
-pid2=$!
-for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$port2/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+server_stop
+server_log=$tmp/server2.log server_start --db "$db2"
+check "a server on the changed-protocol study" $?
 curl -s -c "$tmp/st.jar" -o /dev/null -H 'Content-Type: application/json' \
-  --data-binary '{"username":"st","password":"user-password-123"}' "http://127.0.0.1:$port2/api/v1/session"
-curl -s -b "$tmp/st.jar" -o "$tmp/sum2.json" "http://127.0.0.1:$port2/api/v1/analysis/summary"
+  --data-binary '{"username":"st","password":"user-password-123"}' "$host/api/v1/session"
+curl -s -b "$tmp/st.jar" -o "$tmp/sum2.json" "$host/api/v1/analysis/summary"
 jq -e '.population.rule == "enrolled_eligible" and .population.excluded == 1 and .population.n == 1' "$tmp/sum2.json" >/dev/null
 check "analysis: the override patient is left out of the enrolled-eligible population ($(jq -c .population "$tmp/sum2.json" 2>/dev/null))" $?
-kill "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
+server_stop
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,33 +11,15 @@
 #   tests/http/i18n.sh PATH/TO/hccstudy
 set -u
 bin=${1:?usage: i18n.sh HCCSTUDY}
-tmp=$(mktemp -d)
-. "$(cd "$(dirname "$0")/../lib" && pwd)/db.sh"
-pass=0
-fail=0
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-check() { if [ "$2" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1"; fi; }
-pw=hccstudy-demo-2026
-db=$(test_db study)
-if ! "$bin" demo --db "$db" --patients 60 >"$tmp/demo.log" 2>&1; then
-  cat "$tmp/demo.log"; echo "FAIL demo"; echo "0 passed, 1 failed"; exit 1
+# shellcheck source=tests/lib/server.sh
+. "$(cd "$(dirname "$0")/../lib" && pwd)/server.sh"
+server_setup
+pw=$demo_pw
+server_demo study 60
+if ! server_start --db "$db"; then
+  echo "FAIL serve"; echo "0 passed, 1 failed"; exit 1
 fi
-base=""
-for _ in 1 2 3 4 5; do
-  port=$((20000 + RANDOM % 20000))
-  "$bin" serve --db "$db" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 50); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/health"; then base="http://127.0.0.1:$port/api/v1"; break; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$base" ] && break
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=""
-done
-if [ -z "$base" ]; then cat "$tmp/server.log"; echo "FAIL serve"; echo "0 passed, 1 failed"; exit 1; fi
+base="$host/api/v1"
 
 # req METHOD PATH [BODY] [ACCEPT-LANGUAGE] -> $status, body in $tmp/body,
 # headers in $tmp/hdr; uses the cookie jar $jar and $csrf.
