@@ -52,5 +52,14 @@ echo
 echo "== writes: POST a lab record to the centre's patients in turn, 64 connections, 10 s"
 wrk -t2 -c64 -d10s --latency -s "$tmp/write.lua" "$base" | \
   grep -E "Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors"
+echo
+echo "== analysis routes as the pi, one at a time (median of 5, seconds; target < 1 s)"
+curl -s -c "$tmp/pi.jar" -o /dev/null -X POST "$base/api/v1/session" \
+  -d '{"username":"pi","password":"hccstudy-demo-2026"}'
+for r in "km?endpoint=os&adjust=iptw" summary forest.svg; do
+  for _ in 1 2 3 4 5; do
+    curl -s -o /dev/null -b "$tmp/pi.jar" -w '%{time_total}\n' "$base/api/v1/analysis/$r"
+  done | sort -n | sed -n 3p | xargs printf '%-28s %s\n' "$r"
+done
 HCCSTUDY_DB=$tmp/demo.db HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=hccstudy-demo-2026 \
   "$bin" audit verify

@@ -199,10 +199,12 @@ grep -q ">$hr2 (" "$tmp/plot6.svg"; check "forest shows the crude PFS HR $hr2" $
 ! sed -E 's/&(amp|lt|gt|quot|#39);//g' "$tmp"/plot*.svg | grep -q '&'; check "svg: every & is an entity" $?
 grep -q '<text[^>]*>S(t)</text>' "$tmp/plot1.svg"; check "km svg: axis text" $?
 
-# Speed: each route answers in well under a second on this study.
+# Speed is measured by bench/web.sh (the analysis routes' latency), not
+# here: a timed check fails on a busy machine or under the sanitizers.
 for r in "km?endpoint=os&adjust=iptw" summary forest.svg; do
-  t=$(curl -s -o /dev/null -b "$jar" -w '%{time_total}' "$base/analysis/$r")
-  awk -v t="$t" 'BEGIN { exit !(t < 1.0) }'; check "$r in ${t}s < 1s" $?
+  curl -s -o /dev/null -b "$jar" -w '%{http_code}' "$base/analysis/$r" |
+    grep -qx 200
+  check "$r answers 200" $?
 done
 
 echo "$pass passed, $fail failed"

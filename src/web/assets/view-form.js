@@ -350,7 +350,14 @@ export async function renderForm(main, params, ctx) {
     };
   }
 
-  const fieldEls = def.fields.map((f) => {
+  // The eligibility override is an investigator's (permission
+  // enrol_override): other roles do not see its fields unless a saved
+  // record already holds them.
+  const overrideField = (f) => kind === 'enrolment' &&
+    (f.name === 'eligibility_override' || f.name === 'override_reason');
+  const fieldEls = def.fields.filter((f) => !overrideField(f) ||
+    (session.user && session.user.role === 'investigator') ||
+    (record && record.data[f.name] !== undefined)).map((f) => {
     let w;
     if (f.object) {
       w = objectField(f, init[f.name]);
