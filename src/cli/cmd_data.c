@@ -1,8 +1,9 @@
 /*
 ** cmd_data.c: patient data on the command line: patient add, import,
 ** export (JSON casebooks, or the patient-level frame as CSV, SAS XPORT,
-** Stata or SPSS files), status.  All go through src/store/ as the logged-in user, so the
-** same access rules, edit checks and audit trail apply as in the browser.
+** Stata or SPSS files), status.  All go through src/store/ as the
+** logged-in user, so the same access rules, edit checks and audit trail
+** apply as in the browser.
 */
 #include "commands.h"
 
