@@ -29,7 +29,10 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -MMD -MP $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(WERROR) $(CFLAGS)
-ALL_LIBS     = $(PKG_LIBS) -lpthread -lm
+# ReadStat (SAS XPORT, Stata, SPSS writers): Debian 12's libreadstat-dev
+# ships no pkg-config file, so it is linked by name unless one exists.
+RS_LIBS      = $(shell pkg-config --libs readstat 2>/dev/null || echo -lreadstat)
+ALL_LIBS     = $(PKG_LIBS) $(RS_LIBS) -lpthread -lm
 
 ifeq ($(V),1)
 Q =

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages hccstudy needs, only those missing.
 #   scripts/deps.sh build   libraries and tools to build hccstudy
-#   scripts/deps.sh test    plus what the test layers use (R + survival)
+#   scripts/deps.sh test    plus what the test layers use (R + survival,
+#                           haven, foreign and pandas for the exports)
 # Runs apt-get as root, or through sudo otherwise.  Idempotent and quiet when
 # everything is present.
 set -eu
 what=${1:-build}
 
-build_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev"
-test_pkgs="jq time curl openssl libxml2-utils procps sqlite3 postgresql-15 postgresql-client-15 r-base-core r-cran-survival r-cran-matchit r-cran-rpact"
+build_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev libreadstat-dev"
+test_pkgs="jq time curl openssl libxml2-utils procps sqlite3 postgresql-15 postgresql-client-15 r-base-core r-cran-survival r-cran-matchit r-cran-rpact r-cran-haven r-cran-foreign python3-pandas"
 
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$test_pkgs"

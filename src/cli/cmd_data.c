@@ -1,7 +1,9 @@
 /*
 ** cmd_data.c: patient data on the command line: patient add, import,
-** export, status.  All go through src/store/ as the logged-in user, so the
-** same access rules, edit checks and audit trail apply as in the browser.
+** export (JSON casebooks, or the patient-level frame as CSV, SAS XPORT,
+** Stata or SPSS files), status.  All go through src/store/ as the
+** logged-in user, so the same access rules, edit checks and audit trail
+** apply as in the browser.
 */
 #include "commands.h"
 
@@ -11,11 +13,15 @@
 #include "../store/casebook.h"
 #include "../store/import.h"
 #include "../store/status.h"
+#include "../report/export.h"
+#include "../report/frame.h"
 #include "cli_study.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cmd_patient(struct cli *c) {
   struct err e;
@@ -85,15 +91,87 @@ int cmd_import(struct cli *c) {
   return 0;
 }
 
+/* Check --out DIR for a file export: create it when missing (one level),
+** refuse a path that is not a directory.  Returns APP_OK or APP_EINVAL
+** naming --out. */
+static int export_out_dir(const char *dir, struct err *e) {
+  struct stat st;
+  if (dir == NULL || dir[0] == '\0') {
+    return ERR_FIELD(e, APP_EINVAL, "--out",
+                     "--out: --format needs --out DIR");
+  }
+  if (stat(dir, &st) == 0) {
+    return S_ISDIR(st.st_mode)
+               ? APP_OK
+               : ERR_FIELD(e, APP_EINVAL, "--out",
+                           "--out: %s is not a directory", dir);
+  }
+  if (mkdir(dir, 0777) != 0) {
+    return ERR_FIELD(e, APP_EINVAL, "--out", "--out: cannot create %s: %s",
+                     dir, strerror(errno));
+  }
+  return APP_OK;
+}
+
+/* export --format FMT --out DIR: the patient-level frame as files. */
+static int export_files(struct cli *c, const char *format, const char *dir) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  struct frame f;
+  struct buf written;
+  enum export_format fmt;
+  int rc;
+  err_clear(&e);
+  if (export_format_parse(format, &fmt, &e) != APP_OK ||
+      cli_open_study(c, &db, &a, &e) != APP_OK) {
+    db_close(db);
+    return cli_fail(&e);
+  }
+  if (export_out_dir(dir, &e) != APP_OK) {
+    db_close(db);
+    return cli_fail(&e);
+  }
+  rc = frame_load(db, &a, FRAME_ALL, &f, &e);
+  db_close(db);
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  buf_init(&written, 0);
+  rc = export_write(&f, fmt, dir, &written, &e);
+  if (rc == APP_OK) {
+    printf("%s", buf_str(&written));
+  }
+  buf_reset(&written);
+  frame_free(&f);
+  return rc == APP_OK ? 0 : cli_fail(&e);
+}
+
 int cmd_export(struct cli *c) {
   struct err e;
   struct db *db = NULL;
   struct actor a;
   json_t *codes = NULL, *out, *arr;
   const char *one = cli_opt(c, "--patient");
+  const char *format = cli_opt(c, "--format");
+  const char *dir = cli_opt(c, "--out");
   size_t i;
   int rc = APP_OK;
   err_clear(&e);
+  if (format != NULL && one != NULL) {
+    ERR_FIELD(&e, APP_EINVAL, "--patient",
+              "--patient: not with --format (the files hold every "
+              "patient the user may see)");
+    return cli_fail(&e);
+  }
+  if (format == NULL && dir != NULL) {
+    ERR_FIELD(&e, APP_EINVAL, "--format",
+              "--format: --out needs --format csv|xpt|dta|sav");
+    return cli_fail(&e);
+  }
+  if (format != NULL) {
+    return export_files(c, format, dir);
+  }
   if (cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }

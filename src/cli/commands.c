@@ -43,10 +43,19 @@ const struct cli_command cli_commands[] = {
    "Derive PFS and OS (FDA censoring rules) and the best overall response\n"
    "from a patient's assessments, death, new-therapy, last-contact and\n"
    "cut-off dates (JSON on stdin or --input).\n"},
-  {"export", cmd_export, "export --db DB --user NAME [--patient CODE]",
+  {"export", cmd_export,
+   "export --db DB --user NAME [--patient CODE | --format FMT --out DIR]",
    "Print the casebooks the user may see (or one) as JSON: each patient's\n"
    "header, every record with its id and version, and the derived values\n"
-   "(eligibility, schedule with window status, mRECIST, PFS, OS).\n"},
+   "(eligibility, schedule with window status, mRECIST, PFS, OS).\n"
+   "With --format csv|xpt|dta|sav --out DIR, write instead the\n"
+   "patient-level analysis frame (one row a patient the user may see:\n"
+   "ids, cohort, baseline covariates, PFS and OS days with CNSR 1\n"
+   "censored / 0 event, best overall response, worst AE grade) to DIR\n"
+   "(created when missing): csv gives adsl.csv and adsl_dictionary.csv,\n"
+   "xpt adsl.xpt (SAS transport v5, member ADSL), dta adsl.dta (Stata),\n"
+   "sav adsl.sav (SPSS), written by ReadStat; the paths written are\n"
+   "printed.  Variables: docs/exports.md.\n"},
   {"import", cmd_import, "import --db DB --user NAME [--input FILE] [--json]",
    "Import casebooks (JSON: {\"patients\": [{\"site\" or \"code\",\n"
    "\"records\": [{\"kind\", \"data\", and for updates \"id\",\n"

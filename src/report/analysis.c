@@ -4,8 +4,8 @@
 **
 ** Why: the web analysis pages must show the same numbers that `hccstudy
 ** stats km/logrank/cox/binom` give on a CSV exported from the same
-** casebooks, so this module reads the casebooks through the store (the
-** same derived endpoints the export prints) and calls the same pure
+** casebooks, so this module reads the patient-level frame (frame.c: the
+** same derived endpoints every export writes) and calls the same pure
 ** statistics (stats/), with the same conventions: R's timefix, survfit's
 ** robust SE for non-integer weights, RMST up to the largest last time.
 ** Invariants: nothing is cached across calls; every array is freed; a
@@ -18,15 +18,12 @@
 
 #include "km_json.h"
 
-#include "../core/date.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../stats/binom.h"
 #include "../stats/cox.h"
 #include "../stats/logrank.h"
 #include "../stats/ps_workflow.h"
-#include "../store/casebook.h"
-#include "../study/casebook.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -35,187 +32,12 @@
 
 const char *const an_cohort_name[AN_N_COHORTS] = {"HAIC", "TACE"};
 
-const char *const an_cov_name[AN_N_COV] = {
-    "age", "male", "ecog", "albi", "tumour_number", "largest_mm",
-    "afp_log", "pvi", "bclc_B", "bclc_C"};
-
-
-/* A number member of o, or NAN when absent or not a number. */
-static double an_num(const json_t *o, const char *key) {
-  const json_t *v = json_object_get(o, key);
-  return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* Copy a string member of o into out ("" when absent). */
-static void an_str(const json_t *o, const char *key, char *out, size_t n) {
-  const char *s = json_string_value(json_object_get(o, key));
-  snprintf(out, n, "%s", s ? s : "");
-}
-
-/* The first record of a kind (its data object), or NULL. */
-static const json_t *an_record(const json_t *cb, const char *kind) {
-  const json_t *recs = json_object_get(cb, "records");
-  size_t i;
-  for (i = 0; i < json_array_size(recs); i++) {
-    const json_t *r = json_array_get(recs, i);
-    const char *k = json_string_value(json_object_get(r, "kind"));
-    if (k != NULL && strcmp(k, kind) == 0) {
-      return json_object_get(r, "data");
-    }
-  }
-  return NULL;
-}
-
-/* The covariates of the baseline record and the eligibility's ALBI. */
-static void an_covariates(const json_t *cb, struct an_patient *p) {
-  const json_t *b = an_record(cb, "baseline");
-  const json_t *el = json_object_get(json_object_get(cb, "derived"),
-                                     "eligibility");
-  char sex[16], pvi[16], bclc[8];
-  double afp;
-  int j;
-  p->has_cov = false;
-  if (b == NULL) {
-    return;
-  }
-  an_str(b, "sex", sex, sizeof(sex));
-  an_str(b, "portal_vein_invasion", pvi, sizeof(pvi));
-  an_str(b, "bclc", bclc, sizeof(bclc));
-  afp = an_num(b, "afp_ng_ml");
-  p->cov[0] = an_num(b, "age");
-  p->cov[1] = sex[0] ? (strcmp(sex, "male") == 0 ? 1 : 0) : NAN;
-  p->cov[2] = an_num(b, "ecog");
-  p->cov[3] = an_num(el, "albi_score");
-  p->cov[4] = an_num(b, "tumour_number");
-  p->cov[5] = an_num(b, "largest_diameter_mm");
-  p->cov[6] = afp >= 0 ? log10(afp + 1) : NAN;
-  p->cov[7] = pvi[0] ? (strcmp(pvi, "none") == 0 ? 0 : 1) : NAN;
-  p->cov[8] = bclc[0] ? (strcmp(bclc, "B") == 0 ? 1 : 0) : NAN;
-  p->cov[9] = bclc[0] ? (strcmp(bclc, "C") == 0 ? 1 : 0) : NAN;
-  for (j = 0; j < AN_N_COV; j++) {
-    if (!isfinite(p->cov[j])) {
-      return;
-    }
-  }
-  p->has_cov = true;
-}
-
-/* Fill p from one casebook; returns false when the patient has no cohort
-** (not part of the analysis set). */
-static bool an_patient_read(const json_t *cb, struct an_patient *p) {
-  const json_t *pt = json_object_get(cb, "patient");
-  const json_t *der = json_object_get(cb, "derived");
-  const json_t *endp = json_object_get(der, "endpoints");
-  const json_t *tps = json_object_get(json_object_get(der, "response"),
-                                      "timepoints");
-  const json_t *en = an_record(cb, "enrolment");
-  const json_t *recs = json_object_get(cb, "records");
-  const json_t *x;
-  const char *start_s =
-      json_string_value(json_object_get(en, "treatment_start"));
-  char cohort[16];
-  date_t start = 0;
-  bool has_start = start_s != NULL && date_parse(start_s, &start) == 0;
-  size_t i;
-  memset(p, 0, sizeof(*p));
-  an_str(pt, "cohort", cohort, sizeof(cohort));
-  if (strcmp(cohort, "HAIC") == 0) {
-    p->cohort = 0;
-  } else if (strcmp(cohort, "TACE") == 0) {
-    p->cohort = 1;
-  } else {
-    return false;
-  }
-  an_str(pt, "code", p->code, sizeof(p->code));
-  an_str(pt, "site", p->site, sizeof(p->site));
-  x = json_object_get(endp, "pfs");
-  if (json_is_number(json_object_get(x, "days"))) {
-    p->has_pfs = true;
-    p->pfs_days = an_num(x, "days");
-    p->pfs_event = json_is_true(json_object_get(x, "event"));
-  }
-  x = json_object_get(endp, "os");
-  if (json_is_number(json_object_get(x, "days"))) {
-    p->has_os = true;
-    p->os_days = an_num(x, "days");
-    p->os_event = json_is_true(json_object_get(x, "event"));
-  }
-  an_str(endp, "best_overall_response", p->bor, sizeof(p->bor));
-  p->tp = xcalloc(json_array_size(tps) + 1, sizeof(*p->tp));
-  for (i = 0; i < json_array_size(tps); i++) {
-    const json_t *t = json_array_get(tps, i);
-    const char *ds = json_string_value(json_object_get(t, "date"));
-    double pct = an_num(t, "change_baseline_pct");
-    date_t d;
-    if (isfinite(pct) && (!p->has_best_pct || pct < p->best_pct)) {
-      p->has_best_pct = true;
-      p->best_pct = pct;
-    }
-    if (has_start && ds != NULL && date_parse(ds, &d) == 0) {
-      p->tp[p->n_tp].day = (double)(d - start);
-      an_str(t, "overall", p->tp[p->n_tp].overall,
-             sizeof(p->tp[p->n_tp].overall));
-      p->n_tp++;
-    }
-  }
-  for (i = 0; i < json_array_size(recs); i++) {
-    const json_t *r = json_array_get(recs, i);
-    const char *k = json_string_value(json_object_get(r, "kind"));
-    if (k != NULL && strcmp(k, "adverse_event") == 0) {
-      double g = an_num(json_object_get(r, "data"), "grade");
-      if (isfinite(g) && g > p->worst_ae_grade && g <= 5) {
-        p->worst_ae_grade = (int)g;
-      }
-    }
-  }
-  an_covariates(cb, p);
-  return true;
-}
-
-int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
+int an_data_load(struct db *db, const struct actor *a, struct frame *d,
                  struct err *e) {
-  json_t *codes = NULL;
-  size_t i;
-  int rc;
-  struct protocol proto;
-  memset(d, 0, sizeof(*d));
-  rc = store_protocol(db, &proto, e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  d->population = proto.enrolment.population;
-  rc = store_patient_codes(db, a, &codes, e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  d->p = xcalloc(json_array_size(codes) + 1, sizeof(*d->p));
-  for (i = 0; rc == APP_OK && i < json_array_size(codes); i++) {
-    json_t *cb = NULL;
-    rc = store_casebook(db, a, json_string_value(json_array_get(codes, i)),
-                        &cb, e);
-    if (rc == APP_OK) {
-      const char *status = json_string_value(
-          json_object_get(json_object_get(cb, "patient"), "status"));
-      if (!casebook_in_population(&proto, status,
-                                  json_object_get(cb, "derived"))) {
-        d->n_excluded += status != NULL && (strcmp(status, "enrolled") == 0 ||
-                                            strcmp(status, "off_study") == 0);
-      } else if (an_patient_read(cb, &d->p[d->n])) {
-        d->n++;
-      } else {
-        xfree(d->p[d->n].tp);
-      }
-      json_decref(cb);
-    }
-  }
-  json_decref(codes);
-  if (rc != APP_OK) {
-    an_data_free(d);
-  }
-  return rc;
+  return frame_load(db, a, FRAME_ANALYSIS, d, e);
 }
 
-json_t *an_population_json(const struct an_data *d) {
+json_t *an_population_json(const struct frame *d) {
   return json_pack("{s:s,s:s,s:i,s:i}", "rule",
                    analysis_population_name(d->population), "description",
                    d->population == POP_ENROLLED
@@ -224,16 +46,11 @@ json_t *an_population_json(const struct an_data *d) {
                    "n", d->n, "excluded", d->n_excluded);
 }
 
-void an_data_free(struct an_data *d) {
-  int i;
-  for (i = 0; i < d->n; i++) {
-    xfree(d->p[i].tp);
-  }
-  xfree(d->p);
-  memset(d, 0, sizeof(*d));
+void an_data_free(struct frame *d) {
+  frame_free(d);
 }
 
-int an_iptw(const struct an_data *d, double *w, struct err *e) {
+int an_iptw(const struct frame *d, double *w, struct err *e) {
   int64_t m = 0;
   int64_t r;
   int i, j;
@@ -290,7 +107,7 @@ int an_iptw(const struct an_data *d, double *w, struct err *e) {
 }
 
 /* The time and status of patient p for an endpoint; false when absent. */
-static bool an_ep(const struct an_patient *p, enum an_endpoint ep,
+static bool an_ep(const struct frame_row *p, enum an_endpoint ep,
                   double *t, int *s) {
   if (ep == AN_PFS) {
     *t = p->pfs_days;
@@ -302,7 +119,7 @@ static bool an_ep(const struct an_patient *p, enum an_endpoint ep,
   return p->has_os;
 }
 
-int an_km_fit(const struct an_data *d, enum an_endpoint ep, const double *w,
+int an_km_fit(const struct frame *d, enum an_endpoint ep, const double *w,
               struct an_km *k, struct err *e) {
   double *t = xmallocarray((size_t)d->n + 1, sizeof(double));
   int *s = xmallocarray((size_t)d->n + 1, sizeof(int));
@@ -377,7 +194,7 @@ void an_km_free(struct an_km *k) {
   memset(k, 0, sizeof(*k));
 }
 
-void an_cox_fit(const struct an_data *d, enum an_endpoint ep,
+void an_cox_fit(const struct frame *d, enum an_endpoint ep,
                 const double *w, const int *include, struct an_cox *c) {
   double *t = xmallocarray((size_t)d->n + 1, sizeof(double));
   int *s = xmallocarray((size_t)d->n + 1, sizeof(int));
@@ -440,7 +257,7 @@ static json_t *an_curve_json(const struct km_curve *c, const char *label,
 
 /* The crude log-rank test by cohort, or JSON null when it cannot be
 ** computed (one cohort). */
-static json_t *an_logrank_json(const struct an_data *d, enum an_endpoint ep) {
+static json_t *an_logrank_json(const struct frame *d, enum an_endpoint ep) {
   double *t = xmallocarray((size_t)d->n + 1, sizeof(double));
   int *s = xmallocarray((size_t)d->n + 1, sizeof(int));
   int32_t *g = xmallocarray((size_t)d->n + 1, sizeof(int32_t));
@@ -494,7 +311,7 @@ static json_t *an_cox_json(const struct an_cox *c, bool robust) {
   return o;
 }
 
-int an_km_json(const struct an_data *d, enum an_endpoint ep, bool iptw,
+int an_km_json(const struct frame *d, enum an_endpoint ep, bool iptw,
                json_t **out, struct err *e) {
   double *w = NULL;
   struct an_km k;
@@ -536,7 +353,7 @@ int an_km_json(const struct an_data *d, enum an_endpoint ep, bool iptw,
 
 /* ORR (CR or PR) and DCR (CR, PR or SD) of one cohort with Clopper-Pearson
 ** intervals; the denominator is every patient of the cohort. */
-static json_t *an_response_json(const struct an_data *d, int cohort) {
+static json_t *an_response_json(const struct frame *d, int cohort) {
   long n = 0, orr = 0, dcr = 0;
   json_t *o;
   int i;
@@ -578,7 +395,7 @@ static json_t *an_response_json(const struct an_data *d, int cohort) {
   return o;
 }
 
-int an_summary_json(const struct an_data *d, json_t **out, struct err *e) {
+int an_summary_json(const struct frame *d, json_t **out, struct err *e) {
   json_t *o = json_object();
   json_t *ncoh = json_object();
   json_t *resp = json_array();

@@ -19,68 +19,35 @@
 #include "../db/db.h"
 #include "../stats/km.h"
 #include "../store/store.h"
+#include "frame.h"
 
 /* Cohort names by code. */
 #define AN_N_COHORTS 2
 extern const char *const an_cohort_name[AN_N_COHORTS];
 
-/* The propensity-model columns, in design order (see docs/analysis.md):
-** age, male, ecog, albi, tumour_number, largest_mm, afp_log (log10(AFP +
-** 1)), pvi (portal vein invasion not "none"), bclc_B, bclc_C (A is the
-** reference). */
-#define AN_N_COV 10
-extern const char *const an_cov_name[AN_N_COV];
+/* The propensity-model columns: the frame's (frame.h). */
+#define AN_N_COV FRAME_N_COV
 
-/* One scan timepoint of a patient. */
-struct an_timepoint {
-  double day;          /* days from treatment start */
-  char overall[12];    /* overall mRECIST response ("PR"), "" if none */
-};
-
-/* One patient of the analysis set (enrolled, with a cohort). */
-struct an_patient {
-  char code[32];           /* patient code */
-  char site[16];           /* site code */
-  int cohort;              /* 0 HAIC, 1 TACE */
-  bool has_pfs;            /* PFS derived */
-  double pfs_days;         /* PFS time (days from treatment start) */
-  int pfs_event;           /* 1 progression or death, 0 censored */
-  bool has_os;             /* OS derived */
-  double os_days;          /* OS time (days) */
-  int os_event;            /* 1 death, 0 censored */
-  char bor[12];            /* best overall response ("" when none) */
-  bool has_best_pct;       /* some timepoint has change_baseline_pct */
-  double best_pct;         /* smallest change from baseline (%) */
-  bool has_cov;            /* every covariate present */
-  double cov[AN_N_COV];    /* covariates (an_cov_name order) */
-  int worst_ae_grade;      /* worst CTCAE grade, 0 when no AE */
-  int n_tp;                /* timepoints */
-  struct an_timepoint *tp; /* n_tp timepoints (owned) */
-};
-
-/* The analysis data set. */
-struct an_data {
-  int n;                   /* patients */
-  struct an_patient *p;    /* n patients (owned), in patient-code order */
-  enum analysis_population population; /* the protocol's population rule */
-  int n_excluded;          /* enrolled patients the rule leaves out */
-};
+/* The analysis data set is the patient-level frame (frame.h) of the
+** analysis population: struct frame with rows struct frame_row, built by
+** frame_load(FRAME_ANALYSIS) (one implementation for the routes and the
+** exports). */
 
 /* Read every casebook the actor may see (pi and statistician see all
 ** sites) and build the data set of the protocol's analysis population
 ** (enrolment.analysis_population: enrolled and eligible at screening by
-** default, casebook_in_population).  Returns APP_OK or a store error.
-** Free with an_data_free(). */
-int an_data_load(struct db *db, const struct actor *a, struct an_data *d,
+** default, casebook_in_population): frame_load with FRAME_ANALYSIS.
+** Returns APP_OK or a store error.  Free with an_data_free(). */
+int an_data_load(struct db *db, const struct actor *a, struct frame *d,
                  struct err *e);
 
 /* The population the data set holds, as the analysis routes report it:
 ** {"rule": "enrolled_eligible" | "enrolled", "description", "n",
 ** "excluded"}.  Caller json_decref()s it. */
-json_t *an_population_json(const struct an_data *d);
+json_t *an_population_json(const struct frame *d);
 
 /* Free the data set and zero it. */
-void an_data_free(struct an_data *d);
+void an_data_free(struct frame *d);
 
 /* Endpoint selector. */
 enum an_endpoint {
@@ -95,7 +62,7 @@ enum an_endpoint {
 ** propensity workflow (stats/ps_workflow.h, as `stats ps --method iptw`).
 ** Returns APP_OK or APP_EINVAL (too few patients, separation by the
 ** workflow's rule, a score of 0 or 1), naming the field "adjust". */
-int an_iptw(const struct an_data *d, double *w, struct err *e);
+int an_iptw(const struct frame *d, double *w, struct err *e);
 
 /* One fitted KM curve per cohort for an endpoint, crude (w NULL) or
 ** weighted (w from an_iptw; rows with weight 0 are left out). */
@@ -108,7 +75,7 @@ struct an_km {
 
 /* Fit the curves (none present when no patient has the endpoint yet).
 ** Returns APP_OK, or APP_EINVAL from km_fit. */
-int an_km_fit(const struct an_data *d, enum an_endpoint ep, const double *w,
+int an_km_fit(const struct frame *d, enum an_endpoint ep, const double *w,
               struct an_km *k, struct err *e);
 
 /* Free the curves. */
@@ -130,16 +97,16 @@ struct an_cox {
 };
 
 /* Fit the model on the rows with include[i] != 0 (NULL: all). */
-void an_cox_fit(const struct an_data *d, enum an_endpoint ep,
+void an_cox_fit(const struct frame *d, enum an_endpoint ep,
                 const double *w, const int *include, struct an_cox *c);
 
 /* GET /api/v1/analysis/km: {"endpoint", "adjust", "n", "conf_type",
 ** "conf_level", "groups": [per cohort as `stats km --json`], "logrank"
 ** (crude) or null, "cox"}.  Caller json_decref()s *out. */
-int an_km_json(const struct an_data *d, enum an_endpoint ep, bool iptw,
+int an_km_json(const struct frame *d, enum an_endpoint ep, bool iptw,
                json_t **out, struct err *e);
 
 /* GET /api/v1/analysis/summary (see docs/analysis.md). */
-int an_summary_json(const struct an_data *d, json_t **out, struct err *e);
+int an_summary_json(const struct frame *d, json_t **out, struct err *e);
 
 #endif

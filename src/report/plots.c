@@ -305,7 +305,7 @@ static int plot_key_desc(const void *a, const void *b) {
   return x->idx - y->idx;
 }
 
-void plot_waterfall_svg(const struct an_data *d, enum i18n_lang lang,
+void plot_waterfall_svg(const struct frame *d, enum i18n_lang lang,
                         struct buf *b) {
   const struct plot_words *w = plot_words_of(lang);
   const double left = 70, right = 700, top = 50, bottom = 390;
@@ -335,7 +335,7 @@ void plot_waterfall_svg(const struct an_data *d, enum i18n_lang lang,
   bw = n > 0 ? (right - left) / n : 1;
   for (i = 0; i < n; i++) {
     double v = k[i].key;
-    const struct an_patient *p = &d->p[k[i].idx];
+    const struct frame_row *p = &d->p[k[i].idx];
     double y0 = WY(0);
     double y1;
     v = v > ymax ? ymax : v < ymin ? ymin : v;
@@ -356,7 +356,7 @@ void plot_waterfall_svg(const struct an_data *d, enum i18n_lang lang,
   xfree(k);
 }
 
-void plot_swimmer_svg(const struct an_data *d, enum i18n_lang lang,
+void plot_swimmer_svg(const struct frame *d, enum i18n_lang lang,
                       struct buf *b) {
   const struct plot_words *w = plot_words_of(lang);
   const double left = 40, right = 700, top = 60;
@@ -393,7 +393,7 @@ void plot_swimmer_svg(const struct an_data *d, enum i18n_lang lang,
   svg_text(b, (left + right) / 2, bottom + 34, "middle", 12, "#222222",
            w->months);
   for (i = 0; i < n; i++) {
-    const struct an_patient *p = &d->p[k[i].idx];
+    const struct frame_row *p = &d->p[k[i].idx];
     double y = top + i * rowh;
     double r = rowh * 0.35 < 1 ? 1 : rowh * 0.35;
     svg_rect(b, SX(0), y + rowh * 0.1, SX(k[i].key) - SX(0), rowh * 0.8,
@@ -483,7 +483,7 @@ static void plot_row_from(struct plot_forest_row *r, const char *label,
   r->events = (int)c->events;
 }
 
-void plot_forest_study(const struct an_data *d, enum i18n_lang lang,
+void plot_forest_study(const struct frame *d, enum i18n_lang lang,
                        struct buf *b) {
   const struct plot_words *words = plot_words_of(lang);
   const char *const *label = words->fo_row;
@@ -512,7 +512,7 @@ void plot_forest_study(const struct an_data *d, enum i18n_lang lang,
   plot_row_from(&rows[n++], label[3], &c);
   for (s = 0; s < 4; s++) {
     for (i = 0; i < d->n; i++) {
-      const struct an_patient *p = &d->p[i];
+      const struct frame_row *p = &d->p[i];
       inc[i] = p->has_cov &&
                (s == 0   ? p->cov[8] == 1
                 : s == 1 ? p->cov[9] == 1

@@ -33,13 +33,13 @@ const char *plot_km_title(enum an_endpoint ep, bool iptw,
 /* Waterfall plot: one bar per patient with a best % change from baseline,
 ** sorted from the largest increase to the largest decrease, coloured by
 ** cohort, with the mRECIST lines at +20% and -30%. */
-void plot_waterfall_svg(const struct an_data *d, enum i18n_lang lang,
+void plot_waterfall_svg(const struct frame *d, enum i18n_lang lang,
                         struct buf *b);
 
 /* Swimmer plot: one bar per patient of the time on study (OS time), sorted
 ** by length, coloured by cohort, with markers for CR/PR and PD timepoints
 ** and for death. */
-void plot_swimmer_svg(const struct an_data *d, enum i18n_lang lang,
+void plot_swimmer_svg(const struct frame *d, enum i18n_lang lang,
                       struct buf *b);
 
 /* One row of a forest plot. */
@@ -60,7 +60,7 @@ void plot_forest_svg(const struct plot_forest_row *rows, int n,
 /* The study's forest plot: PFS and OS, crude and IPTW-weighted, then the
 ** crude PFS HR within BCLC stage B and C and with and without portal vein
 ** invasion.  A model that cannot be fitted is shown as "not estimable". */
-void plot_forest_study(const struct an_data *d, enum i18n_lang lang,
+void plot_forest_study(const struct frame *d, enum i18n_lang lang,
                        struct buf *b);
 
 #endif

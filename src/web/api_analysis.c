@@ -64,7 +64,7 @@ static int analysis_args(struct request *rq, struct response *rs,
 
 /* Load the data set; returns 0, or 1 after writing the error. */
 static int analysis_load(struct request *rq, struct response *rs,
-                         struct an_data *d) {
+                         struct frame *d) {
   struct err e;
   err_clear(&e);
   if (an_data_load(rq->db, &rq->actor, d, &e) != APP_OK) {
@@ -75,7 +75,7 @@ static int analysis_load(struct request *rq, struct response *rs,
 }
 
 int api_analysis_km(struct request *rq, struct response *rs) {
-  struct an_data d;
+  struct frame d;
   enum an_endpoint ep;
   bool iptw;
   json_t *out = NULL;
@@ -95,7 +95,7 @@ int api_analysis_km(struct request *rq, struct response *rs) {
 }
 
 int api_analysis_km_svg(struct request *rq, struct response *rs) {
-  struct an_data d;
+  struct frame d;
   enum an_endpoint ep;
   bool iptw;
   double *w = NULL;
@@ -128,7 +128,7 @@ int api_analysis_km_svg(struct request *rq, struct response *rs) {
 }
 
 int api_analysis_summary(struct request *rq, struct response *rs) {
-  struct an_data d;
+  struct frame d;
   json_t *out = NULL;
   struct err e;
   err_clear(&e);
@@ -155,9 +155,9 @@ int api_analysis_summary(struct request *rq, struct response *rs) {
 
 /* Shared body of the plots that take the whole data set. */
 static int analysis_plot(struct request *rq, struct response *rs,
-                         void (*draw)(const struct an_data *d,
+                         void (*draw)(const struct frame *d,
                                       enum i18n_lang lang, struct buf *b)) {
-  struct an_data d;
+  struct frame d;
   if (analysis_refused(rq, rs) || analysis_load(rq, rs, &d)) {
     return 0;
   }

@@ -204,8 +204,8 @@ static void test_forest(void) {
 
 /* A waterfall of two patients: -50% and +150% (clipped to +100%). */
 static void test_waterfall(void) {
-  struct an_patient p[2];
-  struct an_data d;
+  struct frame_row p[2];
+  struct frame d;
   struct buf b;
   memset(p, 0, sizeof(p));
   p[0].cohort = 0;

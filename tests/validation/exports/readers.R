@@ -1,0 +1,71 @@
+# Reads the exports of one study with R's readers and compares every value
+# with the CSV export (tests/validation/exports.sh).  Prints "ok NAME" or
+# "FAIL NAME: why" per check.
+#   Rscript readers.R DIR
+# Numbers: equal within 1e-12 relative (XPORT stores IBM doubles), missing
+# in the same places.  Strings: equal, an empty CSV field and a reader's ""
+# or NA being the same missing string.
+args <- commandArgs(trailingOnly = TRUE)
+dir <- args[1]
+res <- function(name, ok, why = "") {
+  if (isTRUE(ok)) cat("ok", name, "\n") else cat("FAIL ", name, ": ", why, "\n", sep = "")
+}
+for (p in c("haven", "foreign")) {
+  if (!requireNamespace(p, quietly = TRUE)) {
+    res(paste("R package", p), FALSE, "not installed (scripts/deps.sh test)")
+    quit(status = 0)
+  }
+}
+dict <- read.csv(file.path(dir, "adsl_dictionary.csv"), stringsAsFactors = FALSE)
+classes <- ifelse(dict$type == "numeric", "numeric", "character")
+csv <- read.csv(file.path(dir, "adsl.csv"), colClasses = classes, na.strings = "",
+                stringsAsFactors = FALSE, encoding = "UTF-8")
+res("dictionary names the CSV columns", identical(names(csv), dict$name))
+res("names <= 8 characters, upper case",
+    all(nchar(dict$name) <= 8 & dict$name == toupper(dict$name)))
+res("labels <= 40 characters", all(nchar(dict$label) <= 40))
+res("CSV has rows", nrow(csv) >= 100, nrow(csv))
+
+same <- function(reader, x, labels = TRUE) {
+  x <- as.data.frame(x, stringsAsFactors = FALSE)
+  if (!identical(toupper(names(x)), dict$name)) {
+    res(paste(reader, "variable names"), FALSE, paste(names(x), collapse = ","))
+    return(invisible())
+  }
+  res(paste(reader, "variable names"), TRUE)
+  res(paste(reader, "rows"), nrow(x) == nrow(csv), nrow(x))
+  bad <- character(0)
+  for (j in seq_along(dict$name)) {
+    a <- csv[[j]]
+    b <- x[[j]]
+    attributes(b) <- NULL
+    if (dict$type[j] == "numeric") {
+      ok <- is.numeric(b) && identical(is.na(a), is.na(b)) &&
+        all(abs(a - b) <= 1e-12 * pmax(1, abs(a)), na.rm = TRUE)
+    } else {
+      a[is.na(a)] <- ""
+      b <- as.character(b)
+      b[is.na(b)] <- ""
+      ok <- identical(a, sub(" +$", "", b))
+    }
+    if (!ok) bad <- c(bad, dict$name[j])
+  }
+  res(paste(reader, "every value equals the CSV"), length(bad) == 0,
+      paste(bad, collapse = ","))
+  if (labels) {
+    lab <- vapply(x, function(v) {
+      l <- attr(v, "label"); if (is.null(l)) "" else l
+    }, "")
+    res(paste(reader, "labels"), identical(unname(lab), dict$label),
+        paste(dict$name[unname(lab) != dict$label], collapse = ","))
+  }
+}
+same("haven::read_xpt", haven::read_xpt(file.path(dir, "adsl.xpt")))
+same("foreign::read.xport", foreign::read.xport(file.path(dir, "adsl.xpt")),
+     labels = FALSE)
+lk <- foreign::lookup.xport(file.path(dir, "adsl.xpt"))
+res("foreign::lookup.xport member ADSL", identical(names(lk), "ADSL"))
+res("foreign::lookup.xport labels",
+    identical(sub(" +$", "", lk$ADSL$label), dict$label))
+same("haven::read_dta", haven::read_dta(file.path(dir, "adsl.dta")))
+same("haven::read_sav", haven::read_sav(file.path(dir, "adsl.sav")))
