@@ -37,13 +37,15 @@ t_write=$(as ca token create --name writer --scope "POST patients,GET patients" 
 secrets+=("$t_write")
 t_exp=$(as ca token create --name short --expires 1 2>/dev/null)
 secrets+=("$t_exp")
+t_py=$(as ca token create --name scripts 2>/dev/null)
+secrets+=("$t_py")
 as ca token create --name bad --scope "GET nowhere" >/dev/null 2>&1; [ $? = 2 ]; check "cli: unknown route in scope refused" $?
 as ca token create --name bad --expires 400 >/dev/null 2>&1; [ $? = 2 ]; check "cli: over 365 days refused" $?
 as ca token create --name bad --for cb >/dev/null 2>&1; [ $? = 2 ]; check "cli: a coordinator cannot make another's token" $?
 t_admin=$(HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=$admin_pw "$bin" token create --name for-cb --for cb 2>/dev/null)
 [[ $t_admin =~ ^hcc_ ]]; check "cli: admin makes a token for another user" $?
 secrets+=("$t_admin")
-as ca token list >"$tmp/list" 2>&1 && [ "$(wc -l <"$tmp/list")" = 4 ] && ! grep -q "${t_read:12}" "$tmp/list"; check "cli: list shows own tokens, not their text" $?
+as ca token list >"$tmp/list" 2>&1 && [ "$(wc -l <"$tmp/list")" = 5 ] && ! grep -q "${t_read:12}" "$tmp/list"; check "cli: list shows own tokens, not their text" $?
 
 server_start
 base="$host/api/v1"
@@ -94,7 +96,7 @@ req POST /tokens '{"name":"x","scope":"DELETE session"}'; [ "$status" = 422 ]; c
 req POST /tokens '{"name":"x","user":"cb"}'; [ "$status" = 403 ]; check "api: not for another user" $?
 breq "$t_api" GET /patients; [ "$status" = 200 ]; check "api token works" $?
 req GET /tokens
-[ "$status" = 200 ] && [ "$(jq '.tokens | length' "$tmp/body")" = 5 ] && ! grep -q "${t_api:12}" "$tmp/body" && [ "$(jq -r --argjson i "$api_id" '.tokens[] | select(.id == $i) | .uses' "$tmp/body")" = 1 ]
+[ "$status" = 200 ] && [ "$(jq '.tokens | length' "$tmp/body")" = 6 ] && ! grep -q "${t_api:12}" "$tmp/body" && [ "$(jq -r --argjson i "$api_id" '.tokens[] | select(.id == $i) | .uses' "$tmp/body")" = 1 ]
 check "api: list (own, counted uses, no text)" $?
 read_id=$(jq -r '.tokens[] | select(.name == "nightly") | .id' "$tmp/body")
 cb_id=$(HCCSTUDY_USER=admin HCCSTUDY_PASSWORD=$admin_pw "$bin" token list --json | jq -r '.tokens[] | select(.user == "cb") | .id')
@@ -103,6 +105,23 @@ req DELETE "/tokens/$api_id"; [ "$status" = 200 ]; check "api: revoke" $?
 breq "$t_api" GET /patients; [ "$status" = 401 ] && [ "$(errcode)" = E_UNAUTHENTICATED ]; check "revoked (api) 401" $?
 as ca token revoke "$read_id" >/dev/null 2>&1; check "cli: revoke" $?
 breq "$t_read" GET /patients; [ "$status" = 401 ] && jq -r .error.message "$tmp/body" | grep -q revoked; check "revoked (cli) 401" $?
+# The examples of docs/api.md, as written, against this server: Python
+# (standard library) always; R when httr and jsonlite are installed.
+docs=$(cd "$(dirname "$0")/../.." && pwd)/docs/api.md
+snippet() { # snippet LANG: the first ```LANG block of docs/api.md, on $base
+  awk -v l="$1" '$0 == "```" l { on = 1; next } on && $0 == "```" { exit } on' "$docs" |
+    sed "s|https://hcc.example.org/api/v1|$base|"
+}
+mkdir -p "$tmp/py" "$tmp/r"
+snippet python >"$tmp/py/pull.py"
+(cd "$tmp/py" && HCCSTUDY_TOKEN=$t_list python3 pull.py) >/dev/null 2>&1; [ $? != 0 ]; check "docs python: out-of-scope route fails" $?
+(cd "$tmp/py" && HCCSTUDY_TOKEN=$t_py python3 pull.py) >"$tmp/py.log" 2>&1 && [ "$(jq -r .patient.code "$tmp/py/SA-0001.json" 2>/dev/null)" = SA-0001 ]
+check "docs python example pulls the casebooks" $?
+if Rscript -e 'library(httr); library(jsonlite)' >/dev/null 2>&1; then
+  snippet r >"$tmp/r/pull.R"
+  (cd "$tmp/r" && HCCSTUDY_TOKEN=$t_py Rscript pull.R) >"$tmp/r.log" 2>&1 && [ -s "$tmp/r/SA-0001.json" ]
+  check "docs R example pulls the casebooks" $?
+fi
 breq "$t_admin" GET /patients; [ "$status" = 200 ] && [ "$(jq -r '[.patients[].code] | join(",")' "$tmp/body")" = SB-0001 ]; check "admin-made token acts as its user (site SB)" $?
 
 # Expiry: the server's clock two days on.
