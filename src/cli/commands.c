@@ -186,6 +186,21 @@ const struct cli_command cli_commands[] = {
   {"test-writer", cmd_test_writer,
    "test-writer --db DB --user NAME [--patients P] [--records R]",
    "(hidden; tests and benchmarks) audited record saves in a loop.\n"},
+  {"token", cmd_token,
+   "token create|list|revoke --db DB --user NAME ...",
+   "API tokens for scripts (an R or Python job pulling data), sent as\n"
+   "'Authorization: Bearer hcc_...' to the JSON API (docs/api.md).\n"
+   "  create --name NAME [--scope read|ROUTE,...] [--expires DAYS]\n"
+   "         [--for USER] [--json]\n"
+   "         prints the token once (only its SHA-256 is stored); scope\n"
+   "         read (the default) allows GET only, or a list of routes as\n"
+   "         in docs/api.md, each '[METHOD ]ROUTE' (e.g. 'GET patients,\n"
+   "         GET patients/:code'); DAYS 1 to 365, default 90; --for\n"
+   "         another user needs the admin role\n"
+   "  list [--json]     your tokens (an admin: everyone's), never the text\n"
+   "  revoke ID         your token (an admin: anyone's)\n"
+   "A token acts as its user, with the same role and sites; every use,\n"
+   "creation and revocation is audited (the token's id, never its text).\n"},
   {"user", cmd_user, "user add|set|list --db DB --user NAME ...",
    "User accounts (admin only; every change audited).\n"
    "  add  --username NEW --role ROLE [--site CODE]\n"

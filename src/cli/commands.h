@@ -32,6 +32,7 @@ int cmd_stats(struct cli *c);       /* cmd_stats.c */
 int cmd_status(struct cli *c);      /* cmd_data.c */
 int cmd_terms(struct cli *c);       /* cmd_terms.c */
 int cmd_test_writer(struct cli *c); /* cmd_test.c */
+int cmd_token(struct cli *c);       /* cmd_token.c */
 int cmd_user(struct cli *c);        /* cmd_admin.c */
 
 #endif

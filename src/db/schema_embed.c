@@ -12,6 +12,7 @@ extern const char db_schema_003[];
 extern const char db_schema_004[];
 extern const char db_schema_005[];
 extern const char db_schema_006[];
+extern const char db_schema_007[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
@@ -38,6 +39,10 @@ __asm__(".section .rodata\n"
         "db_schema_006:\n"
         ".incbin \"src/db/schema/006-indexes.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_007\n"
+        "db_schema_007:\n"
+        ".incbin \"src/db/schema/007-tokens.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
@@ -47,6 +52,7 @@ const struct db_migration db_migrations[] = {
   {4, "004-terminology.sql", db_schema_004},
   {5, "005-sessions.sql", db_schema_005},
   {6, "006-indexes.sql", db_schema_006},
+  {7, "007-tokens.sql", db_schema_007},
 };
 
 const int db_n_migrations =

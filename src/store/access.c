@@ -49,6 +49,10 @@ static const struct {
                              "ineligible, with a reason (where the protocol "
                              "allows it)",
                              R(ROLE_INVESTIGATOR)},
+  [ACCESS_TOKEN_ADMIN] = {"token_admin",
+                          "create, list and revoke other users' API tokens "
+                          "(everyone manages their own)",
+                          R(ROLE_ADMIN)},
 };
 
 /* The roles that see only their own site's patients. */

@@ -63,6 +63,7 @@ enum access_perm {
   ACCESS_AUDIT_LOG,    /* read the audit trail */
   ACCESS_ANALYSIS,     /* analysis results and plots */
   ACCESS_ENROL_OVERRIDE, /* enrol despite the screening, with a reason */
+  ACCESS_TOKEN_ADMIN,  /* create, list and revoke others' API tokens */
   ACCESS_N_PERMS
 };
 

@@ -12,6 +12,10 @@ int api_health(struct request *rq, struct response *rs);
 int api_login(struct request *rq, struct response *rs);
 int api_me(struct request *rq, struct response *rs);
 int api_logout(struct request *rq, struct response *rs);
+/* API tokens (api_token.c). */
+int api_token_create(struct request *rq, struct response *rs);
+int api_token_list(struct request *rq, struct response *rs);
+int api_token_revoke(struct request *rq, struct response *rs);
 int api_status(struct request *rq, struct response *rs);
 int api_dictionary(struct request *rq, struct response *rs);
 int api_patients(struct request *rq, struct response *rs);

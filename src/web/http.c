@@ -46,13 +46,30 @@ struct web_write_call {
   int (*handler)(struct request *rq, struct response *rs);
 };
 
+/* Runs on the writer: first the audit entry of the request's API token
+** (once per request; a refused use is recorded too), then the handler
+** (none: only that entry). */
 static int web_write_job(struct db *db, void *arg, struct err *e) {
   struct web_write_call *call = arg;
-  struct db *own = call->rq->db;
+  struct request *rq = call->rq;
+  struct db *own = rq->db;
   (void)e;
-  call->rq->db = db;
-  call->handler(call->rq, call->rs);
-  call->rq->db = own;
+  rq->db = db;
+  if (rq->api_token.id != 0 && !rq->is_token_use_recorded) {
+    struct err te;
+    err_clear(&te);
+    rq->is_token_use_recorded = true;
+    if (token_record_use(db, &rq->api_token, rq->method, rq->path,
+                         rq->token_refused, &te) != APP_OK) {
+      web_store_error(call->rs, &te); /* not audited: not served */
+      rq->db = own;
+      return APP_OK;
+    }
+  }
+  if (call->handler != NULL) {
+    call->handler(rq, call->rs);
+  }
+  rq->db = own;
   return APP_OK; /* store functions undo their own failed work */
 }
 
@@ -74,6 +91,9 @@ void web_run_write(struct request *rq, struct response *rs,
 }
 
 const char *web_header(struct request *rq, const char *name) {
+  if (rq->conn == NULL) { /* a request made in a test, not by MHD */
+    return NULL;
+  }
   return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 

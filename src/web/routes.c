@@ -4,6 +4,15 @@
 ** an unknown path, 405 for a known path with another method,
 ** authentication (401), the CSRF token on every state-changing request
 ** (403), the body cap (413), and a JSON body where one is required (400).
+**
+** Authentication is a session cookie or an API token ("Authorization:
+** Bearer hcc_...", token.h).  A request with an Authorization header is
+** judged by it alone (any cookie is ignored): an unknown, revoked or
+** expired token is 401, a route outside the token's scope 403.  Bearer
+** requests need no CSRF token: a browser never attaches an Authorization
+** header to a cross-site request by itself, so there is no forgery to
+** defend against (docs/api.md).  Every use of a known token is audited,
+** through the group-commit writer, before the handler runs.
 */
 #include "web.h"
 
@@ -13,11 +22,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Route flags. */
 #define R_AUTH 1u   /* a valid session is required */
 #define R_CSRF 2u   /* X-CSRF-Token must equal the session's token */
 #define R_JSON 4u   /* the body must be a JSON object */
+#define R_NO_TOKEN 8u /* a session only: never with an API token (a token
+                         cannot make tokens or end sessions) */
 
 /* One route: segments of the pattern separated by '/', ":name" matching
 ** any one segment. */
@@ -36,7 +48,7 @@ static const struct route routes[] = {
   {"GET", "api/v1/health", api_health, 0, 0},
   {"POST", "api/v1/session", api_login, R_JSON, 4096},
   {"GET", "api/v1/session", api_me, R_AUTH, 0},
-  {"DELETE", "api/v1/session", api_logout, R_AUTH | R_CSRF, 0},
+  {"DELETE", "api/v1/session", api_logout, R_AUTH | R_CSRF | R_NO_TOKEN, 0},
   {"GET", "api/v1/status", api_status, R_AUTH, 0},
   {"GET", "api/v1/dictionary", api_dictionary, R_AUTH, 0},
   {"GET", "api/v1/patients", api_patients, R_AUTH, 0},
@@ -75,7 +87,99 @@ static const struct route routes[] = {
    R_AUTH | R_CSRF | R_JSON, 65536},
   {"POST", "api/v1/rules/mrecist", api_rules_mrecist,
    R_AUTH | R_CSRF | R_JSON, WEB_MAX_BODY},
+  {"GET", "api/v1/tokens", api_token_list, R_AUTH | R_NO_TOKEN, 0},
+  {"POST", "api/v1/tokens", api_token_create,
+   R_AUTH | R_CSRF | R_JSON | R_NO_TOKEN, 4096},
+  {"DELETE", "api/v1/tokens/:id", api_token_revoke,
+   R_AUTH | R_CSRF | R_NO_TOKEN, 0},
 };
+
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* One item of a scope ("[METHOD ]ROUTE", spaces around it trimmed, n
+** bytes) into out as "METHOD api/v1/route" items. */
+static int scope_item(const char *item, size_t n, struct buf *out,
+                      struct err *e) {
+  char text[160], *route;
+  const char *method = NULL;
+  size_t i;
+  bool found = false;
+  if (n == 0 || n >= sizeof(text)) {
+    return ERR_FIELD(e, APP_EINVAL, "scope", "scope: an empty or overlong "
+                     "item");
+  }
+  memcpy(text, item, n);
+  text[n] = '\0';
+  route = strchr(text, ' ');
+  if (route != NULL) {
+    *route++ = '\0';
+    while (*route == ' ') {
+      route++;
+    }
+    method = text;
+  } else {
+    route = text;
+  }
+  while (*route == '/') {
+    route++;
+  }
+  if (strncmp(route, "api/v1/", 7) == 0) {
+    route += 7;
+  }
+  for (i = 0; i < N_ROUTES; i++) {
+    const struct route *r = &routes[i];
+    if (strcmp(r->pattern + 7, route) != 0 ||
+        (method != NULL && strcmp(method, r->method) != 0)) {
+      continue;
+    }
+    if (r->flags & R_NO_TOKEN) {
+      return ERR_FIELD(e, APP_EINVAL, "scope", "scope: %s %s cannot be "
+                       "used with an API token", r->method, r->pattern);
+    }
+    if (out->len > 0) {
+      buf_putc(out, ',');
+    }
+    buf_appendf(out, "%s %s", r->method, r->pattern);
+    found = true;
+  }
+  if (!found) {
+    return ERR_FIELD(e, APP_EINVAL, "scope", "scope: no route %s%s%s "
+                     "(see docs/api.md, e.g. \"GET patients/:code\")",
+                     method ? method : "", method ? " " : "", route);
+  }
+  return APP_OK;
+}
+
+int web_token_scope(const char *in, struct buf *out, struct err *e) {
+  const char *p = in;
+  out->len = 0;
+  if (in == NULL || strcmp(in, "read") == 0) {
+    buf_puts(out, "read");
+    return APP_OK;
+  }
+  while (*p) {
+    size_t n;
+    while (*p == ' ') {
+      p++;
+    }
+    n = strcspn(p, ",");
+    while (n > 0 && p[n - 1] == ' ') {
+      n--;
+    }
+    if (scope_item(p, n, out, e) != APP_OK) {
+      return APP_EINVAL;
+    }
+    p += strcspn(p, ",");
+    if (*p == ',') {
+      p++;
+    }
+  }
+  if (out->len == 0) {
+    return ERR_FIELD(e, APP_EINVAL, "scope", "scope: expected read or a "
+                     "list of routes");
+  }
+  return APP_OK;
+}
 
 /* Does the path match the pattern? */
 static bool route_match(const struct route *r, const struct request *rq) {
@@ -120,13 +224,79 @@ static void read_cookie(struct request *rq) {
   }
 }
 
+/* Record the refused use of a known token (audited through the writer,
+** like an accepted one) and answer status with the one error shape. */
+static void token_refuse(struct request *rq, struct response *rs,
+                         const char *why, int status, const char *code,
+                         const char *message) {
+  rq->token_refused = why;
+  web_run_write(rq, rs, NULL);
+  web_error(rs, status, code, message, NULL);
+}
+
+/* Authenticate a request by its Authorization header (the route r is
+** known).  Returns true when the request may go on as the token's user;
+** else rs holds the answer.  The token's text never reaches a message or
+** the log. */
+static bool bearer_auth(struct request *rq, struct response *rs,
+                        const struct route *r, const char *auth) {
+  struct err e;
+  struct token_use *u = &rq->api_token;
+  int rc;
+  err_clear(&e);
+  if (strncasecmp(auth, "Bearer ", 7) != 0) {
+    web_error(rs, 401, "E_UNAUTHENTICATED", "Authorization: only Bearer "
+              "API tokens are accepted", NULL);
+    return false;
+  }
+  auth += 7;
+  while (*auth == ' ') {
+    auth++;
+  }
+  rc = token_check(rq->db, auth, u, &e);
+  if (rc == APP_EDB) {
+    u->id = 0;
+    web_store_error(rs, &e);
+    return false;
+  }
+  if (rc != APP_OK) {
+    u->id = 0; /* unknown: nothing to audit it against */
+    web_error(rs, 401, "E_UNAUTHENTICATED", "token: not a valid API token",
+              NULL);
+    return false;
+  }
+  if (u->refusal != NULL) {
+    char msg[64];
+    snprintf(msg, sizeof(msg), "token: %s", u->refusal);
+    token_refuse(rq, rs, strcmp(u->refusal, "revoked") == 0
+                             ? "refused: revoked"
+                         : strcmp(u->refusal, "expired") == 0
+                             ? "refused: expired"
+                             : "refused: inactive user",
+                 401, "E_UNAUTHENTICATED", msg);
+    return false;
+  }
+  if ((r->flags & R_NO_TOKEN) ||
+      !token_scope_allows(u->scope, r->method, r->pattern)) {
+    char msg[200];
+    snprintf(msg, sizeof(msg), "token: %s %s is outside this token's scope",
+             r->method, r->pattern);
+    token_refuse(rq, rs, "refused: out of scope", 403, "E_FORBIDDEN", msg);
+    return false;
+  }
+  rq->actor = u->actor;
+  rq->has_actor = true;
+  return true;
+}
+
 void web_dispatch(struct request *rq, struct response *rs) {
   const struct route *r = NULL;
   bool path_known = false;
   size_t i;
   struct err e;
+  const char *auth;
   err_clear(&e);
-  for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+  for (i = 0; i < N_ROUTES; i++) {
     if (route_match(&routes[i], rq)) {
       path_known = true;
       if (strcmp(routes[i].method, rq->method) == 0) {
@@ -146,7 +316,14 @@ void web_dispatch(struct request *rq, struct response *rs) {
               NULL);
     return;
   }
-  read_cookie(rq);
+  auth = web_header(rq, "Authorization");
+  if (auth != NULL) {
+    if (!bearer_auth(rq, rs, r, auth)) {
+      return;
+    }
+  } else {
+    read_cookie(rq);
+  }
   if (rq->token[0]) {
     int rc = session_check(rq->db, rq->token, &rq->actor, rq->csrf, &e);
     if (rc == APP_OK) {
@@ -162,7 +339,7 @@ void web_dispatch(struct request *rq, struct response *rs) {
               e.msg[0] ? e.msg : "log in first", NULL);
     return;
   }
-  if (r->flags & R_CSRF) {
+  if ((r->flags & R_CSRF) && rq->api_token.id == 0) {
     const char *t = web_header(rq, "X-CSRF-Token");
     if (t == NULL || strcmp(t, rq->csrf) != 0) {
       web_error(rs, 403, "E_CSRF", "missing or wrong X-CSRF-Token header",
@@ -187,6 +364,12 @@ void web_dispatch(struct request *rq, struct response *rs) {
     }
   }
   if (strcmp(rq->method, "GET") == 0) {
+    if (rq->api_token.id != 0) {
+      web_run_write(rq, rs, NULL); /* the use's audit entry, durable */
+      if (rs->status != 0) {
+        return;
+      }
+    }
     r->handler(rq, rs);
   } else {
     web_run_write(rq, rs, r->handler);

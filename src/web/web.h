@@ -17,6 +17,7 @@
 #include "../db/db.h"
 #include "../store/session.h"
 #include "../store/store.h"
+#include "../store/token.h"
 
 /* Longest URL accepted (bytes): ids and filters fit easily; longer URLs are
 ** attacks or mistakes (414). */
@@ -44,6 +45,12 @@ struct request {
   struct actor actor;                 /* the session's user */
   char csrf[SESSION_TOKEN_LEN];       /* the session's CSRF token */
   char token[SESSION_TOKEN_LEN];      /* the session cookie, if any */
+  struct token_use api_token;         /* the Bearer API token presented,
+                                         if any (api_token.id != 0); the
+                                         cookie is then ignored */
+  const char *token_refused;          /* why its use is refused (static
+                                         text), or NULL */
+  bool is_token_use_recorded;         /* its use is audited */
   json_t *json;                       /* parsed JSON body, or NULL */
   bool is_tls;                        /* served over TLS */
   /* Set by a write handler that wants to answer with data read after its
@@ -75,6 +82,15 @@ const char *web_arg(struct request *rq, const char *name);
 ** this returns once the batch is durable. */
 void web_run_write(struct request *rq, struct response *rs,
                    int (*handler)(struct request *rq, struct response *rs));
+
+/* Check and normalize an API token's scope (token.h): "read" stays
+** "read"; otherwise a comma-separated list of "[METHOD ]ROUTE" items,
+** ROUTE as in the route table with or without its leading "/api/v1/"
+** (e.g. "patients/:code"), a missing METHOD meaning every method of that
+** route.  out receives "METHOD api/v1/route,..." (the form token.c
+** matches).  Routes that a token may never use (sessions, tokens) are
+** refused.  APP_OK or APP_EINVAL naming the item; routes.c. */
+int web_token_scope(const char *in, struct buf *out, struct err *e);
 
 /* Dispatch a complete request through the route table (routes.c). */
 void web_dispatch(struct request *rq, struct response *rs);
