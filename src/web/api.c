@@ -25,10 +25,21 @@ int api_health(struct request *rq, struct response *rs) {
   return 0;
 }
 
+/* The session's user, with what access.c lets it do: the interface shows
+** its buttons from these, so the table lives once. */
 static json_t *actor_json(const struct actor *a) {
-  return json_pack("{s:s,s:s,s:s?}", "username", a->username, "role",
+  json_t *perms = json_array();
+  int p;
+  for (p = 0; p < ACCESS_N_PERMS; p++) {
+    if (access_may(a, (enum access_perm)p)) {
+      json_array_append_new(perms,
+                            json_string(access_perm_name((enum access_perm)p)));
+    }
+  }
+  return json_pack("{s:s,s:s,s:s?,s:b,s:o}", "username", a->username, "role",
                    role_name(a->role), "site",
-                   a->site_code[0] ? a->site_code : NULL);
+                   a->site_code[0] ? a->site_code : NULL, "site_scoped",
+                   access_role_site_scoped(a->role), "permissions", perms);
 }
 
 int api_login(struct request *rq, struct response *rs) {

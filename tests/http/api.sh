@@ -35,6 +35,11 @@ req GET /patients; [ "$status" = 401 ] && [ "$(errcode)" = E_UNAUTHENTICATED ]; 
 req POST /session '{"username":"ca","password":"wrong-password"}'; [ "$status" = 401 ]; check "bad login: 401" $?
 req POST /session '{"username":'; [ "$status" = 400 ] && [ "$(errcode)" = E_JSON ]; check "bad JSON: 400" $?
 login ca; [ "$status" = 200 ] && [ ${#csrf} = 64 ]; check "login" $?
+# The session says what the role may do (docs/store.md's table, from
+# src/store/access.c): the interface shows its actions from it.
+req GET /session
+[ "$(jq -r '.user | [.site_scoped, (.permissions | join(","))] | @tsv' "$tmp/body")" = "$(printf 'true\tread,write,query_answer')" ]
+check "session: a coordinator's permissions, site-scoped" $?
 grep -q "HttpOnly" "$jar" 2>/dev/null || grep -q "#HttpOnly_" "$jar"; check "cookie HttpOnly" $?
 good_csrf=$csrf
 csrf=""; req POST /patients '{}'; [ "$status" = 403 ] && [ "$(errcode)" = E_CSRF ]; check "no CSRF token: 403" $?

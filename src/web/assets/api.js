@@ -106,22 +106,26 @@ export function forgetDictionary() {
   dict = null;
 }
 
-// Role helpers (docs/api.md).
+// What the user may do: the permissions the server's table
+// (src/store/access.c) gives the session's role (GET /api/v1/session).
+export function may(u, perm) {
+  return !!u && Array.isArray(u.permissions) && u.permissions.includes(perm);
+}
 export function isSiteStaff(u) {
-  return !!u && (u.role === 'coordinator' || u.role === 'investigator');
+  return !!u && u.site_scoped === true && may(u, 'write');
 }
 export function canWrite(u) {
-  return !!u && (isSiteStaff(u) || u.role === 'data_manager');
+  return may(u, 'write');
 }
 export function canAnswer(u) {
-  return !!u && (isSiteStaff(u) || u.role === 'data_manager');
+  return may(u, 'query_answer');
 }
 export function canRaiseOrClose(u) {
-  return !!u && (u.role === 'monitor' || u.role === 'data_manager');
+  return may(u, 'query_raise');
 }
 export function canSign(u) {
-  return !!u && (u.role === 'investigator' || u.role === 'pi');
+  return may(u, 'sign');
 }
 export function canSeeAnalysis(u) {
-  return !!u && (u.role === 'pi' || u.role === 'statistician');
+  return may(u, 'analysis');
 }

@@ -7,9 +7,8 @@
 
 import { h, mount, uid } from './dom.js';
 import { t, kindTitle, valueLabel } from './i18n.js';
-import { api, dictionary, session, canSign, canRaiseOrClose, canWrite } from './api.js';
+import { api, dictionary, session, canSign, canRaiseOrClose, canWrite, may } from './api.js';
 
-const LOCK_ROLE = 'data_manager';
 
 // The clinical date of a record (for the timeline).
 export function recordDate(r) {
@@ -278,7 +277,7 @@ export async function renderCasebook(main, params, ctx) {
 
   // --- lock (data manager)
   let lock = null;
-  if (u.role === LOCK_ROLE) {
+  if (may(u, 'lock')) {
     const lkErr = h('p', { class: 'error', role: 'alert' });
     const rsId = uid('lock');
     const rs = h('input', { id: rsId, testid: 'lock-reason', autocomplete: 'off' });

@@ -9,7 +9,7 @@
 
 import { h, mount, uid, debounce } from './dom.js';
 import { t, kindTitle, fieldLabel, valueLabel, unitLabel, criterionLabel, lang } from './i18n.js';
-import { api, dictionary, session } from './api.js';
+import { api, dictionary, session, may, canWrite } from './api.js';
 import { recordDate, pct, verdictText } from './view-casebook.js';
 
 // testid prefixes of the lesion tables and short names of their columns
@@ -356,7 +356,7 @@ export async function renderForm(main, params, ctx) {
   const overrideField = (f) => kind === 'enrolment' &&
     (f.name === 'eligibility_override' || f.name === 'override_reason');
   const fieldEls = def.fields.filter((f) => !overrideField(f) ||
-    (session.user && session.user.role === 'investigator') ||
+    may(session.user, 'enrol_override') ||
     (record && record.data[f.name] !== undefined)).map((f) => {
     let w;
     if (f.object) {
@@ -495,11 +495,11 @@ export async function renderForm(main, params, ctx) {
   mount(form,
     h('div', { class: 'grid' }, fieldEls),
     live ? live.el : null,
-    reason,
-    h('div', { class: 'btn-row' }, saveBtn,
+    canWrite(session.user) ? reason : null,
+    h('div', { class: 'btn-row' }, canWrite(session.user) ? saveBtn : null,
       h('a', { href: '#/patients/' + enc, class: 'btn-plain' }, t('common.cancel')),
       record ? h('button', { type: 'button', class: 'btn-plain', testid: 'record-history', on: { click: () => showHistory(null) } }, t('history.record')) : null,
-      record && session.user && session.user.role === 'monitor' ? h('button', { type: 'button', class: 'btn-plain', testid: 'record-sdv', disabled: sdvMark && !sdvMark.stale ? true : null, on: { click: async (ev) => {
+      record && may(session.user, 'sdv') ? h('button', { type: 'button', class: 'btn-plain', testid: 'record-sdv', disabled: sdvMark && !sdvMark.stale ? true : null, on: { click: async (ev) => {
         try {
           await api('POST', `/api/v1/records/${record.id}/sdv`);
           ev.target.textContent = t('sdv.done');
