@@ -240,14 +240,14 @@ int cmd_audit(struct cli *c) {
       cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  if (access_require(db, &a, ACCESS_AUDIT_LOG, "audit", &e) != APP_OK) {
-    db_close(db);
-    return cli_fail(&e);
-  }
-  if (strcmp(c->argv[0], "log") == 0) {
+  if (strcmp(c->argv[0], "log") == 0) { /* store_audit_log checks access */
     rc = audit_log(db, &a, limit, json, &e);
     db_close(db);
     return rc == APP_OK ? 0 : cli_fail(&e);
+  }
+  if (access_require(db, &a, ACCESS_AUDIT_LOG, "audit", &e) != APP_OK) {
+    db_close(db);
+    return cli_fail(&e);
   }
   rc = audit_verify(db, &chk, &e);
   db_close(db);

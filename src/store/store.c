@@ -341,25 +341,43 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
   return db_commit(db, e);
 }
 
-int store_site_id(struct db *db, const char *code, int64_t *id,
-                  struct err *e) {
+/* The id of the one row sql ("SELECT id ... WHERE key = $1") finds for
+** key: APP_OK, APP_ENOTFOUND (e untouched: the caller words it) or
+** APP_EDB. */
+static int lookup_id(struct db *db, const char *sql, const char *key,
+                     int64_t *id, struct err *e) {
   struct db_stmt *st = NULL;
-  int rc = db_prepare(db, "SELECT id FROM site WHERE code = $1", &st, e);
+  int rc = db_prepare(db, sql, &st, e);
   if (rc != APP_OK) {
     return rc;
   }
-  db_bind_text(st, 1, code);
+  db_bind_text(st, 1, key);
   rc = db_step(st, e);
   if (rc == DB_ROW) {
     *id = db_column_int64(st, 0);
-    rc = APP_OK;
-  } else if (rc == DB_DONE) {
-    rc = ERR_SET(e, APP_ENOTFOUND, "site: no site with code \"%s\"",
-                   code);
-  } else {
-    rc = APP_EDB;
   }
   db_finalize(st);
+  return rc == DB_ROW ? APP_OK : rc == DB_DONE ? APP_ENOTFOUND : APP_EDB;
+}
+
+int store_site_id(struct db *db, const char *code, int64_t *id,
+                  struct err *e) {
+  int rc = lookup_id(db, "SELECT id FROM site WHERE code = $1", code, id, e);
+  if (rc == APP_ENOTFOUND) {
+    return ERR_SET(e, APP_ENOTFOUND, "site: no site with code \"%s\"",
+                   code);
+  }
+  return rc;
+}
+
+int store_user_id(struct db *db, const char *username, int64_t *id,
+                  struct err *e) {
+  int rc = lookup_id(db, "SELECT id FROM app_user WHERE username = $1",
+                     username, id, e);
+  if (rc == APP_ENOTFOUND) {
+    return ERR_FIELD(e, APP_ENOTFOUND, "user", "user: no user \"%.63s\"",
+                     username);
+  }
   return rc;
 }
 

@@ -47,6 +47,10 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
 int store_site_id(struct db *db, const char *code, int64_t *id,
                   struct err *e);
 
+/* The id of the account username; APP_ENOTFOUND naming it otherwise. */
+int store_user_id(struct db *db, const char *username, int64_t *id,
+                  struct err *e);
+
 /* Add a user (admin only).  Site-scoped roles need a site code; password
 ** at least STORE_MIN_PASSWORD characters. */
 int store_user_add(struct db *db, const struct actor *a,

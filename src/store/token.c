@@ -7,6 +7,8 @@
 */
 #include "token.h"
 
+#include "store.h"
+
 #include "../core/clock.h"
 #include "audit.h"
 
@@ -103,30 +105,6 @@ bool token_scope_allows(const char *scope, const char *method,
   return false;
 }
 
-/* The id of username; APP_ENOTFOUND when there is none. */
-static int user_lookup(struct db *db, const char *username, int64_t *id,
-                       struct err *e) {
-  struct db_stmt *st = NULL;
-  int rc = db_prepare(db, "SELECT id FROM app_user WHERE username = $1", &st,
-                      e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  db_bind_text(st, 1, username);
-  rc = db_step(st, e);
-  if (rc == DB_ROW) {
-    *id = db_column_int64(st, 0);
-    rc = APP_OK;
-  } else if (rc == DB_DONE) {
-    rc = ERR_FIELD(e, APP_ENOTFOUND, "user", "token: no user \"%.63s\"",
-                   username);
-  } else {
-    rc = APP_EDB;
-  }
-  db_finalize(st);
-  return rc;
-}
-
 int token_create(struct db *db, const struct actor *a, const char *for_user,
                  const char *name, const char *scope, int days,
                  char secret[TOKEN_LEN], int64_t *id, struct err *e) {
@@ -162,7 +140,7 @@ int token_create(struct db *db, const struct actor *a, const char *for_user,
                        "another user", e) != APP_OK) {
       return e->code;
     }
-    rc = user_lookup(db, for_user, &uid, e);
+    rc = store_user_id(db, for_user, &uid, e);
     if (rc != APP_OK) {
       return rc;
     }
