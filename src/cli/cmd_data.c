@@ -113,37 +113,76 @@ static int export_out_dir(const char *dir, struct err *e) {
   return APP_OK;
 }
 
-/* export --format FMT --out DIR: the patient-level frame as files. */
-static int export_files(struct cli *c, const char *format, const char *dir) {
+/* Check --out FILE for a one-file export: its directory must exist and
+** it must not be a directory. */
+static int export_out_file(const char *path, struct err *e) {
+  struct stat st;
+  if (path == NULL || path[0] == '\0') {
+    return ERR_FIELD(e, APP_EINVAL, "--out",
+                     "--out: --format needs --out FILE");
+  }
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    return ERR_FIELD(e, APP_EINVAL, "--out",
+                     "--out: %s is a directory; this format writes one "
+                     "file", path);
+  }
+  return APP_OK;
+}
+
+/* Parse --freeze ID (absent: 0, the live data). */
+static int export_freeze_opt(struct cli *c, int64_t *id, struct err *e) {
+  const char *s = cli_opt(c, "--freeze");
+  char *end = NULL;
+  long long v;
+  *id = 0;
+  if (s == NULL) {
+    return APP_OK;
+  }
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || v < 1) {
+    return ERR_FIELD(e, APP_EINVAL, "--freeze",
+                     "--freeze: expected a freeze id (1, 2, ...), not '%s'",
+                     s);
+  }
+  *id = v;
+  return APP_OK;
+}
+
+/* export --format FMT [--freeze ID] --out DIR-or-FILE. */
+static int export_files(struct cli *c, const char *format, const char *out) {
   struct err e;
   struct db *db = NULL;
   struct actor a;
-  struct frame f;
+  struct frame_source src;
   struct buf written;
   enum export_format fmt;
+  int64_t freeze = 0;
   int rc;
   err_clear(&e);
   if (export_format_parse(format, &fmt, &e) != APP_OK ||
-      cli_open_study(c, &db, &a, &e) != APP_OK) {
+      export_freeze_opt(c, &freeze, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  rc = export_format_is_file(fmt) ? export_out_file(out, &e)
+                                  : export_out_dir(out, &e);
+  if (rc != APP_OK || cli_open_study(c, &db, &a, &e) != APP_OK) {
     db_close(db);
     return cli_fail(&e);
   }
-  if (export_out_dir(dir, &e) != APP_OK) {
-    db_close(db);
-    return cli_fail(&e);
-  }
-  rc = frame_load(db, &a, FRAME_ALL, &f, &e);
-  db_close(db);
-  if (rc != APP_OK) {
-    return cli_fail(&e);
+  rc = access_require(db, &a, ACCESS_EXPORT, "export", &e);
+  if (rc == APP_OK) {
+    rc = frame_source_open(db, &a, freeze, &src, &e);
   }
   buf_init(&written, 0);
-  rc = export_write(&f, fmt, dir, &written, &e);
+  if (rc == APP_OK) {
+    rc = export_run(&src, fmt, out, &written, &e);
+  }
+  db_close(db);
   if (rc == APP_OK) {
     printf("%s", buf_str(&written));
   }
   buf_reset(&written);
-  frame_free(&f);
   return rc == APP_OK ? 0 : cli_fail(&e);
 }
 
@@ -166,7 +205,8 @@ int cmd_export(struct cli *c) {
   }
   if (format == NULL && dir != NULL) {
     ERR_FIELD(&e, APP_EINVAL, "--format",
-              "--format: --out needs --format csv|xpt|dta|sav");
+              "--format: --out needs --format csv|xpt|dta|sav|sdtm|adam|"
+              "odm|define");
     return cli_fail(&e);
   }
   if (format != NULL) {

@@ -13,6 +13,7 @@ extern const char db_schema_004[];
 extern const char db_schema_005[];
 extern const char db_schema_006[];
 extern const char db_schema_007[];
+extern const char db_schema_008[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
@@ -43,6 +44,10 @@ __asm__(".section .rodata\n"
         "db_schema_007:\n"
         ".incbin \"src/db/schema/007-tokens.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_008\n"
+        "db_schema_008:\n"
+        ".incbin \"src/db/schema/008-freezes.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
@@ -53,6 +58,7 @@ const struct db_migration db_migrations[] = {
   {5, "005-sessions.sql", db_schema_005},
   {6, "006-indexes.sql", db_schema_006},
   {7, "007-tokens.sql", db_schema_007},
+  {8, "008-freezes.sql", db_schema_008},
 };
 
 const int db_n_migrations =

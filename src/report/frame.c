@@ -14,9 +14,12 @@
 */
 #include "frame.h"
 
+#include "../core/clock.h"
 #include "../core/date.h"
 #include "../core/mem.h"
+#include "../store/audit.h"
 #include "../store/casebook.h"
+#include "../store/freeze.h"
 #include "../study/casebook.h"
 
 #include <assert.h>
@@ -55,50 +58,50 @@ static_assert(sizeof(((struct frame_row *)0)->status) == 16, "status");
 static_assert(sizeof(((struct frame_row *)0)->pvi) == 16, "pvi width");
 static_assert(sizeof(((struct frame_row *)0)->bor) == 12, "bor width");
 
-const struct frame_col frame_cols[FRAME_N_COLS] = {
-    {"STUDYID", "Study Identifier", FRAME_STR, W_STUDYID, 0,
-     "protocol study_id"},
-    {"USUBJID", "Unique Subject Identifier", FRAME_STR, W_USUBJID, 0,
-     "STUDYID-SITEID-n (STUDYID-SUBJID when the code starts with SITEID-)"},
-    {"SUBJID", "Subject Identifier for the Study", FRAME_STR, W_SUBJID, 0,
-     "patient.code"},
-    {"SITEID", "Study Site Identifier", FRAME_STR, W_SITEID, 0,
-     "patient.site"},
-    {"ARM", "Cohort (HAIC or TACE)", FRAME_STR, 4, 0, "patient.cohort"},
-    {"STATUS", "Patient Status", FRAME_STR, 15, 0, "patient.status"},
-    {"ANLPOPFL", "Analysis Population Flag (Y/N)", FRAME_STR, 1, 0,
-     "protocol enrolment.analysis_population"},
-    {"AGE", "Age at Baseline (years)", FRAME_NUM, 8, 0, "baseline.age"},
-    {"SEX", "Sex (M, F)", FRAME_STR, 1, 0, "baseline.sex"},
-    {"ECOG", "ECOG Performance Status at Baseline", FRAME_NUM, 8, 0,
-     "baseline.ecog"},
-    {"CPSCORE", "Child-Pugh Score at Screening", FRAME_NUM, 8, 0,
-     "derived.eligibility.child_pugh_score"},
-    {"CPCLASS", "Child-Pugh Class at Screening", FRAME_STR, 1, 0,
-     "derived.eligibility.child_pugh_class"},
-    {"BCLC", "BCLC Stage at Baseline", FRAME_STR, 1, 0, "baseline.bclc"},
-    {"ALBI", "ALBI Score at Screening", FRAME_NUM, 16, -1,
-     "derived.eligibility.albi_score"},
-    {"TUMNUM", "Number of Tumours at Baseline", FRAME_NUM, 8, 0,
-     "baseline.tumour_number"},
-    {"TUMLDIAM", "Largest Tumour Diameter at Baseline (mm)", FRAME_NUM, 8, 1,
-     "baseline.largest_diameter_mm"},
-    {"AFP", "AFP at Baseline (ng/mL)", FRAME_NUM, 12, -1,
-     "baseline.afp_ng_ml"},
-    {"PVI", "Portal Vein Invasion at Baseline", FRAME_STR, 15, 0,
-     "baseline.portal_vein_invasion"},
-    {"PFSDY", "PFS Time (days from treatment start)", FRAME_NUM, 8, 0,
-     "derived.endpoints.pfs.days"},
-    {"PFSCNSR", "PFS Censoring (1 censored, 0 event)", FRAME_NUM, 8, 0,
-     "derived.endpoints.pfs.event (false 1, true 0)"},
-    {"OSDY", "OS Time (days from treatment start)", FRAME_NUM, 8, 0,
-     "derived.endpoints.os.days"},
-    {"OSCNSR", "OS Censoring (1 censored, 0 event)", FRAME_NUM, 8, 0,
-     "derived.endpoints.os.event (false 1, true 0)"},
-    {"BOR", "Best Overall Response (mRECIST, conf.)", FRAME_STR, 11, 0,
-     "derived.endpoints.best_overall_response"},
-    {"AEWORST", "Worst CTCAE Grade of AEs (0 none)", FRAME_NUM, 8, 0,
-     "largest adverse_event.grade"},
+const struct ds_col frame_cols[FRAME_N_COLS] = {
+    {"STUDYID", "Study Identifier", DS_STR, W_STUDYID, 0,
+     "protocol study_id", NULL, NULL},
+    {"USUBJID", "Unique Subject Identifier", DS_STR, W_USUBJID, 0,
+     "STUDYID-SITEID-n (STUDYID-SUBJID when the code starts with SITEID-)", NULL, NULL},
+    {"SUBJID", "Subject Identifier for the Study", DS_STR, W_SUBJID, 0,
+     "patient.code", NULL, NULL},
+    {"SITEID", "Study Site Identifier", DS_STR, W_SITEID, 0,
+     "patient.site", NULL, NULL},
+    {"ARM", "Cohort (HAIC or TACE)", DS_STR, 4, 0, "patient.cohort", NULL, NULL},
+    {"STATUS", "Patient Status", DS_STR, 15, 0, "patient.status", NULL, NULL},
+    {"ANLPOPFL", "Analysis Population Flag (Y/N)", DS_STR, 1, 0,
+     "protocol enrolment.analysis_population", NULL, NULL},
+    {"AGE", "Age at Baseline (years)", DS_NUM, 8, 0, "baseline.age", NULL, NULL},
+    {"SEX", "Sex (M, F)", DS_STR, 1, 0, "baseline.sex", NULL, NULL},
+    {"ECOG", "ECOG Performance Status at Baseline", DS_NUM, 8, 0,
+     "baseline.ecog", NULL, NULL},
+    {"CPSCORE", "Child-Pugh Score at Screening", DS_NUM, 8, 0,
+     "derived.eligibility.child_pugh_score", NULL, NULL},
+    {"CPCLASS", "Child-Pugh Class at Screening", DS_STR, 1, 0,
+     "derived.eligibility.child_pugh_class", NULL, NULL},
+    {"BCLC", "BCLC Stage at Baseline", DS_STR, 1, 0, "baseline.bclc", NULL, NULL},
+    {"ALBI", "ALBI Score at Screening", DS_NUM, 16, -1,
+     "derived.eligibility.albi_score", NULL, NULL},
+    {"TUMNUM", "Number of Tumours at Baseline", DS_NUM, 8, 0,
+     "baseline.tumour_number", NULL, NULL},
+    {"TUMLDIAM", "Largest Tumour Diameter at Baseline (mm)", DS_NUM, 8, 1,
+     "baseline.largest_diameter_mm", NULL, NULL},
+    {"AFP", "AFP at Baseline (ng/mL)", DS_NUM, 12, -1,
+     "baseline.afp_ng_ml", NULL, NULL},
+    {"PVI", "Portal Vein Invasion at Baseline", DS_STR, 15, 0,
+     "baseline.portal_vein_invasion", NULL, NULL},
+    {"PFSDY", "PFS Time (days from treatment start)", DS_NUM, 8, 0,
+     "derived.endpoints.pfs.days", NULL, NULL},
+    {"PFSCNSR", "PFS Censoring (1 censored, 0 event)", DS_NUM, 8, 0,
+     "derived.endpoints.pfs.event (false 1, true 0)", NULL, NULL},
+    {"OSDY", "OS Time (days from treatment start)", DS_NUM, 8, 0,
+     "derived.endpoints.os.days", NULL, NULL},
+    {"OSCNSR", "OS Censoring (1 censored, 0 event)", DS_NUM, 8, 0,
+     "derived.endpoints.os.event (false 1, true 0)", NULL, NULL},
+    {"BOR", "Best Overall Response (mRECIST, conf.)", DS_STR, 11, 0,
+     "derived.endpoints.best_overall_response", NULL, NULL},
+    {"AEWORST", "Worst CTCAE Grade of AEs (0 none)", DS_NUM, 8, 0,
+     "largest adverse_event.grade", NULL, NULL},
 };
 
 /* A number member of o, or NAN when absent or not a number. */
@@ -239,54 +242,163 @@ static void fr_row_read(const json_t *cb, struct frame_row *p) {
   fr_baseline(cb, p);
 }
 
-int frame_load(struct db *db, const struct actor *a, enum frame_scope scope,
-               struct frame *f, struct err *e) {
-  json_t *codes = NULL;
-  size_t i;
-  int rc;
+int frame_source_open(struct db *db, const struct actor *a,
+                      int64_t freeze_id, struct frame_source *src,
+                      struct err *e) {
   struct protocol proto;
-  memset(f, 0, sizeof(*f));
+  int rc, y, mo, d, h, mi, s;
+  memset(src, 0, sizeof(*src));
+  src->db = db;
+  src->a = a;
   rc = store_protocol(db, &proto, e);
   if (rc != APP_OK) {
     return rc;
   }
-  snprintf(f->study_id, sizeof(f->study_id), "%s", proto.study_id);
-  f->population = proto.enrolment.population;
-  rc = store_patient_codes(db, a, &codes, e);
+  snprintf(src->study_id, sizeof(src->study_id), "%s", proto.study_id);
+  if (freeze_id != 0) {
+    struct freeze_info fi;
+    rc = store_freeze_get(db, a, freeze_id, &fi, e);
+    if (rc != APP_OK) {
+      return rc;
+    }
+    src->freeze_id = fi.id;
+    src->audit_seq = fi.audit_seq;
+    snprintf(src->chain_hash, sizeof(src->chain_hash), "%s", fi.chain_hash);
+    snprintf(src->created_utc, sizeof(src->created_utc), "%s",
+             fi.created_utc);
+  } else {
+    rc = audit_head(db, &src->audit_seq, src->chain_hash, e);
+    if (rc != APP_OK) {
+      return rc;
+    }
+    clock_now_utc(src->created_utc);
+  }
+  if (sscanf(src->created_utc, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d,
+             &h, &mi, &s) == 6) {
+    src->created = (time_t)(date_from_ymd(y, mo, d) - date_from_ymd(1970, 1,
+                                                                     1)) *
+                       86400 +
+                   h * 3600 + mi * 60 + s;
+  }
+  return APP_OK;
+}
+
+/* The context of a freeze walk: the caller's function and context. */
+struct fr_freeze_walk {
+  frame_casebook_fn fn;
+  void *ctx;
+};
+
+/* One frozen casebook: parse its text and hand it on. */
+static int fr_frozen(void *ctx, const char *code, const char *text,
+                     struct err *e) {
+  struct fr_freeze_walk *w = ctx;
+  json_error_t je;
+  json_t *cb = json_loads(text, 0, &je);
+  int rc;
+  if (cb == NULL) {
+    return ERR_SET(e, APP_EDB, "freeze: the casebook of %s is not valid "
+                   "JSON", code);
+  }
+  rc = w->fn(w->ctx, cb, e);
+  json_decref(cb);
+  return rc;
+}
+
+int frame_casebooks(const struct frame_source *src, frame_casebook_fn fn,
+                    void *ctx, struct err *e) {
+  json_t *codes = NULL;
+  size_t i;
+  int rc;
+  if (src->freeze_id != 0) {
+    struct fr_freeze_walk w;
+    w.fn = fn;
+    w.ctx = ctx;
+    return store_freeze_casebooks(src->db, src->a, src->freeze_id,
+                                  fr_frozen, &w, e);
+  }
+  rc = store_patient_codes(src->db, src->a, &codes, e);
+  for (i = 0; rc == APP_OK && i < json_array_size(codes); i++) {
+    json_t *cb = NULL;
+    rc = store_casebook(src->db, src->a,
+                        json_string_value(json_array_get(codes, i)), &cb, e);
+    if (rc == APP_OK) {
+      rc = fn(ctx, cb, e);
+    }
+    json_decref(cb);
+  }
+  json_decref(codes);
+  return rc;
+}
+
+/* frame_load's walk: the frame, its scope and the protocol. */
+struct fr_load {
+  struct frame *f;
+  enum frame_scope scope;
+  struct protocol proto;
+  size_t cap;
+};
+
+/* Read one casebook into the next row of the frame. */
+static int fr_load_one(void *ctx, const json_t *cb, struct err *e) {
+  struct fr_load *L = ctx;
+  struct frame *f = L->f;
+  struct frame_row *p;
+  bool in_pop;
+  (void)e;
+  if ((size_t)f->n == L->cap) {
+    L->cap = L->cap ? 2 * L->cap : 64;
+    f->p = xreallocarray(f->p, L->cap, sizeof(*f->p));
+  }
+  p = &f->p[f->n];
+  memset(p, 0, sizeof(*p));
+  fr_row_read(cb, p);
+  in_pop = casebook_in_population(&L->proto, p->status,
+                                  json_object_get(cb, "derived"));
+  p->in_population = in_pop && p->cohort >= 0;
+  if (!in_pop) {
+    f->n_excluded += strcmp(p->status, "enrolled") == 0 ||
+                     strcmp(p->status, "off_study") == 0;
+  }
+  if (L->scope == FRAME_ANALYSIS && !p->in_population) {
+    xfree(p->tp);
+    memset(p, 0, sizeof(*p));
+  } else {
+    f->n++;
+  }
+  return APP_OK;
+}
+
+int frame_load_from(const struct frame_source *src, enum frame_scope scope,
+                    struct frame *f, struct err *e) {
+  struct fr_load L;
+  int rc;
+  memset(f, 0, sizeof(*f));
+  memset(&L, 0, sizeof(L));
+  L.f = f;
+  L.scope = scope;
+  rc = store_protocol(src->db, &L.proto, e);
   if (rc != APP_OK) {
     return rc;
   }
-  f->p = xcalloc(json_array_size(codes) + 1, sizeof(*f->p));
-  for (i = 0; rc == APP_OK && i < json_array_size(codes); i++) {
-    json_t *cb = NULL;
-    struct frame_row *p = &f->p[f->n];
-    bool in_pop;
-    rc = store_casebook(db, a, json_string_value(json_array_get(codes, i)),
-                        &cb, e);
-    if (rc != APP_OK) {
-      break;
-    }
-    fr_row_read(cb, p);
-    in_pop = casebook_in_population(&proto, p->status,
-                                    json_object_get(cb, "derived"));
-    p->in_population = in_pop && p->cohort >= 0;
-    if (!in_pop) {
-      f->n_excluded += strcmp(p->status, "enrolled") == 0 ||
-                       strcmp(p->status, "off_study") == 0;
-    }
-    json_decref(cb);
-    if (scope == FRAME_ANALYSIS && !p->in_population) {
-      xfree(p->tp);
-      memset(p, 0, sizeof(*p));
-    } else {
-      f->n++;
-    }
-  }
-  json_decref(codes);
+  snprintf(f->study_id, sizeof(f->study_id), "%s", L.proto.study_id);
+  f->population = L.proto.enrolment.population;
+  rc = frame_casebooks(src, fr_load_one, &L, e);
   if (rc != APP_OK) {
     frame_free(f);
   }
   return rc;
+}
+
+int frame_load(struct db *db, const struct actor *a, enum frame_scope scope,
+               struct frame *f, struct err *e) {
+  struct frame_source src;
+  int rc = frame_source_open(db, a, 0, &src, e);
+  if (rc != APP_OK) {
+    memset(f, 0, sizeof(*f));
+    return rc;
+  }
+  return frame_load_from(&src, scope, f, e);
 }
 
 void frame_free(struct frame *f) {
@@ -395,7 +507,7 @@ bool frame_value(const struct frame *f, const struct frame_row *r, int col,
     assert(!"frame_value: column out of range");
     return false;
   }
-  if (frame_cols[col].type == FRAME_STR) {
+  if (frame_cols[col].type == DS_STR) {
     snprintf(text, n, "%s", s ? s : "");
     return text[0] != '\0';
   }

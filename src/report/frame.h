@@ -13,9 +13,14 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+#include <stdint.h>
+#include <time.h>
+
 #include "../core/err.h"
 #include "../db/db.h"
 #include "../store/store.h"
+#include "dataset.h"
 
 /* The propensity-model covariates, in design order (see docs/analysis.md):
 ** age, male, ecog, albi, tumour_number, largest_mm, afp_log (log10(AFP +
@@ -75,6 +80,40 @@ struct frame {
   int n_excluded;          /* enrolled patients the rule leaves out */
 };
 
+/* Where a study's casebooks come from: the live data (freeze_id 0) or a
+** data freeze (freeze.h), as seen by actor a (site scoping applied).
+** frame_source_open() fills it and the metadata every export file
+** carries. */
+struct frame_source {
+  struct db *db;
+  const struct actor *a;
+  int64_t freeze_id;     /* 0: the live data */
+  int64_t audit_seq;     /* the last audit entry the data include (the
+                         ** freeze's, or the newest at opening) */
+  char chain_hash[65];   /* the audit chain hash at audit_seq */
+  time_t created;        /* the freeze's time; the opening time when live:
+                         ** every file's timestamp */
+  char created_utc[24];  /* the same, "YYYY-MM-DDTHH:MM:SSZ" */
+  char study_id[32];     /* the protocol's study id */
+};
+
+/* Open the casebooks of freeze freeze_id (0: live) for actor a.  Returns
+** APP_OK, APP_ENOTFOUND naming "--freeze" (no such freeze) or a store
+** error. */
+int frame_source_open(struct db *db, const struct actor *a,
+                      int64_t freeze_id, struct frame_source *src,
+                      struct err *e);
+
+/* Called with each casebook (store_casebook's document) in patient-code
+** order; a non-APP_OK return stops the walk and is returned. */
+typedef int (*frame_casebook_fn)(void *ctx, const json_t *cb,
+                                 struct err *e);
+
+/* Walk every casebook of src the actor may see, one at a time (memory is
+** one casebook, whatever the study's size). */
+int frame_casebooks(const struct frame_source *src, frame_casebook_fn fn,
+                    void *ctx, struct err *e);
+
 /* Which patients frame_load keeps. */
 enum frame_scope {
   FRAME_ALL = 0,       /* every patient the actor may see */
@@ -88,31 +127,19 @@ enum frame_scope {
 int frame_load(struct db *db, const struct actor *a, enum frame_scope scope,
                struct frame *f, struct err *e);
 
+/* The same from src (live or a freeze). */
+int frame_load_from(const struct frame_source *src, enum frame_scope scope,
+                    struct frame *f, struct err *e);
+
 /* Free the frame's rows and zero it. */
 void frame_free(struct frame *f);
 
-/* Column types. */
-enum frame_type {
-  FRAME_NUM = 0,  /* a double; missing is NAN */
-  FRAME_STR = 1   /* UTF-8 text; missing is "" */
-};
-
-/* One exported variable. */
-struct frame_col {
-  const char *name;     /* <= 8 characters, upper case (XPORT v5) */
-  const char *label;    /* <= 40 characters */
-  enum frame_type type; /* numeric or string */
-  int width;            /* string: bytes; numeric: display width */
-  int decimals;         /* numeric: decimals shown in the SAS format */
-  const char *source;   /* where the value comes from (docs/exports.md) */
-};
-
 /* The patient-level columns (ADSL-like), in file order. */
 #define FRAME_N_COLS 24
-extern const struct frame_col frame_cols[FRAME_N_COLS];
+extern const struct ds_col frame_cols[FRAME_N_COLS];
 
-/* The value of column col for row r of f.  For FRAME_NUM, *num gets the
-** number (NAN when missing); for FRAME_STR, text (n bytes, at least the
+/* The value of column col for row r of f.  For DS_NUM, *num gets the
+** number (NAN when missing); for DS_STR, text (n bytes, at least the
 ** column's width + 1) gets the string, "" when missing.  Returns true when
 ** the value is present. */
 bool frame_value(const struct frame *f, const struct frame_row *r, int col,

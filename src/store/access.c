@@ -53,6 +53,13 @@ static const struct {
                           "create, list and revoke other users' API tokens "
                           "(everyone manages their own)",
                           R(ROLE_ADMIN)},
+  [ACCESS_EXPORT] = {"export",
+                     "export the study's datasets (CDISC, CSV, SAS, Stata, "
+                     "SPSS) and read data freezes",
+                     R(ROLE_PI) | R(ROLE_INVESTIGATOR) | R(ROLE_COORDINATOR) |
+                         R(ROLE_DATA_MANAGER) | R(ROLE_STATISTICIAN)},
+  [ACCESS_FREEZE] = {"freeze", "create data freezes",
+                     R(ROLE_DATA_MANAGER)},
 };
 
 /* The roles that see only their own site's patients. */

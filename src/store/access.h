@@ -64,6 +64,8 @@ enum access_perm {
   ACCESS_ANALYSIS,     /* analysis results and plots */
   ACCESS_ENROL_OVERRIDE, /* enrol despite the screening, with a reason */
   ACCESS_TOKEN_ADMIN,  /* create, list and revoke others' API tokens */
+  ACCESS_EXPORT,       /* export datasets (own site for site-scoped roles) */
+  ACCESS_FREEZE,       /* create data freezes */
   ACCESS_N_PERMS
 };
 

@@ -123,6 +123,11 @@ static int audit_tail(struct db *db, int64_t *seq, char prev[AUDIT_HASH_LEN],
   return rc < 0 ? APP_EDB : APP_OK;
 }
 
+int audit_head(struct db *db, int64_t *seq, char hash[AUDIT_HASH_LEN],
+               struct err *e) {
+  return audit_tail(db, seq, hash, e);
+}
+
 int audit_append_many(struct db *db, const struct audit_who *w,
                       const struct audit_entry *en, size_t n,
                       struct err *e) {

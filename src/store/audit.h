@@ -48,6 +48,10 @@ int audit_append_many(struct db *db, const struct audit_who *w,
                       const struct audit_entry *en, size_t n,
                       struct err *e);
 
+/* The newest entry: its seq (0 when the trail is empty) and its hash (64
+** hex digits; 64 zeros when empty) in hash. */
+int audit_head(struct db *db, int64_t *seq, char hash[65], struct err *e);
+
 /* Result of a verification. */
 struct audit_check {
   int64_t n_checked;   /* rows verified */

@@ -25,7 +25,8 @@ static const struct {
     COPY_TABLE(audit),     COPY_TABLE(patient),     COPY_TABLE(record),
     COPY_TABLE(derived),   COPY_TABLE(query),       COPY_TABLE(sdv),
     COPY_TABLE(signature), COPY_TABLE(terminology), COPY_TABLE(term),
-    COPY_TABLE(session),   COPY_TABLE(api_token),
+    COPY_TABLE(session),   COPY_TABLE(api_token),   COPY_TABLE(data_freeze),
+    COPY_TABLE(freeze_casebook),
 #undef COPY_TABLE
 };
 

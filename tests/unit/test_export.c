@@ -16,8 +16,31 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* The frame's rows as a dataset of frame_cols (as adam.c builds ADSL). */
+static const struct ds_def t_def = {"ADSL", "Subject-Level", "", "", "",
+                                    "", FRAME_N_COLS, frame_cols};
+
+static void t_to_ds(const struct frame *f, struct ds *d) {
+  char text[256];
+  double x;
+  int i, c;
+  ds_init(d, &t_def);
+  for (i = 0; i < f->n; i++) {
+    int row = ds_add_row(d);
+    for (c = 0; c < FRAME_N_COLS; c++) {
+      frame_value(f, &f->p[i], c, &x, text, sizeof(text));
+      if (frame_cols[c].type == DS_NUM) {
+        ds_set_num(d, row, c, x);
+      } else {
+        ds_set_str(d, row, c, text);
+      }
+    }
+  }
+}
+
 int main(void) {
   struct frame f;
+  struct ds d;
   struct frame_row r[2];
   struct buf b;
   struct err e;
@@ -62,7 +85,8 @@ int main(void) {
   CHECK(frame_value(&f, &r[1], 1, &x, text, sizeof(text)));
   CHECK_STR_EQ(text, "CHALLENGE-06-SYSU-X7");
   buf_init(&b, 0);
-  CHECK_INT_EQ(export_csv(&f, &b), APP_OK);
+  t_to_ds(&f, &d);
+  CHECK_INT_EQ(export_ds_csv(&d, &b), APP_OK);
   CHECK(strncmp(buf_str(&b), "STUDYID,USUBJID,SUBJID,", 23) == 0);
   CHECK_STR_EQ(strchr(buf_str(&b), '\n') + 1,
                "CHALLENGE-06,CHALLENGE-06-TJH-0001,TJH-0001,TJH,HAIC,,Y,"
@@ -70,7 +94,8 @@ int main(void) {
                "CHALLENGE-06,CHALLENGE-06-SYSU-X7,X7,SYSU,,,N,"
                ",,,,,,,,,,,,,,,,0\r\n");
   buf_reset(&b);
-  CHECK_INT_EQ(export_dictionary_csv(&b), APP_OK);
+  CHECK_INT_EQ(export_ds_dictionary_csv(&d, &b), APP_OK);
+  ds_free(&d);
   CHECK(strncmp(buf_str(&b), "name,label,type,width,source\r\n", 30) == 0);
   CHECK(strstr(buf_str(&b), "\nPFSCNSR,\"PFS Censoring (1 censored, 0 event)"
                             "\",numeric,8,") != NULL);
