@@ -191,7 +191,7 @@ static void ex_sas_format(const struct ds_col *k, char *out, size_t n) {
 /* The file label of a binary file: the dataset's label, and the freeze
 ** and the start of the chain hash when they fit (XPORT allows 40
 ** characters, SPSS 64, Stata 80); the notes (Stata, SPSS) carry both in
-** full. */
+** full, one fact a note. */
 static void ex_file_label(const struct ds *d, enum export_format fmt,
                           const struct frame_source *src, char *out,
                           size_t n) {
@@ -229,10 +229,14 @@ static readstat_error_t ex_readstat(const struct ds *d, enum export_format fmt,
   if (src != NULL) {
     readstat_writer_set_file_timestamp(w, src->created);
     if (fmt != EXPORT_XPT) {
-      snprintf(note, sizeof(note), "%s %s; freeze %" PRId64 "; audit seq %"
-               PRId64 "; chain hash %s; %s", src->study_id, def->name,
-               src->freeze_id, src->audit_seq, src->chain_hash,
+      /* SPSS document lines hold 80 bytes: one fact a note. */
+      snprintf(note, sizeof(note), "%s %s, %s", src->study_id, def->name,
                src->created_utc);
+      readstat_add_note(w, note);
+      snprintf(note, sizeof(note), "freeze %" PRId64 ", audit seq %" PRId64,
+               src->freeze_id, src->audit_seq);
+      readstat_add_note(w, note);
+      snprintf(note, sizeof(note), "chain hash %s", src->chain_hash);
       readstat_add_note(w, note);
     }
   }

@@ -38,7 +38,7 @@ login ca; [ "$status" = 200 ] && [ ${#csrf} = 64 ]; check "login" $?
 # The session says what the role may do (docs/store.md's table, from
 # src/store/access.c): the interface shows its actions from it.
 req GET /session
-[ "$(jq -r '.user | [.site_scoped, (.permissions | join(","))] | @tsv' "$tmp/body")" = "$(printf 'true\tread,write,query_answer')" ]
+[ "$(jq -r '.user | [.site_scoped, (.permissions | join(","))] | @tsv' "$tmp/body")" = "$(printf 'true\tread,write,query_answer,export')" ]
 check "session: a coordinator's permissions, site-scoped" $?
 grep -q "HttpOnly" "$jar" 2>/dev/null || grep -q "#HttpOnly_" "$jar"; check "cookie HttpOnly" $?
 good_csrf=$csrf
