@@ -130,8 +130,7 @@ static int export_out_file(const char *path, struct err *e) {
 }
 
 /* Parse --freeze ID (absent: 0, the live data). */
-static int export_freeze_opt(struct cli *c, int64_t *id, struct err *e) {
-  const char *s = cli_opt(c, "--freeze");
+static int export_freeze_opt(const char *s, int64_t *id, struct err *e) {
   char *end = NULL;
   long long v;
   *id = 0;
@@ -161,7 +160,7 @@ static int export_files(struct cli *c, const char *format, const char *out) {
   int rc;
   err_clear(&e);
   if (export_format_parse(format, &fmt, &e) != APP_OK ||
-      export_freeze_opt(c, &freeze, &e) != APP_OK) {
+      export_freeze_opt(cli_opt(c, "--freeze"), &freeze, &e) != APP_OK) {
     return cli_fail(&e);
   }
   rc = export_format_is_file(fmt) ? export_out_file(out, &e)
@@ -186,6 +185,64 @@ static int export_files(struct cli *c, const char *format, const char *out) {
   return rc == APP_OK ? 0 : cli_fail(&e);
 }
 
+/* Append each casebook of a freeze (or the one of code, when not NULL) to
+** the array ctx. */
+struct frozen_ctx {
+  json_t *arr;
+  const char *code;
+};
+
+static int export_frozen_one(void *ctx, const json_t *cb, struct err *e) {
+  struct frozen_ctx *f = ctx;
+  const char *code =
+      json_string_value(json_object_get(json_object_get(cb, "patient"),
+                                        "code"));
+  (void)e;
+  if (f->code == NULL || (code != NULL && strcmp(code, f->code) == 0)) {
+    json_array_append_new(f->arr, json_deep_copy(cb));
+  }
+  return APP_OK;
+}
+
+/* export --freeze ID [--patient CODE]: the frozen casebooks as JSON. */
+static int export_frozen_json(struct cli *c, const char *fz,
+                              const char *one) {
+  struct err e;
+  struct db *db = NULL;
+  struct actor a;
+  struct frame_source src;
+  struct frozen_ctx f = {NULL, one};
+  int64_t freeze = 0;
+  json_t *out;
+  int rc;
+  err_clear(&e);
+  if (export_freeze_opt(fz, &freeze, &e) != APP_OK ||
+      cli_open_study(c, &db, &a, &e) != APP_OK) {
+    db_close(db);
+    return cli_fail(&e);
+  }
+  f.arr = json_array();
+  rc = frame_source_open(db, &a, freeze, &src, &e);
+  if (rc == APP_OK) {
+    rc = frame_casebooks(&src, export_frozen_one, &f, &e);
+  }
+  db_close(db);
+  if (rc == APP_OK && one != NULL && json_array_size(f.arr) == 0) {
+    rc = ERR_FIELD(&e, APP_ENOTFOUND, "--patient",
+                   "--patient: no patient %s in freeze %" PRId64, one,
+                   freeze);
+  }
+  if (rc != APP_OK) {
+    json_decref(f.arr);
+    return cli_fail(&e);
+  }
+  out = json_pack("{s:I,s:o}", "freeze", (json_int_t)freeze, "casebooks",
+                  f.arr);
+  cli_print_json(out);
+  json_decref(out);
+  return 0;
+}
+
 int cmd_export(struct cli *c) {
   struct err e;
   struct db *db = NULL;
@@ -194,6 +251,7 @@ int cmd_export(struct cli *c) {
   const char *one = cli_opt(c, "--patient");
   const char *format = cli_opt(c, "--format");
   const char *dir = cli_opt(c, "--out");
+  const char *freeze = format == NULL ? cli_opt(c, "--freeze") : NULL;
   size_t i;
   int rc = APP_OK;
   err_clear(&e);
@@ -211,6 +269,9 @@ int cmd_export(struct cli *c) {
   }
   if (format != NULL) {
     return export_files(c, format, dir);
+  }
+  if (freeze != NULL) {
+    return export_frozen_json(c, freeze, one);
   }
   if (cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);

@@ -44,18 +44,35 @@ const struct cli_command cli_commands[] = {
    "from a patient's assessments, death, new-therapy, last-contact and\n"
    "cut-off dates (JSON on stdin or --input).\n"},
   {"export", cmd_export,
-   "export --db DB --user NAME [--patient CODE | --format FMT --out DIR]",
+   "export --db DB --user NAME [--patient CODE] [--freeze ID] "
+   "[--format FMT --out DIR-or-FILE]",
    "Print the casebooks the user may see (or one) as JSON: each patient's\n"
    "header, every record with its id and version, and the derived values\n"
    "(eligibility, schedule with window status, mRECIST, PFS, OS).\n"
-   "With --format csv|xpt|dta|sav --out DIR, write instead the\n"
-   "patient-level analysis frame (one row a patient the user may see:\n"
-   "ids, cohort, baseline covariates, PFS and OS days with CNSR 1\n"
-   "censored / 0 event, best overall response, worst AE grade) to DIR\n"
-   "(created when missing): csv gives adsl.csv and adsl_dictionary.csv,\n"
-   "xpt adsl.xpt (SAS transport v5, member ADSL), dta adsl.dta (Stata),\n"
-   "sav adsl.sav (SPSS), written by ReadStat; the paths written are\n"
-   "printed.  Variables: docs/exports.md.\n"},
+   "With --format, write the study's datasets instead (docs/exports.md):\n"
+   "  sdtm     DIR: the SDTM domains (DM, SV, EX, AE, LB, DS, TU, TR, RS,\n"
+   "           SUPPxx) as SAS XPORT v5, one NAME.xpt a domain\n"
+   "  adam     DIR: ADSL, ADRS and ADTTE as SAS XPORT v5\n"
+   "  csv      DIR: every SDTM and ADaM dataset as NAME.csv (RFC 4180,\n"
+   "           UTF-8) with NAME_dictionary.csv\n"
+   "  xpt|dta|sav  DIR: the same datasets as SAS XPORT v5, Stata, SPSS\n"
+   "  define   FILE: define.xml 2.0 of the SDTM and ADaM datasets\n"
+   "  odm      FILE: CDISC ODM 1.3.2 with the audit trail and signatures\n"
+   "A directory gets manifest.json (SHA-256 and rows of every file).  A\n"
+   "site-scoped role exports only its site.  --freeze ID reads a data\n"
+   "freeze ('hccstudy freeze'): the files are then byte-identical whenever\n"
+   "they are written; every file carries the freeze id and the audit\n"
+   "chain hash.  The paths written are printed.\n"},
+  {"freeze", cmd_freeze, "freeze create|list|show --db DB --user NAME ...",
+   "Data freezes: named, immutable snapshots of every casebook.\n"
+   "  create --label TEXT   (data_manager; audited) freeze the study now:\n"
+   "                        the audit sequence number and chain hash at\n"
+   "                        this moment, and every casebook as it is\n"
+   "  list [--json]         every freeze, newest first\n"
+   "  show ID [--json]      one freeze\n"
+   "Exports, 'hccstudy stats --db' and the API's ?freeze=ID read a freeze\n"
+   "with --freeze ID and give the same bytes however the data change\n"
+   "later; a snapshot altered in the database is refused.\n"},
   {"import", cmd_import, "import --db DB --user NAME [--input FILE] [--json]",
    "Import casebooks (JSON: {\"patients\": [{\"site\" or \"code\",\n"
    "\"records\": [{\"kind\", \"data\", and for updates \"id\",\n"

@@ -14,6 +14,7 @@ int cmd_dose(struct cli *c);        /* cmd_rules.c */
 int cmd_eligibility(struct cli *c); /* cmd_rules.c */
 int cmd_endpoints(struct cli *c);   /* cmd_response.c */
 int cmd_export(struct cli *c);      /* cmd_data.c */
+int cmd_freeze(struct cli *c);      /* cmd_freeze.c */
 int cmd_import(struct cli *c);      /* cmd_data.c */
 int cmd_init(struct cli *c);        /* cmd_admin.c */
 int cmd_migrate(struct cli *c);     /* cmd_migrate.c */

@@ -37,6 +37,17 @@ int an_data_load(struct db *db, const struct actor *a, struct frame *d,
   return frame_load(db, a, FRAME_ANALYSIS, d, e);
 }
 
+int an_data_load_from(struct db *db, const struct actor *a,
+                      int64_t freeze_id, struct frame *d, struct err *e) {
+  struct frame_source src;
+  int rc = frame_source_open(db, a, freeze_id, &src, e);
+  if (rc != APP_OK) {
+    memset(d, 0, sizeof(*d));
+    return rc;
+  }
+  return frame_load_from(&src, FRAME_ANALYSIS, d, e);
+}
+
 json_t *an_population_json(const struct frame *d) {
   return json_pack("{s:s,s:s,s:i,s:i}", "rule",
                    analysis_population_name(d->population), "description",

@@ -41,6 +41,11 @@ extern const char *const an_cohort_name[AN_N_COHORTS];
 int an_data_load(struct db *db, const struct actor *a, struct frame *d,
                  struct err *e);
 
+/* The same from data freeze freeze_id (0: the live data, as
+** an_data_load); APP_ENOTFOUND naming "freeze" when there is none. */
+int an_data_load_from(struct db *db, const struct actor *a,
+                      int64_t freeze_id, struct frame *d, struct err *e);
+
 /* The population the data set holds, as the analysis routes report it:
 ** {"rule": "enrolled_eligible" | "enrolled", "description", "n",
 ** "excluded"}.  Caller json_decref()s it. */

@@ -42,6 +42,17 @@ int api_analysis_waterfall_svg(struct request *rq, struct response *rs);
 int api_analysis_swimmer_svg(struct request *rq, struct response *rs);
 int api_analysis_forest_svg(struct request *rq, struct response *rs);
 /* Static UI assets for paths outside /api/. */
+/* The export and freeze routes (api_export.c). */
+int api_freeze_list(struct request *rq, struct response *rs);
+int api_freeze_create(struct request *rq, struct response *rs);
+int api_freeze_get(struct request *rq, struct response *rs);
+int api_export_formats(struct request *rq, struct response *rs);
+int api_export(struct request *rq, struct response *rs);
+
+/* Parse the ?freeze=ID argument (absent: 0, the live data); returns 0, or
+** 1 after writing a 400 naming "freeze" (api_export.c). */
+int web_freeze_arg(struct request *rq, struct response *rs, int64_t *id);
+
 int api_static(struct request *rq, struct response *rs);
 
 #endif

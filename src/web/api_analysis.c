@@ -62,12 +62,19 @@ static int analysis_args(struct request *rq, struct response *rs,
   return 0;
 }
 
-/* Load the data set; returns 0, or 1 after writing the error. */
+/* Load the data set, of the live data or of ?freeze=ID (a data freeze:
+** the same answer whenever it is asked); returns 0, or 1 after writing
+** the error. */
 static int analysis_load(struct request *rq, struct response *rs,
                          struct frame *d) {
   struct err e;
+  int64_t freeze = 0;
   err_clear(&e);
-  if (an_data_load(rq->db, &rq->actor, d, &e) != APP_OK) {
+  memset(d, 0, sizeof(*d));
+  if (web_freeze_arg(rq, rs, &freeze)) {
+    return 1;
+  }
+  if (an_data_load_from(rq->db, &rq->actor, freeze, d, &e) != APP_OK) {
     web_store_error(rs, &e);
     return 1;
   }

@@ -34,6 +34,7 @@ ASSET_SYMS(view_casebook_js);
 ASSET_SYMS(view_form_js);
 ASSET_SYMS(view_queries_js);
 ASSET_SYMS(view_analysis_js);
+ASSET_SYMS(view_exports_js);
 
 __asm__(".section .rodata\n"
         ASSET(index_html, "index.html")
@@ -48,6 +49,7 @@ __asm__(".section .rodata\n"
         ASSET(view_form_js, "view-form.js")
         ASSET(view_queries_js, "view-queries.js")
         ASSET(view_analysis_js, "view-analysis.js")
+        ASSET(view_exports_js, "view-exports.js")
         ".previous\n");
 
 /* URL path, MIME type and bytes of every embedded file. */
@@ -76,6 +78,8 @@ static const struct asset assets[] = {
    asset_view_queries_js_start, asset_view_queries_js_end},
   {"/view-analysis.js", "text/javascript; charset=utf-8",
    asset_view_analysis_js_start, asset_view_analysis_js_end},
+  {"/view-exports.js", "text/javascript; charset=utf-8",
+   asset_view_exports_js_start, asset_view_exports_js_end},
 };
 
 const struct asset *asset_find(const char *path) {

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Connections at once (beyond: refused by MHD).  Per-connection memory for
 ** headers is MHD's; bodies are ours (capped per route). */
@@ -190,12 +191,26 @@ static const char *bad_encoding(const struct request *rq, const char *url) {
 static enum MHD_Result send_response(struct MHD_Connection *conn,
                                      struct response *rs,
                                      const struct request *rq) {
-  struct MHD_Response *r = MHD_create_response_from_buffer(
-      rs->body.len, rs->body.data ? rs->body.data : (void *)(uintptr_t)"",
-      MHD_RESPMEM_MUST_COPY);
+  struct MHD_Response *r;
   enum MHD_Result ret;
+  if (rs->has_file) {
+    /* libmicrohttpd sends the file as the client reads it and closes it
+    ** with the response: memory does not grow with the file. */
+    r = MHD_create_response_from_fd64(rs->file_size, rs->file_fd);
+    if (r == NULL) {
+      close(rs->file_fd);
+    }
+    rs->has_file = false;
+  } else {
+    r = MHD_create_response_from_buffer(
+        rs->body.len, rs->body.data ? rs->body.data : (void *)(uintptr_t)"",
+        MHD_RESPMEM_MUST_COPY);
+  }
   if (r == NULL) {
     return MHD_NO;
+  }
+  if (rs->disposition[0]) {
+    MHD_add_response_header(r, "Content-Disposition", rs->disposition);
   }
   MHD_add_response_header(r, "Content-Type", rs->content_type
                                                  ? rs->content_type

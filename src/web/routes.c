@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Route flags. */
 #define R_AUTH 1u   /* a valid session is required */
@@ -83,6 +84,12 @@ static const struct route routes[] = {
   {"GET", "api/v1/analysis/swimmer.svg", api_analysis_swimmer_svg, R_AUTH,
    0},
   {"GET", "api/v1/analysis/forest.svg", api_analysis_forest_svg, R_AUTH, 0},
+  {"GET", "api/v1/freezes", api_freeze_list, R_AUTH, 0},
+  {"POST", "api/v1/freezes", api_freeze_create, R_AUTH | R_CSRF | R_JSON,
+   4096},
+  {"GET", "api/v1/freezes/:id", api_freeze_get, R_AUTH, 0},
+  {"GET", "api/v1/exports", api_export_formats, R_AUTH, 0},
+  {"GET", "api/v1/exports/:format", api_export, R_AUTH, 0},
   {"POST", "api/v1/rules/eligibility", api_rules_eligibility,
    R_AUTH | R_CSRF | R_JSON, 65536},
   {"POST", "api/v1/rules/mrecist", api_rules_mrecist,
@@ -393,6 +400,18 @@ void web_json(struct response *rs, int status, json_t *v) {
   json_decref(v);
 }
 
+void web_file(struct response *rs, const char *content_type, int fd,
+              uint64_t size, const char *filename) {
+  rs->status = 200;
+  rs->content_type = content_type;
+  rs->body.len = 0;
+  rs->has_file = true;
+  rs->file_fd = fd;
+  rs->file_size = size;
+  snprintf(rs->disposition, sizeof(rs->disposition),
+           "attachment; filename=\"%s\"", filename);
+}
+
 void web_error(struct response *rs, int status, const char *code,
                const char *message, const char *field) {
   /* message and field may quote input: made valid UTF-8 first, so that
@@ -400,6 +419,11 @@ void web_error(struct response *rs, int status, const char *code,
   struct buf m, f;
   json_t *v;
   struct buf tr;
+  if (rs->has_file) { /* an error after a file was chosen replaces it */
+    close(rs->file_fd);
+    rs->has_file = false;
+    rs->disposition[0] = '\0';
+  }
   buf_init(&m, 0);
   buf_init(&f, 0);
   buf_init(&tr, 0);

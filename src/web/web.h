@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/buf.h"
 #include "../core/i18n.h"
@@ -70,7 +71,17 @@ struct response {
                                  messages of the error shape and plot text
                                  are written in it; 0 (English) unless
                                  set */
+  bool has_file;              /* the body is file_fd instead of body */
+  int file_fd;                /* an open file (unlinked), sent from its
+                                 start and closed by http.c */
+  uint64_t file_size;         /* its size in bytes */
+  char disposition[192];      /* Content-Disposition value, or "" */
 };
+
+/* Answer with the open file fd (status 200; size bytes; the response owns
+** fd from here on): a download, named filename in Content-Disposition. */
+void web_file(struct response *rs, const char *content_type, int fd,
+              uint64_t size, const char *filename);
 
 /* A header of the request (NULL when absent); http.c. */
 const char *web_header(struct request *rq, const char *name);

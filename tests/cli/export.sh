@@ -33,7 +33,7 @@ check "export without --format" $?
 jq -e '.casebooks | length == 12' "$tmp/cb.json" >/dev/null
 check "without --format: the JSON casebooks" $?
 "$bin" help export >"$tmp/help" 2>&1 || "$bin" export --help >"$tmp/help" 2>&1
-grep -q -- "--format" "$tmp/help" && grep -q "adsl.xpt" "$tmp/help"
+grep -q -- "--format" "$tmp/help" && grep -q -- "--freeze" "$tmp/help" && grep -q "define.xml" "$tmp/help"
 check "help tells of --format and the files" $?
 HCCSTUDY_USER=coordinator.tjh "$bin" export --format csv --out "$tmp/tjh" >/dev/null 2>&1
 check "coordinator export" $?

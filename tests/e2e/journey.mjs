@@ -23,7 +23,7 @@
 //   e.g. node journey.mjs http://127.0.0.1:41234 build/screenshots
 
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -745,6 +745,32 @@ await step('pi sees the Kaplan-Meier curves', async () => {
       (bad.length ? `; analysis routes answered: ${bad.join(', ')}` : ''));
   } finally {
     page.off('response', onResponse);
+  }
+});
+
+// Issue 13: the download page.  A data manager freezes the study under a
+// label; the freeze becomes the page's data source; the SDTM package and
+// define.xml download as files named after the study, format and freeze
+// (the browser's own download, not a fetch).
+await step('data manager freezes the study and downloads SDTM', async () => {
+  await login('data.manager');
+  await press('nav-exports');
+  await need('export-source');
+  await setField('freeze-label', 'e2e freeze');
+  await press('freeze-create');
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-testid="export-source"]');
+    return s && s.value !== '';
+  });
+  const freeze = await tid('export-source').inputValue();
+  const note = await text('export-source-note');
+  check(/[0-9a-f]{16}/.test(note), `export-source-note "${note}" shows no chain hash`);
+  for (const [fmt, ext] of [['sdtm', 'zip'], ['define', 'xml']]) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), tid('export-' + fmt).first().click()]);
+    const name = dl.suggestedFilename();
+    check(name === `CHALLENGE-06_${fmt}_freeze${freeze}.${ext}`, `download of ${fmt} named "${name}"`);
+    const path = await dl.path();
+    check(!!path && statSync(path).size > 0, `download of ${fmt} is empty`);
   }
 });
 

@@ -73,6 +73,11 @@ GET /analysis/summary
 GET /analysis/waterfall.svg
 GET /analysis/swimmer.svg
 GET /analysis/forest.svg
+GET /freezes
+POST /freezes
+GET /freezes/1
+GET /exports
+GET /exports/csv
 POST /rules/eligibility
 POST /rules/mrecist
 EOF2
@@ -92,6 +97,7 @@ POST /queries/$Q/answer
 POST /queries/$Q/close
 POST /records/$R/sdv
 POST /import
+POST /freezes
 POST /rules/eligibility
 POST /rules/mrecist
 EOF2
@@ -116,6 +122,12 @@ coordinator.tjh GET /analysis/summary
 monitor GET /analysis/waterfall.svg
 monitor GET /analysis/swimmer.svg
 data.manager GET /analysis/forest.svg
+statistician POST /freezes {"label":"x"}
+coordinator.tjh POST /freezes {"label":"x"}
+monitor GET /freezes
+monitor GET /exports
+monitor GET /exports/sdtm
+admin GET /exports/odm
 admin GET /status
 admin GET /patients
 admin GET /patients/$P
@@ -160,6 +172,7 @@ POST /patients/$P/lock
 POST /queries/$Q/answer
 POST /queries/$Q/close
 POST /import
+POST /freezes
 POST /rules/eligibility
 POST /rules/mrecist
 EOF2
@@ -178,6 +191,15 @@ call monitor POST "/patients/$P/queries" '{}'; named "query without text" 422 te
 call data.manager POST "/patients/$P/lock" '{}'; named "lock without locked" 400 locked
 call coordinator.tjh POST /rules/eligibility '{"age":"old"}'; named "eligibility bad age" 422 age
 call coordinator.tjh POST /rules/mrecist '{"start_date":"2026-02-30"}'; named "mrecist bad date" 422 start_date
+call data.manager POST /freezes '{"label":""}'; named "freeze with an empty label" 422 label
+call data.manager POST /freezes '{}'; named "freeze without a label" 422 label
+call statistician GET "/exports/csv?freeze=abc"; named "export: a bad freeze id" 400 freeze
+call statistician GET "/exports/csv?freeze=999"; named "export: no such freeze" 404 freeze
+call statistician GET "/exports/json"; named "export: an unknown format" 404 format
+call statistician GET "/exports/odm?file=x.xml"; named "export: ?file on a one-file format" 400 file
+call statistician GET "/exports/csv?file=../etc/passwd"; named "export: a file not in the export" 404 file
+call statistician GET "/analysis/summary?freeze=0"; named "analysis: a bad freeze id" 400 freeze
+call statistician GET "/freezes/999"; named "no such freeze" 404 freeze
 server_stop
 if grep -q Sanitizer "$tmp/server.log"; then
   bad "sanitizer report in the server log"

@@ -5,13 +5,14 @@
 
 import { h, mount } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
-import { session, login, restore, logout, forgetDictionary } from './api.js';
+import { session, login, restore, logout, forgetDictionary, may } from './api.js';
 import { renderDashboard } from './view-dashboard.js';
 import { renderPatients } from './view-patients.js';
 import { renderCasebook } from './view-casebook.js';
 import { renderForm } from './view-form.js';
 import { renderQueries } from './view-queries.js';
 import { renderAnalysis } from './view-analysis.js';
+import { renderExports } from './view-exports.js';
 
 const root = document.getElementById('app');
 let renderSeq = 0;
@@ -31,7 +32,7 @@ function parseRoute() {
   if (parts[0] === 'patients' && parts.length === 4 && parts[2] === 'records') {
     return { name: 'form', params: { code: parts[1], id: parts[3] } };
   }
-  if (['dashboard', 'queries', 'analysis', 'login'].includes(parts[0])) {
+  if (['dashboard', 'queries', 'analysis', 'exports', 'login'].includes(parts[0])) {
     return { name: parts[0], params: {} };
   }
   return { name: 'dashboard', params: {} };
@@ -58,7 +59,8 @@ function navBar(active) {
       link('dashboard', 'nav-dashboard', t('nav.dashboard')),
       link('patients', 'nav-patients', t('nav.patients')),
       link('queries', 'nav-queries', t('nav.queries')),
-      link('analysis', 'nav-analysis', t('nav.analysis'))),
+      link('analysis', 'nav-analysis', t('nav.analysis')),
+      may(u, 'export') ? link('exports', 'nav-exports', t('nav.exports')) : null),
     h('span', { class: 'spacer' }),
     h('span', { class: 'badge', testid: 'user-badge' }, u.username + ' (' + t('role.' + u.role) + ')'),
     langButton(),
@@ -151,7 +153,7 @@ export async function render() {
   };
   const views = {
     dashboard: renderDashboard, patients: renderPatients, casebook: renderCasebook,
-    form: renderForm, queries: renderQueries, analysis: renderAnalysis,
+    form: renderForm, queries: renderQueries, analysis: renderAnalysis, exports: renderExports,
   };
   try {
     await views[route.name](main, route.params, ctx);
