@@ -9,6 +9,7 @@
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../db/db.h"
+#include "../store/anchor.h"
 #include "../store/audit.h"
 #include "../store/store.h"
 #include "cli_study.h"
@@ -224,18 +225,48 @@ int cmd_audit(struct cli *c) {
   struct db *db = NULL;
   struct actor a;
   struct audit_check chk;
-  const char *lim = cli_opt(c, "--limit");
-  bool json = cli_flag(c, "--json");
+  struct anchor_check ac;
+  const char *lim, *anchor, *pub;
+  bool json;
   long limit = 50;
   int rc;
   err_clear(&e);
+  memset(&ac, 0, sizeof(ac));
   if (c->argc < 1 || (strcmp(c->argv[0], "log") != 0 &&
-                      strcmp(c->argv[0], "verify") != 0)) {
-    ERR_SET(&e, APP_EINVAL, "audit: expected 'audit log' or 'audit "
-            "verify'");
+                      strcmp(c->argv[0], "verify") != 0 &&
+                      strcmp(c->argv[0], "keygen") != 0 &&
+                      strcmp(c->argv[0], "checkpoint") != 0)) {
+    ERR_SET(&e, APP_EINVAL, "audit: expected 'audit log', 'audit verify', "
+            "'audit keygen' or 'audit checkpoint'");
     return cli_fail(&e);
   }
   c->used[0] = true;
+  if (strcmp(c->argv[0], "keygen") == 0 ||
+      strcmp(c->argv[0], "checkpoint") == 0) {
+    return cli_audit_anchor_cmd(c);
+  }
+  lim = cli_opt(c, "--limit");
+  anchor = cli_opt(c, "--anchor");
+  pub = cli_opt(c, "--public-key");
+  json = cli_flag(c, "--json");
+  if (anchor != NULL && access(anchor, R_OK) != 0) {
+    ERR_FIELD(&e, APP_EINVAL, "--anchor", "--anchor: cannot read %s",
+              anchor);
+    return cli_fail(&e);
+  }
+  if (anchor != NULL && pub == NULL &&
+      getenv("HCCSTUDY_CHECKPOINT_PUBLIC_KEY") == NULL) {
+    ERR_FIELD(&e, APP_EINVAL, "--public-key",
+              "--public-key: --anchor needs the public key that signs the "
+              "checkpoints (FILE.pub of audit keygen, or "
+              "$HCCSTUDY_CHECKPOINT_PUBLIC_KEY)");
+    return cli_fail(&e);
+  }
+  if (pub != NULL && anchor == NULL) {
+    ERR_FIELD(&e, APP_EINVAL, "--anchor",
+              "--anchor: --public-key is used with --anchor FILE");
+    return cli_fail(&e);
+  }
   if ((lim && cli_parse_long("--limit", lim, 1, 100000000, &limit, &e)) ||
       cli_open_study(c, &db, &a, &e) != APP_OK) {
     return cli_fail(&e);
@@ -250,30 +281,51 @@ int cmd_audit(struct cli *c) {
     return cli_fail(&e);
   }
   rc = audit_verify(db, &chk, &e);
+  if (rc == APP_OK && anchor != NULL) {
+    rc = cli_anchor_check(db, anchor, pub, &ac, &e);
+  }
   db_close(db);
   if (rc != APP_OK) {
     return cli_fail(&e);
   }
   if (json) {
     json_t *o = json_object();
-    json_object_set_new(o, "intact", json_boolean(chk.first_bad == 0));
+    json_object_set_new(o, "intact", json_boolean(chk.first_bad == 0 &&
+                                                  ac.why[0] == '\0'));
     json_object_set_new(o, "checked", json_integer(chk.n_checked));
     json_object_set_new(o, "first_bad",
                         chk.first_bad ? json_integer(chk.first_bad)
                                       : json_null());
     json_object_set_new(o, "problem",
                         chk.first_bad ? json_string(chk.why) : json_null());
+    if (anchor != NULL) {
+      json_object_set_new(
+          o, "anchor",
+          json_pack("{s:i,s:i,s:I,s:o}", "checkpoints", ac.n_checkpoints,
+                    "agreed", ac.n_ok, "newest_seq",
+                    (json_int_t)ac.newest_seq, "problem",
+                    ac.why[0] ? json_string(ac.why) : json_null()));
+    }
     cli_print_json(o);
     json_decref(o);
-  } else if (chk.first_bad == 0) {
-    printf("audit trail intact: %" PRId64 " entries verified\n",
-           chk.n_checked);
-  } else {
+  } else if (chk.first_bad != 0) {
     printf("audit trail BROKEN at entry %" PRId64 ": %s (%" PRId64
            " entries before it verified)\n",
            chk.first_bad, chk.why, chk.n_checked);
+  } else if (ac.why[0] != '\0') {
+    printf("audit trail does NOT match its checkpoints: %s (chain of %"
+           PRId64 " entries intact in itself)\n", ac.why, chk.n_checked);
+  } else if (anchor != NULL) {
+    printf("audit trail intact: %" PRId64 " entries verified; %d %s "
+           "(the newest covers entry %" PRId64 ")\n",
+           chk.n_checked, ac.n_ok,
+           ac.n_ok == 1 ? "checkpoint agrees" : "checkpoints agree",
+           ac.newest_seq);
+  } else {
+    printf("audit trail intact: %" PRId64 " entries verified\n",
+           chk.n_checked);
   }
-  return chk.first_bad == 0 ? 0 : 1;
+  return chk.first_bad == 0 && ac.why[0] == '\0' ? 0 : 1;
 }
 
 int cmd_backup(struct cli *c) {

@@ -5,11 +5,23 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
-  {"audit", cmd_audit, "audit log|verify --db DB --user NAME [--json]",
+  {"audit", cmd_audit,
+   "audit log|verify|keygen|checkpoint --db DB [--user NAME] ...",
    "Show the audit trail (log, newest --limit entries, default 50) or verify\n"
    "its hash chain (verify: exit 0 when intact, 1 naming the first broken\n"
    "entry).  Roles: admin, pi, monitor, data_manager.  The password comes\n"
-   "from HCCSTUDY_PASSWORD or is asked for at the terminal.\n"},
+   "from HCCSTUDY_PASSWORD or is asked for at the terminal.\n"
+   "  verify --anchor FILE --public-key FILE.pub   also check every signed\n"
+   "        checkpoint of FILE (a checkpoint file or an anchor log): a\n"
+   "        tail cut off or history rewritten before the newest checkpoint\n"
+   "        is reported (exit 1)\n"
+   "  keygen --out FILE      a new Ed25519 key pair: FILE (secret, mode\n"
+   "                         0600) and FILE.pub; keep FILE off the database\n"
+   "  checkpoint --db DB [--key FILE] [--out FILE] [--log FILE] [--syslog]\n"
+   "        sign the newest entry's sequence number and chain hash with\n"
+   "        the key (or $HCCSTUDY_CHECKPOINT_KEY), keep it in --out,\n"
+   "        append it to the anchor log --log, print it; needs no account\n"
+   "        and writes nothing into the database\n"},
   {"backup", cmd_backup, "backup --db DB --user NAME --to FILE",
    "Write a consistent copy of the study database to a new SQLite file\n"
    "while it stays in use (admin, data_manager; audited).  Never\n"
@@ -140,7 +152,15 @@ const struct cli_command cli_commands[] = {
    "only through a reverse proxy that terminates TLS (nginx): the same\n"
    "cookie and HSTS over plain HTTP from the proxy.  Several servers can\n"
    "share one PostgreSQL database (docs/deployment.md); each opens one\n"
-   "connection per thread plus one for its writer.\n"},
+   "connection per thread plus one for its writer.\n"
+   "Signed audit checkpoints (docs/store.md, 'Checkpoints'):\n"
+   "  --checkpoint-key FILE    the secret key of 'audit keygen' (or\n"
+   "                           $HCCSTUDY_CHECKPOINT_KEY)\n"
+   "  --checkpoint-log FILE    append each checkpoint to this anchor log\n"
+   "  --checkpoint-out FILE    and/or keep the newest in this file\n"
+   "  --checkpoint-syslog      and/or send it to syslog (authpriv)\n"
+   "  --checkpoint-every T     minutes (10) or seconds (30s); one more at\n"
+   "                           shutdown, after the last write\n"},
   {"sign", cmd_sign,
    "sign --db DB --user NAME --patient CODE [--meaning TEXT]",
    "Sign a casebook electronically (investigators, PI): the password is\n"

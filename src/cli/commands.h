@@ -7,6 +7,19 @@
 #include "cli.h"
 
 int cmd_audit(struct cli *c);       /* cmd_admin.c */
+/* audit keygen|checkpoint (cmd_anchor.c); c->argv[0] names which. */
+int cli_audit_anchor_cmd(struct cli *c);
+struct anchor_check;
+struct db;
+struct err;
+/* Check db against the checkpoints of file anchor signed by the public
+** key file pub (NULL: $HCCSTUDY_CHECKPOINT_PUBLIC_KEY); cmd_anchor.c. */
+int cli_anchor_check(struct db *db, const char *anchor, const char *pub,
+                     struct anchor_check *out, struct err *e);
+/* The checkpoint secret key from the file path (NULL:
+** $HCCSTUDY_CHECKPOINT_KEY); cmd_anchor.c. */
+int cli_checkpoint_key(const char *path, unsigned char sk[64],
+                       struct err *e);
 int cmd_backup(struct cli *c);      /* cmd_admin.c */
 int cmd_demo(struct cli *c);        /* cmd_demo.c */
 int cmd_dictionary(struct cli *c);  /* cmd_dictionary.c */

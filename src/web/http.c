@@ -14,9 +14,12 @@
 
 #include "../core/mem.h"
 #include "../core/str.h"
+#include "../store/anchor.h"
 #include "../store/writer.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -186,6 +189,25 @@ static const char *bad_encoding(const struct request *rq, const char *url) {
     return "body";
   }
   return NULL;
+}
+
+/* Make a checkpoint of the audit trail on a connection of its own and
+** write it where o says; a failure is logged, never fatal. */
+static void web_checkpoint(const struct web_options *o) {
+  struct anchor_checkpoint cp;
+  struct db *db = NULL;
+  struct err e;
+  err_clear(&e);
+  if (db_open(o->db_url, &db, &e) == APP_OK &&
+      anchor_make(db, o->checkpoint_sk, &cp, &e) == APP_OK &&
+      anchor_write(&cp, o->checkpoint_out, o->checkpoint_log,
+                   o->checkpoint_syslog, &e) == APP_OK) {
+    fprintf(stderr, "hccstudy: checkpoint of audit entry %" PRId64 " (%.16s"
+            ") signed\n", cp.seq, cp.chain_hash);
+  } else {
+    fprintf(stderr, "hccstudy: checkpoint failed: %s\n", e.msg);
+  }
+  db_close(db);
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *conn,
@@ -440,10 +462,23 @@ int web_serve(const struct web_options *o, struct err *e) {
     xfree(shown);
   }
   fflush(stdout);
-  sigwait(&sigs, &sig);
+  if (o->checkpoint_sk != NULL) {
+    struct timespec every = {o->checkpoint_every > 0 ? o->checkpoint_every
+                                                     : 600, 0};
+    while ((sig = sigtimedwait(&sigs, NULL, &every)) < 0) {
+      if (errno == EAGAIN) {
+        web_checkpoint(o);
+      }
+    }
+  } else {
+    sigwait(&sigs, &sig);
+  }
   MHD_stop_daemon(d);
   writer_stop(web_writer);
   web_writer = NULL;
+  if (o->checkpoint_sk != NULL) {
+    web_checkpoint(o); /* every write is committed: the final one */
+  }
   pthread_mutex_lock(&web_dbs_lock);
   for (i = 0; i < web_n_dbs; i++) {
     db_close(web_dbs[i]);

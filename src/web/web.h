@@ -144,6 +144,14 @@ struct web_options {
   const char *tls_key;    /* PEM file, or NULL */
   bool is_behind_tls_proxy; /* reached only through a TLS-terminating proxy:
                                cookies and HSTS as if served over TLS */
+  /* Signed audit checkpoints (store/anchor.h): with checkpoint_sk set, one
+  ** every checkpoint_every seconds and one at shutdown, written to
+  ** checkpoint_out and/or appended to checkpoint_log (NULL: not). */
+  const unsigned char *checkpoint_sk;
+  const char *checkpoint_out;
+  const char *checkpoint_log;
+  bool checkpoint_syslog;
+  int checkpoint_every;
 };
 
 /* Run the server until SIGINT/SIGTERM.  Returns APP_OK or an error. */
