@@ -49,6 +49,7 @@ static const struct err_class err_classes[] = {
   {APP_EIO, 1, 500, "E_INTERNAL"},
   {APP_EINTERNAL, 1, 500, "E_INTERNAL"},
   {APP_EPERM, 2, 403, "E_FORBIDDEN"},
+  {APP_ETHROTTLED, 2, 429, "E_THROTTLED"},
 };
 
 const struct err_class *err_class(int code) {

@@ -32,7 +32,8 @@ enum app_code {
   APP_EDB = 4,       /* database failure */
   APP_EIO = 5,       /* file or network I/O failure */
   APP_EINTERNAL = 6, /* broken invariant that was survivable */
-  APP_EPERM = 7      /* the user's role or site may not do this */
+  APP_EPERM = 7,     /* the user's role or site may not do this */
+  APP_ETHROTTLED = 8 /* too many attempts: try again later */
 };
 
 /* Detail of a failure.  msg is NUL-terminated and holds the first error

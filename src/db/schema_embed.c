@@ -14,6 +14,7 @@ extern const char db_schema_005[];
 extern const char db_schema_006[];
 extern const char db_schema_007[];
 extern const char db_schema_008[];
+extern const char db_schema_009[];
 
 __asm__(".section .rodata\n"
         ".global db_schema_001\n"
@@ -48,6 +49,10 @@ __asm__(".section .rodata\n"
         "db_schema_008:\n"
         ".incbin \"src/db/schema/008-freezes.sql\"\n"
         ".byte 0\n"
+        ".global db_schema_009\n"
+        "db_schema_009:\n"
+        ".incbin \"src/db/schema/009-login-throttle.sql\"\n"
+        ".byte 0\n"
         ".previous\n");
 
 const struct db_migration db_migrations[] = {
@@ -59,6 +64,7 @@ const struct db_migration db_migrations[] = {
   {6, "006-indexes.sql", db_schema_006},
   {7, "007-tokens.sql", db_schema_007},
   {8, "008-freezes.sql", db_schema_008},
+  {9, "009-login-throttle.sql", db_schema_009},
 };
 
 const int db_n_migrations =

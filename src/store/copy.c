@@ -26,7 +26,7 @@ static const struct {
     COPY_TABLE(derived),   COPY_TABLE(query),       COPY_TABLE(sdv),
     COPY_TABLE(signature), COPY_TABLE(terminology), COPY_TABLE(term),
     COPY_TABLE(session),   COPY_TABLE(api_token),   COPY_TABLE(data_freeze),
-    COPY_TABLE(freeze_casebook),
+    COPY_TABLE(freeze_casebook), COPY_TABLE(login_throttle),
 #undef COPY_TABLE
 };
 

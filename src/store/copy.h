@@ -20,7 +20,7 @@
 #include "access.h"
 
 /* Tables in the order they are copied (parents before children). */
-#define COPY_N_TABLES 16
+#define COPY_N_TABLES 17
 
 /* What a copy moved and found. */
 struct copy_report {

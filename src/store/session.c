@@ -37,12 +37,13 @@ static int64_t now_epoch(void) {
 }
 
 int session_create(struct db *db, const char *username, const char *password,
-                   struct actor *a, char token[SESSION_TOKEN_LEN],
+                   const char *client, struct actor *a,
+                   char token[SESSION_TOKEN_LEN],
                    char csrf[SESSION_TOKEN_LEN], struct err *e) {
   struct db_stmt *st = NULL;
   char hash[SESSION_TOKEN_LEN], now[CLOCK_STR_LEN];
   int64_t t = now_epoch();
-  int rc = store_login(db, username, password, a, e);
+  int rc = store_login_from(db, username, password, client, a, e);
   if (rc != APP_OK) {
     return rc;
   }

@@ -20,10 +20,12 @@
 /* Hex length of a token plus NUL. */
 #define SESSION_TOKEN_LEN 65
 
-/* Log in (store_login: password, lockout, audit) and open a session.
+/* Log in (store_login_from: password, throttle by username and by the
+** client address, audit) and open a session.
 ** token and csrf receive fresh hex tokens. */
 int session_create(struct db *db, const char *username, const char *password,
-                   struct actor *a, char token[SESSION_TOKEN_LEN],
+                   const char *client, struct actor *a,
+                   char token[SESSION_TOKEN_LEN],
                    char csrf[SESSION_TOKEN_LEN], struct err *e);
 
 /* Find the live session of token, refresh its idle time, and fill the

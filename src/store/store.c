@@ -12,6 +12,9 @@
 #include "audit.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -216,13 +219,114 @@ static int find_user(struct db *db, const char *username, struct actor *a,
   return rc;
 }
 
+/* A hash of a password nobody has, made once with the same parameters as
+** every account's: checked when the username is unknown or inactive, so
+** that every failed login costs one argon2id verification. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static int dummy_ok;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_make(void) {
+  unsigned char pw[24];
+  randombytes_buf(pw, sizeof(pw));
+  dummy_ok = crypto_pwhash_str(dummy_hash, (const char *)pw, sizeof(pw),
+                               crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+}
+
+/* Now (Unix time), shifted by HCCSTUDY_FAKE_EPOCH_OFFSET seconds in
+** tests, as the sessions' clock is. */
+static int64_t login_now(void) {
+  const char *off = getenv("HCCSTUDY_FAKE_EPOCH_OFFSET");
+  return (int64_t)time(NULL) + (off != NULL ? strtoll(off, NULL, 10) : 0);
+}
+
+int64_t store_login_delay(int failures, int free_failures) {
+  int k = failures - free_failures;
+  if (k < 0) {
+    return 0;
+  }
+  return k >= 10 ? STORE_LOGIN_MAX_DELAY
+                 : ((int64_t)1 << k) < STORE_LOGIN_MAX_DELAY
+                       ? ((int64_t)1 << k)
+                       : STORE_LOGIN_MAX_DELAY;
+}
+
+/* The seconds key must still wait (0: none), and its failures in a row
+** (failures older than STORE_LOGIN_FORGET seconds are forgotten). */
+static int throttle_get(struct db *db, const char *key, int free_failures,
+                        int64_t now, int64_t *wait, int *failures,
+                        struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "SELECT failures, last_failed_epoch FROM "
+                          "login_throttle WHERE key = $1", &st, e);
+  *wait = 0;
+  *failures = 0;
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_text(st, 1, key);
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    int64_t last = db_column_int64(st, 1);
+    *failures = (int)db_column_int64(st, 0);
+    if (now - last > STORE_LOGIN_FORGET) {
+      *failures = 0;
+    } else {
+      int64_t until = last + store_login_delay(*failures, free_failures);
+      *wait = until > now ? until - now : 0;
+    }
+  }
+  db_finalize(st);
+  return rc < 0 ? APP_EDB : APP_OK;
+}
+
+/* Record one more failure of key (failures: its count before). */
+static int throttle_fail(struct db *db, const char *key, int failures,
+                         int64_t now, struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "INSERT INTO login_throttle(key, failures, "
+                          "last_failed_epoch) VALUES ($1, $2, $3) ON "
+                          "CONFLICT (key) DO UPDATE SET failures = $2, "
+                          "last_failed_epoch = $3", &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_text(st, 1, key);
+  db_bind_int64(st, 2, failures + 1);
+  db_bind_int64(st, 3, now);
+  rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+  db_finalize(st);
+  return rc;
+}
+
+static int throttle_clear(struct db *db, const char *key, struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "DELETE FROM login_throttle WHERE key = $1", &st,
+                      e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_text(st, 1, key);
+  rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
+  db_finalize(st);
+  return rc;
+}
+
 int store_login(struct db *db, const char *username, const char *password,
                 struct actor *out, struct err *e) {
+  return store_login_from(db, username, password, NULL, out, e);
+}
+
+int store_login_from(struct db *db, const char *username,
+                     const char *password, const char *client,
+                     struct actor *out, struct err *e) {
   char pw_hash[crypto_pwhash_STRBYTES];
-  char idtext[32];
-  int active = 0, failed = 0;
+  char idtext[32], ukey[128], akey[96], why[128];
+  int active = 0, failed = 0, ufail = 0, afail = 0;
+  int64_t now = login_now(), uwait = 0, await = 0, wait;
+  bool known, verified, ok;
   int rc;
-  bool ok;
   struct db_stmt *st = NULL;
   struct audit_entry en = {0};
   struct actor a;
@@ -230,44 +334,82 @@ int store_login(struct db *db, const char *username, const char *password,
   if (store_sodium(e) != APP_OK) {
     return APP_EINTERNAL;
   }
-  rc = find_user(db, username ? username : "", &a, pw_hash, &active,
-                 &failed, e);
+  pthread_once(&dummy_once, dummy_make);
+  if (!dummy_ok) {
+    return ERR_SET(e, APP_EINTERNAL, "password hashing ran out of memory");
+  }
+  username = username ? username : "";
+  password = password ? password : "";
+  snprintf(ukey, sizeof(ukey), "u:%.120s", username);
+  snprintf(akey, sizeof(akey), "a:%.90s", client ? client : "");
+  rc = find_user(db, username, &a, pw_hash, &active, &failed, e);
   if (rc == APP_EDB) {
     return rc;
   }
-  ok = rc == APP_OK && active &&
-       crypto_pwhash_str_verify(pw_hash, password ? password : "",
-                                password ? strlen(password) : 0) == 0;
+  known = rc == APP_OK;
+  rc = throttle_get(db, ukey, STORE_LOGIN_FREE_USER, now, &uwait, &ufail, e);
+  if (rc == APP_OK && client != NULL && client[0] != '\0') {
+    rc = throttle_get(db, akey, STORE_LOGIN_FREE_CLIENT, now, &await,
+                      &afail, e);
+  }
+  if (rc != APP_OK) {
+    return APP_EDB;
+  }
+  wait = uwait > await ? uwait : await;
+  /* Throttled attempts are refused without looking at the password (so
+  ** that guessing gains nothing); the others always cost one argon2id
+  ** verification, against a dummy hash when the username is unknown or
+  ** the account inactive, so that their time tells nothing either. */
+  verified = false;
+  if (wait == 0) {
+    verified = crypto_pwhash_str_verify(known && active ? pw_hash
+                                                        : dummy_hash,
+                                        password, strlen(password)) == 0;
+  }
+  ok = wait == 0 && known && active && verified;
   if (db_begin_write(db, e) != APP_OK) {
     return APP_EDB;
   }
   en.entity = "app_user";
-  en.action = ok ? "login" : "login_failed";
+  en.action = ok ? "login" : wait > 0 ? "login_throttled" : "login_failed";
   en.field = "username";
   en.new_value = username;
-  if (rc == APP_OK) {
+  if (wait > 0) {
+    snprintf(why, sizeof(why), "%s: try again in %" PRId64 " s",
+             uwait >= await ? "failed logins for this username"
+                            : "failed logins from this address",
+             wait);
+    en.reason = why;
+  } else if (!known) {
+    en.reason = "unknown username";
+  } else if (!active) {
+    en.reason = "inactive account";
+  }
+  rc = APP_OK;
+  if (known && wait == 0) {
     snprintf(idtext, sizeof(idtext), "%" PRId64, a.user_id);
     en.entity_id = idtext;
     rc = db_prepare(db,
                     ok ? "UPDATE app_user SET failed_logins = 0 WHERE id = $1"
                        : "UPDATE app_user SET failed_logins = failed_logins "
-                         "+ 1, is_active = CASE WHEN failed_logins + 1 >= $2 "
-                         "THEN 0 ELSE is_active END WHERE id = $1",
+                         "+ 1 WHERE id = $1",
                     &st, e);
     if (rc == APP_OK) {
       db_bind_int64(st, 1, a.user_id);
-      if (!ok) {
-        db_bind_int64(st, 2, STORE_MAX_FAILED_LOGINS);
-      }
       rc = db_step(st, e) == DB_DONE ? APP_OK : APP_EDB;
       db_finalize(st);
     }
-    if (!ok && active && failed + 1 >= STORE_MAX_FAILED_LOGINS) {
-      en.reason = "account locked after repeated failed logins";
+  } else if (known) {
+    snprintf(idtext, sizeof(idtext), "%" PRId64, a.user_id);
+    en.entity_id = idtext;
+  }
+  if (rc == APP_OK && wait == 0 && !ok) {
+    rc = throttle_fail(db, ukey, ufail, now, e);
+    if (rc == APP_OK && client != NULL && client[0] != '\0') {
+      rc = throttle_fail(db, akey, afail, now, e);
     }
-  } else {
-    rc = APP_OK;
-    en.reason = "unknown username";
+  } else if (rc == APP_OK && ok && ufail > 0) {
+    rc = throttle_clear(db, ukey, e);
   }
   if (rc == APP_OK) {
     rc = access_audit(db, ok ? &a : NULL, &en, 1, e);
@@ -279,9 +421,13 @@ int store_login(struct db *db, const char *username, const char *password,
   if (db_commit(db, e) != APP_OK) {
     return APP_EDB;
   }
+  if (wait > 0) {
+    return ERR_SET(e, APP_ETHROTTLED, "too many failed logins: try again "
+                   "in %" PRId64 " s", wait);
+  }
   if (!ok) {
     return ERR_SET(e, APP_EINVAL, "invalid username or password (or the "
-                   "account is locked)");
+                   "account is inactive)");
   }
   *out = a;
   return APP_OK;

@@ -29,15 +29,36 @@ int store_init(struct db *db, const struct protocol *p,
                const char *protocol_json, const char *admin_username,
                const char *admin_password, struct err *e);
 
-/* Authenticate: check the password (argon2id), count failures and lock the
-** account after STORE_MAX_FAILED_LOGINS; every attempt is audited.
-** Returns APP_OK with *out filled, or APP_EINVAL ("invalid username or
-** password", the same text whether the user exists or not). */
+/* Authenticate: check the password (argon2id); every attempt is audited.
+** Failed logins are counted per username and per client address
+** (login_throttle): after STORE_LOGIN_FREE_USER failures in a row for a
+** username (STORE_LOGIN_FREE_CLIENT from an address), each further attempt
+** waits 1, 2, 4 ... seconds, at most STORE_LOGIN_MAX_DELAY, after the
+** last failure, and is refused unchecked before then (APP_ETHROTTLED:
+** HTTP 429).  No account is deactivated by failures (an administrator
+** can still deactivate one).  An unknown username and an inactive account
+** cost the same time as a wrong password, and give the same APP_EINVAL
+** ("invalid username or password").  client is the address, or NULL
+** (the command line).  On success *out is filled. */
+int store_login_from(struct db *db, const char *username,
+                     const char *password, const char *client,
+                     struct actor *out, struct err *e);
+
+/* store_login_from() with no client address. */
 int store_login(struct db *db, const char *username, const char *password,
                 struct actor *out, struct err *e);
 
-/* Failed logins in a row before an account is locked. */
-#define STORE_MAX_FAILED_LOGINS 5
+/* Failures in a row that cost no delay: per username, per address. */
+#define STORE_LOGIN_FREE_USER 3
+#define STORE_LOGIN_FREE_CLIENT 10
+/* Longest delay (seconds), and how long a failure is remembered. */
+#define STORE_LOGIN_MAX_DELAY 900
+#define STORE_LOGIN_FORGET 3600
+
+/* The delay (seconds) after `failures` failures in a row of which
+** free_failures are free: 0, then 1, 2, 4 ..., at most
+** STORE_LOGIN_MAX_DELAY. */
+int64_t store_login_delay(int failures, int free_failures);
 
 /* Add a site (admin only). */
 int store_site_add(struct db *db, const struct actor *a, const char *code,

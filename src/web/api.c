@@ -55,9 +55,12 @@ int api_login(struct request *rq, struct response *rs) {
               user == NULL ? "username" : "password");
     return 0;
   }
-  if (session_create(rq->db, user, pw, &a, token, csrf, &e) != APP_OK) {
+  if (session_create(rq->db, user, pw, rq->client, &a, token, csrf, &e) !=
+      APP_OK) {
     if (e.code == APP_EINVAL) {
       web_error(rs, 401, "E_LOGIN", e.msg, NULL);
+    } else if (e.code == APP_ETHROTTLED) {
+      web_error(rs, 429, "E_THROTTLED", e.msg, NULL);
     } else {
       web_store_error(rs, &e);
     }

@@ -210,6 +210,38 @@ static void web_checkpoint(const struct web_options *o) {
   db_close(db);
 }
 
+/* The client's address, for the login throttle: the peer's IP, or behind
+** a TLS-terminating proxy the last address of X-Forwarded-For (the one
+** the proxy added; earlier ones are the client's own claims). */
+static void client_address(struct MHD_Connection *conn, char *out,
+                           size_t n) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  out[0] = '\0';
+  if (web_is_proxied_tls) {
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                  "X-Forwarded-For");
+    const char *last = xff ? strrchr(xff, ',') : NULL;
+    if (xff != NULL) {
+      last = last ? last + 1 : xff;
+      while (*last == ' ') {
+        last++;
+      }
+      snprintf(out, n, "%.45s", last);
+      return;
+    }
+  }
+  if (ci != NULL && ci->client_addr != NULL &&
+      ci->client_addr->sa_family == AF_INET) {
+    const struct sockaddr_in *in = (const void *)ci->client_addr;
+    inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)n);
+  } else if (ci != NULL && ci->client_addr != NULL &&
+             ci->client_addr->sa_family == AF_INET6) {
+    const struct sockaddr_in6 *in6 = (const void *)ci->client_addr;
+    inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)n);
+  }
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn,
                                      struct response *rs,
                                      const struct request *rq) {
@@ -280,6 +312,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     rq->method = method;
     rq->conn = conn;
     rq->is_tls = web_is_tls || web_is_proxied_tls;
+    client_address(conn, rq->client, sizeof(rq->client));
     buf_init(&rq->body, WEB_MAX_BODY * 16);
     *con_cls = rq;
     if (strlen(url) >= WEB_MAX_URL) {

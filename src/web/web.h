@@ -54,6 +54,8 @@ struct request {
   bool is_token_use_recorded;         /* its use is audited */
   json_t *json;                       /* parsed JSON body, or NULL */
   bool is_tls;                        /* served over TLS */
+  char client[48];                    /* the client's address (login
+                                         throttle), "" when unknown */
   /* Set by a write handler that wants to answer with data read after its
   ** batch committed (on this thread's connection, off the writer). */
   void (*after_write)(struct request *rq, struct response *rs);

@@ -50,7 +50,7 @@ int main(void) {
   CHECK(store_user_add(db, &admin, "ca", "coordinator", "SA", pw, &e) ==
         APP_OK);
   /* A session: 64 hex token, its own CSRF token, the user's site. */
-  CHECK(session_create(db, "ca", pw, &a, token, csrf, &e) == APP_OK);
+  CHECK(session_create(db, "ca", pw, NULL, &a, token, csrf, &e) == APP_OK);
   CHECK_INT_EQ(strlen(token), 64);
   CHECK_INT_EQ(strlen(csrf), 64);
   CHECK(strcmp(token, csrf) != 0);
@@ -68,7 +68,7 @@ int main(void) {
   CHECK(check_at(token, 60) == APP_ENOTFOUND);
   /* Absolute: even an active session ends after 12 hours. */
   unsetenv("HCCSTUDY_FAKE_EPOCH_OFFSET");
-  CHECK(session_create(db, "ca", pw, &a, token, csrf, &e) == APP_OK);
+  CHECK(session_create(db, "ca", pw, NULL, &a, token, csrf, &e) == APP_OK);
   {
     long t;
     int ok = 1;
@@ -80,12 +80,12 @@ int main(void) {
   }
   /* Logout ends a session. */
   unsetenv("HCCSTUDY_FAKE_EPOCH_OFFSET");
-  CHECK(session_create(db, "ca", pw, &a, token, csrf, &e) == APP_OK);
+  CHECK(session_create(db, "ca", pw, NULL, &a, token, csrf, &e) == APP_OK);
   CHECK(session_end(db, token, &a, &e) == APP_OK);
   CHECK(check_at(token, 0) == APP_ENOTFOUND);
   /* Deactivating a user ends its sessions at the next request. */
   unsetenv("HCCSTUDY_FAKE_EPOCH_OFFSET");
-  CHECK(session_create(db, "ca", pw, &a, token, csrf, &e) == APP_OK);
+  CHECK(session_create(db, "ca", pw, NULL, &a, token, csrf, &e) == APP_OK);
   CHECK(store_user_update(db, &admin, "ca", NULL, NULL, 0, NULL, &e) ==
         APP_OK);
   CHECK(check_at(token, 0) == APP_ENOTFOUND);

@@ -1,5 +1,5 @@
 /*
-** test_store.c: the database layer, study creation, users, login lockout
+** test_store.c: the database layer, study creation, users, login throttle
 ** and the tamper-evident audit trail.
 */
 #include "harness.h"
@@ -151,19 +151,48 @@ static void test_users(struct db *db) {
         APP_EINVAL);
   CHECK(strstr(e.msg, "invalid username or password") != NULL);
   err_clear(&e);
-  /* Five failures lock the account; the right password then fails too. */
-  for (i = 0; i < STORE_MAX_FAILED_LOGINS; i++) {
+  /* Failures throttle, they do not deactivate: STORE_LOGIN_FREE_USER
+  ** failures in a row are free, the next attempt must wait 1 s (refused
+  ** unchecked before, APP_ETHROTTLED, even with the right password), and
+  ** once the delay has passed the right password logs in and clears the
+  ** count.  An unknown username is throttled the same way. */
+  for (i = 0; i < STORE_LOGIN_FREE_USER; i++) {
     CHECK(store_login(db, "coord1", "wrong-password-xx", &nobody, &e) ==
           APP_EINVAL);
     err_clear(&e);
   }
   CHECK(store_login(db, "coord1", "coordinator-password", &coord, &e) ==
-        APP_EINVAL);
+        APP_ETHROTTLED);
+  CHECK(strstr(e.msg, "try again in") != NULL);
   err_clear(&e);
+  for (i = 0; i < STORE_LOGIN_FREE_USER; i++) {
+    CHECK(store_login(db, "ghost2", "whatever-password", &nobody, &e) ==
+          APP_EINVAL);
+    err_clear(&e);
+  }
+  CHECK(store_login(db, "ghost2", "whatever-password", &nobody, &e) ==
+        APP_ETHROTTLED);
+  err_clear(&e);
+  setenv("HCCSTUDY_FAKE_EPOCH_OFFSET", "2", 1); /* 2 s later */
+  CHECK(store_login(db, "coord1", "coordinator-password", &coord, &e) ==
+        APP_OK);
+  err_clear(&e);
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM login_throttle WHERE key "
+                            "= 'u:coord1'"), 0);
+  unsetenv("HCCSTUDY_FAKE_EPOCH_OFFSET");
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM app_user WHERE username "
+                            "= 'coord1' AND is_active = 1"), 1);
   CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM audit WHERE action = "
-                         "'login_failed'"), 7);
-  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM audit WHERE reason LIKE "
-                         "'account locked%'"), 1);
+                            "'login_failed'"), 7);
+  CHECK_INT_EQ(db_count(db, "SELECT COUNT(*) FROM audit WHERE action = "
+                            "'login_throttled'"), 2);
+  /* The delays: free, then doubling, capped. */
+  CHECK_INT_EQ((int)store_login_delay(3, 3), 1);
+  CHECK_INT_EQ((int)store_login_delay(2, 3), 0);
+  CHECK_INT_EQ((int)store_login_delay(5, 3), 4);
+  CHECK_INT_EQ((int)store_login_delay(40, 3), STORE_LOGIN_MAX_DELAY);
+  CHECK_INT_EQ((int)store_login_delay(12, 3), 512);
+  CHECK_INT_EQ((int)store_login_delay(13, 3), STORE_LOGIN_MAX_DELAY);
 }
 
 static void test_audit(struct db *db) {
