@@ -127,8 +127,6 @@ static const struct ds_col ex_cols[] = {
          "lenvatinib.schedule; ONCE", "FREQ", "Perm"),
     SD_C("EXROUTE", "Route of Administration", 40, "by treatment", "ROUTE",
          "Perm"),
-    SD_C("EXADJ", "Reason for Dose Adjustment", 100, "lenvatinib.action", NULL,
-         "Perm"),
     SD_C("EXSTDTC", "Start Date/Time of Treatment", SD_W_DTC, "record date",
          NULL, "Exp"),
     SD_C("EXENDTC", "End Date/Time of Treatment", SD_W_DTC,
@@ -734,7 +732,8 @@ static void sd_ex_span(struct sd *s, date_t a, date_t b) {
 }
 
 /* One EX row: treatment, category, dose (NAN none) and unit, form,
-** frequency, route, from a to b (b < a: no end date). */
+** frequency, route, from a to b (has_end false: no end date).  Returns the
+** row. */
 static int sd_ex_row(struct sd *s, int64_t rec_id, const char *trt,
                      const char *cat, double dose, const char *unit,
                      const char *frm, const char *frq, const char *route,
@@ -768,7 +767,6 @@ static bool sd_end_date(const json_t *cb, date_t *out) {
 /* EX: PD-1 doses, lenvatinib dosing periods, TACE sessions, HAIC drugs. */
 static void sd_ex(struct sd *s, const json_t *cb) {
   const json_t *recs = json_object_get(cb, "records");
-  struct ds *d = &s->out->d[SD_EX];
   date_t end = 0;
   bool has_end = sd_end_date(cb, &end);
   size_t i, j;
@@ -792,7 +790,6 @@ static void sd_ex(struct sd *s, const json_t *cb) {
       const char *sch = sd_jstr(x, "schedule");
       date_t next = 0;
       bool has_next = false;
-      int row;
       if (act == NULL || sch == NULL || strcmp(act, "interrupt") == 0 ||
           strcmp(act, "discontinue") == 0 || strcmp(sch, "discontinued") == 0) {
         continue; /* a gap: no dose until the next event */
@@ -814,15 +811,10 @@ static void sd_ex(struct sd *s, const json_t *cb) {
         next = end;
         has_next = true;
       }
-      row = sd_ex_row(s, id, "LENVATINIB", "TYROSINE KINASE INHIBITOR",
-                      sd_jnum(x, "dose_mg"), "mg", "CAPSULE",
-                      strcmp(sch, "daily") == 0 ? "QD" : "QOD", "ORAL", t, next,
-                      has_next);
-      ds_str(d, row, "EXADJ",
-             strcmp(act, "reduce") == 0
-                 ? "DOSE REDUCED"
-                 : (strcmp(act, "resume") == 0 ? "RESUMED AFTER INTERRUPTION"
-                                               : NULL));
+      sd_ex_row(s, id, "LENVATINIB", "TYROSINE KINASE INHIBITOR",
+                sd_jnum(x, "dose_mg"), "mg", "CAPSULE",
+                strcmp(sch, "daily") == 0 ? "QD" : "QOD", "ORAL", t, next,
+                has_next);
     } else if (strcmp(k, "tace") == 0) {
       const char *tech = sd_jstr(x, "technique");
       sd_ex_row(s, id,
