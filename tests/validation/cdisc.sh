@@ -34,6 +34,8 @@ done
 Rscript -e 'suppressPackageStartupMessages({library(haven); library(jsonlite)})' \
   >/dev/null 2>&1
 check "R haven and jsonlite installed" $?
+# server_demo makes the database with test_db (tests/lib/db.sh), so this
+# layer also runs under tests/run.sh --engine postgres.
 server_demo study 60
 pw=$demo_pw
 HCCSTUDY_USER=coordinator.tjh HCCSTUDY_PASSWORD=$pw "$bin" patient add --db "$db" --site TJH \
