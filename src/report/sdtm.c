@@ -286,6 +286,9 @@ static const struct ds_col tr_cols[] = {
          "Exp"),
     SD_C("TRSTAT", "Completion Status", 8, "viable_mm null: NOT DONE", "ND",
          "Perm"),
+    SD_C("TRREASND", "Reason Not Done", 40,
+         "null viable_mm, non-target not_evaluated: NOT EVALUABLE", NULL,
+         "Perm"),
     SD_C("TRMETHOD", "Method Used to Identify the Tumor/Lesion", 20,
          "scan modality", "METHOD", "Exp"),
     SD_C("TRLOBXFL", "Last Observation Before Exposure Flag", 1,
@@ -1309,7 +1312,10 @@ static void sd_tr_row(struct sd *s, const char *grp, const char *id,
     ds_str(d, row, "TRORRES", res);
     ds_str(d, row, "TRSTRESC", res);
   } else {
+    /* Not measured or not evaluated (the RECIST 1.1 disease response
+    ** supplement's representation). */
     ds_str(d, row, "TRSTAT", "NOT DONE");
+    ds_str(d, row, "TRREASND", "NOT EVALUABLE");
   }
   ds_str(d, row, "TRMETHOD", method);
   ds_str(d, row, "TRLOBXFL", baseline ? "Y" : NULL);
@@ -1318,13 +1324,12 @@ static void sd_tr_row(struct sd *s, const char *grp, const char *id,
   sd_dtc(s, d, row, "TRDTC", "TRDY", t);
 }
 
-/* The TRORRES of a non-target status. */
+/* The TRORRES of a non-target status (NULL for not_evaluated: TRSTAT). */
 static const char *sd_ntstate(const char *st) {
   static const char *const tab[][2] = {
       {"absent", "ABSENT"},
       {"present", "PRESENT"},
-      {"progression", "UNEQUIVOCAL PROGRESSION"},
-      {"not_evaluated", "NOT EVALUABLE"}};
+      {"progression", "UNEQUIVOCAL PROGRESSION"}};
   return sd_map(st, tab, SD_N_OF(tab));
 }
 

@@ -69,7 +69,8 @@ static json_t *screening(const char *date, int hiv) {
 
 /* The enrolled patient: TACE from 2026-02-05, baseline scan the day
 ** before (T1 40 mm), scans on 2026-04-01 (T1 38 mm) and 2026-05-27
-** (T1 60 mm). */
+** (T1 60 mm); the non-target lesion (PVTT) is not evaluated at the first
+** scan. */
 static void make_study(char codes[3][32]) {
   struct patient p;
   struct err e;
@@ -115,7 +116,7 @@ static void make_study(char codes[3][32]) {
              json_pack("{s:s,s:s,s:[{s:s,s:f}],s:[{s:s,s:s}]}", "date",
                        "2026-04-01", "modality", "mri", "target", "id", "T1",
                        "viable_mm", 38.0, "nontarget", "id", "PVTT", "status",
-                       "present")));
+                       "not_evaluated")));
   CHECK(save(codes[0], "assessment",
              json_pack("{s:s,s:s,s:[{s:s,s:f}],s:[{s:s,s:s}]}", "date",
                        "2026-05-27", "modality", "mri", "target", "id", "T1",
@@ -232,7 +233,7 @@ static void test_values(const struct ds_set *s, char codes[3][32]) {
                   *ex = find(s, "EX"), *ae = find(s, "AE"), *ds = find(s, "DS"),
                   *lb = find(s, "LB");
   char u0[160];
-  int r, n_pd = 0, n_ovr = 0, n_len = 0, n_tr = 0;
+  int r, n_pd = 0, n_ovr = 0, n_len = 0, n_tr = 0, n_ne = 0;
   snprintf(u0, sizeof(u0), "CHALLENGE-06-%s", codes[0]);
   CHECK(dm != NULL && rs != NULL && tr != NULL && ex != NULL && ae != NULL &&
         ds != NULL && lb != NULL);
@@ -289,6 +290,17 @@ static void test_values(const struct ds_set *s, char codes[3][32]) {
     }
   }
   CHECK_INT_EQ(n_tr, 3);
+  for (r = 0; r < tr->n; r++) {
+    if (strcmp(str(tr, r, "TRTESTCD"), "TUMSTATE") == 0 &&
+        strcmp(str(tr, r, "TRDTC"), "2026-04-01") == 0) {
+      /* The non-target lesion not evaluated at the first scan. */
+      n_ne++;
+      CHECK_STR_EQ(str(tr, r, "TRSTAT"), "NOT DONE");
+      CHECK_STR_EQ(str(tr, r, "TRORRES"), "");
+      CHECK_STR_EQ(str(tr, r, "TRLNKID"), "PVTT");
+    }
+  }
+  CHECK_INT_EQ(n_ne, 1);
   for (r = 0; r < ex->n; r++) {
     if (strcmp(str(ex, r, "EXTRT"), "LENVATINIB") == 0) {
       n_len++;
