@@ -6,6 +6,7 @@
 # controlled terms of TERMS (codelist term).  A codelist "X" applies to
 # every value; when TERMS also holds "X.<test code>", that list applies to
 # the rows whose --TESTCD (or ADaM PARAMCD) is <test code>.
+# core is Req, Exp or Perm (ADaM's Cond is accepted and checked as Perm).
 # Prints one "ok ..." or "FAIL ..." line a check.
 suppressPackageStartupMessages(library(haven))
 
@@ -161,7 +162,7 @@ for (k in seq(2, length(args), by = 2)) {
             "codelist")
   res(identical(names(tab), need), sprintf("%s: table header", args[k + 1]))
   ok_rows <- tab$type %in% c("Char", "Num") &
-    tab$core %in% c("Req", "Exp", "Perm") &
+    tab$core %in% c("Req", "Exp", "Perm", "Cond") &
     (tab$type == "Num" | grepl("^[0-9]+$", tab$length))
   res(all(ok_rows), sprintf("%s: table rows well formed %s", args[k + 1],
                             some(tab$variable[!ok_rows])))
