@@ -361,10 +361,10 @@ static const struct ds_def sd_defs[] = {
            "STUDYID, USUBJID, EXTRT, EXSTDTC", ex_cols),
     SD_DEF("AE", "Adverse Events", "EVENTS",
            "One record per adverse event per subject",
-           "STUDYID, USUBJID, AEDECOD, AESTDTC", ae_cols),
+           "STUDYID, USUBJID, AEDECOD, AESTDTC, AESPID", ae_cols),
     SD_DEF("LB", "Laboratory Test Results", "FINDINGS",
            "One record per lab test per time point per visit per subject",
-           "STUDYID, USUBJID, LBTESTCD, VISITNUM", lb_cols),
+           "STUDYID, USUBJID, LBTESTCD, VISITNUM, LBDTC", lb_cols),
     SD_DEF("DS", "Disposition", "EVENTS",
            "One record per disposition status or protocol milestone per "
            "subject",
