@@ -1,7 +1,8 @@
 /*
 ** sdtm.h: the SDTM domains of a study (SDTM IG 3.4), built from its
 ** casebooks (frame.h) in one pass: DM, SV, EX, AE, LB, DS, TU, TR, RS,
-** then the SUPPxx datasets that are needed.  See docs/exports.md.
+** then the SUPPxx datasets that are needed.  See docs/sdtm.md (mapping)
+** and docs/exports.md (formats).
 */
 #ifndef HCC_SDTM_H
 #define HCC_SDTM_H
