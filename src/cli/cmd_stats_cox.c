@@ -23,7 +23,7 @@
 #include "../core/mem.h"
 #include "../stats/cox.h"
 #include "../stats/zph.h"
-#include "stats_frame.h"
+#include "../report/stats_frame.h"
 
 /* The options shared by cox and zph. */
 struct cox_cmd {

@@ -15,7 +15,7 @@
 
 #include "../report/km_json.h"
 
-#include "stats_frame.h"
+#include "../report/stats_frame.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../core/str.h"

@@ -19,7 +19,7 @@
 */
 #include "stats_cmds.h"
 
-#include "ps_frame.h"
+#include "../report/ps_frame.h"
 #include "../core/csv.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"

@@ -1,6 +1,8 @@
 /*
-** ps_frame.h: from a CSV file to the arrays of a logistic / propensity
-** model (a 0/1 response, covariates, factors, optional case weights).
+** ps_frame.h: from a CSV file or a study's patient-level frame to the
+** arrays of a logistic / propensity model (a 0/1 response, covariates,
+** factors, optional case weights), through the shared column loader
+** (colframe.h).
 **
 ** stats_frame.h requires a time and an event column; a logistic model has
 ** neither, so this loader does the same job for a binary response.  Rows
@@ -19,9 +21,14 @@
 
 #include "../core/err.h"
 
+struct frame;
+
 /* What to load.  Comma-separated lists may be NULL. */
 struct ps_frame_spec {
   const char *data_path;    /* CSV file, "-" for standard input */
+  const struct frame *study; /* or a study's patient-level frame (frame.h;
+                             ** column names: frame_cols) */
+  const char *study_what;   /* the study in messages ("the study X") */
   const char *response;     /* the 0/1 (or two-level text) column */
   const char *response_opt; /* its option, for messages: "--outcome" */
   const char *covariates;   /* numeric covariates "a,b" */
@@ -44,7 +51,7 @@ struct ps_frame {
   char **term_names;    /* n_terms input column names */
   int *term_of_col;     /* p: term of each design column */
   double *weight;       /* n case weights, or NULL */
-  int64_t *row;         /* n: 1-based CSV data row of each kept row */
+  int64_t *row;         /* n: 1-based data row of each kept row */
   int n_header;         /* fields in the header (for --out) */
 };
 

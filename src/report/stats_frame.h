@@ -1,14 +1,17 @@
 /*
-** stats_frame.h: from a CSV file to the arrays the survival engine takes.
+** stats_frame.h: from a CSV file or a study's patient-level frame to the
+** arrays the survival engine takes.
 **
-** The stats commands name columns (--time, --event, --covariates, --factor,
-** --strata, --weights, --cluster, --group).  stats_frame_load() streams the
-** CSV (src/core/csv.h), keeps only those columns, drops rows with a missing
-** value (empty, NA, NaN) in any used column and counts them, checks every
-** value (message names the column and the 1-based data row), codes text
-** columns as factors (levels sorted numerically when all numeric, otherwise
-** by byte order; the first level is the reference), and expands each
-** --factor column into level-1 dummy columns named "col=level".
+** The stats commands name columns (--time, --event or --censor,
+** --covariates, --factor, --strata, --weights, --cluster, --group).
+** stats_frame_load() reads them through the shared column loader
+** (colframe.h): only those columns are kept, rows with a missing value
+** (empty, NA, NaN) in any used column are dropped and counted, every value
+** is checked (message names the column and the 1-based data row), text
+** columns are coded as factors (levels sorted numerically when all
+** numeric, otherwise by byte order; the first level is the reference), and
+** each --factor column is expanded into level-1 dummy columns named
+** "col=level".
 */
 #ifndef HCC_STATS_FRAME_H
 #define HCC_STATS_FRAME_H
@@ -17,11 +20,17 @@
 
 #include "../core/err.h"
 
+struct frame;
+
 /* What to load.  Comma-separated lists may be NULL. */
 struct stats_frame_spec {
   const char *data_path;   /* CSV file, "-" for standard input */
+  const struct frame *study; /* or a study's patient-level frame (frame.h;
+                             ** column names: frame_cols) */
+  const char *study_what;  /* the study in messages ("the study X") */
   const char *time;        /* time column (required, >= 0) */
   const char *event;       /* event column: 1/0, or R's 2/1 coding */
+  const char *censor;      /* or an ADaM CNSR column: 1 censored, 0 event */
   const char *covariates;  /* numeric covariates, "a,b" */
   const char *factors;     /* factor covariates, "c,d" */
   const char *strata;      /* strata column */
