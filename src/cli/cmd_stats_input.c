@@ -41,16 +41,15 @@ static int si_freeze_id(const char *s, int64_t *id, struct err *e) {
   v = strtoll(s, &end, 10);
   if (errno != 0 || end == s || *end != '\0' || v < 1) {
     return ERR_FIELD(e, APP_EINVAL, "--freeze",
-                     "--freeze: expected a freeze id (1, 2, ...), not '%s'",
-                     s);
+                     "--freeze: expected a freeze id (1, 2, ...), not '%s'", s);
   }
   *id = v;
   return APP_OK;
 }
 
 /* Log in to the study as cli_open_study does, from the options taken. */
-static int si_open(struct cli *c, const struct stats_input *in,
-                   struct db **db, struct actor *a, struct err *e) {
+static int si_open(struct cli *c, const struct stats_input *in, struct db **db,
+                   struct actor *a, struct err *e) {
   char *argv[4];
   bool used[4] = {false, false, false, false};
   struct cli sub = *c;
@@ -106,8 +105,10 @@ int stats_input_load(struct cli *c, struct stats_input *in, struct err *e) {
   if (rc == APP_OK) {
     in->has_frame = true;
     if (freeze != 0) {
-      snprintf(in->what, sizeof(in->what), "study %s, freeze %lld, "
-               "analysis population", in->frame.study_id, (long long)freeze);
+      snprintf(in->what, sizeof(in->what),
+               "study %s, freeze %lld, "
+               "analysis population",
+               in->frame.study_id, (long long)freeze);
     } else {
       snprintf(in->what, sizeof(in->what), "study %s, analysis population",
                in->frame.study_id);

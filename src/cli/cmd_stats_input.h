@@ -17,13 +17,13 @@
 
 /* The input of one command. */
 struct stats_input {
-  const char *data_path;  /* --data, or NULL */
-  const char *db_path;    /* --db, or NULL */
-  const char *user;       /* --user, or NULL ($HCCSTUDY_USER) */
-  const char *freeze;     /* --freeze text, or NULL */
-  struct frame frame;     /* the study's frame, once loaded */
-  bool has_frame;         /* frame holds the loaded rows */
-  char what[128];         /* the study for messages */
+  const char *data_path; /* --data, or NULL */
+  const char *db_path;   /* --db, or NULL */
+  const char *user;      /* --user, or NULL ($HCCSTUDY_USER) */
+  const char *freeze;    /* --freeze text, or NULL */
+  struct frame frame;    /* the study's frame, once loaded */
+  bool has_frame;        /* frame holds the loaded rows */
+  char what[128];        /* the study for messages */
 };
 
 /* Take --data, --db, --user and --freeze from c (before cli_done). */

@@ -63,8 +63,8 @@ static void cf_rehash(struct cf_intern *t, size_t n_slots) {
   t->slots = xcalloc(n_slots, sizeof(*t->slots));
   t->n_slots = n_slots;
   for (i = 0; i < t->n_levels; i++) {
-    size_t s = (size_t)cf_hash(t->text.data + t->off[i], t->lens[i]) &
-               (n_slots - 1);
+    size_t s =
+        (size_t)cf_hash(t->text.data + t->off[i], t->lens[i]) & (n_slots - 1);
     while (t->slots[s] != 0) {
       s = (s + 1) & (n_slots - 1);
     }
@@ -94,8 +94,7 @@ static int32_t cf_intern_get(struct cf_intern *t, const char *p, size_t n,
   if (t->n_levels == t->cap_levels) {
     t->cap_levels = t->cap_levels ? 2 * t->cap_levels : 16;
     t->off = xreallocarray(t->off, (size_t)t->cap_levels, sizeof(*t->off));
-    t->lens = xreallocarray(t->lens, (size_t)t->cap_levels,
-                            sizeof(*t->lens));
+    t->lens = xreallocarray(t->lens, (size_t)t->cap_levels, sizeof(*t->lens));
   }
   t->off[t->n_levels] = t->text.len;
   t->lens[t->n_levels] = n;
@@ -163,13 +162,11 @@ static void cf_levels(struct colframe_col *c, const struct cf_intern *t,
     k[i].text = t->text.data + t->off[i];
     k[i].old = i;
     k[i].value = 0;
-    if (all_num &&
-        csv_parse_double(k[i].text, t->lens[i], &k[i].value) != 0) {
+    if (all_num && csv_parse_double(k[i].text, t->lens[i], &k[i].value) != 0) {
       all_num = 0;
     }
   }
-  qsort(k, (size_t)t->n_levels, sizeof(*k),
-        all_num ? cf_cmp_num : cf_cmp_text);
+  qsort(k, (size_t)t->n_levels, sizeof(*k), all_num ? cf_cmp_num : cf_cmp_text);
   remap = xmallocarray((size_t)t->n_levels + 1, sizeof(*remap));
   for (i = 0; i < t->n_levels; i++) {
     remap[k[i].old] = i;
@@ -267,8 +264,8 @@ static const struct colframe_input_ops cf_csv_ops = {
 ** them). */
 struct cf_frame {
   const struct frame *f;
-  int64_t i;                      /* current row, 1-based (0: header) */
-  char text[FRAME_N_COLS][256];   /* this row's texts */
+  int64_t i;                    /* current row, 1-based (0: header) */
+  char text[FRAME_N_COLS][256]; /* this row's texts */
 };
 
 static int cf_frame_header(void *self, size_t *n_fields, struct err *e) {
@@ -345,9 +342,7 @@ static void cf_frame_cell(void *self, size_t k, struct colframe_cell *out) {
   out->missing = !present || csv_is_missing(&fl) != 0;
 }
 
-static void cf_frame_close(void *self) {
-  (void)self;
-}
+static void cf_frame_close(void *self) { (void)self; }
 
 static const struct colframe_input_ops cf_frame_ops = {
     cf_frame_header, cf_frame_find, cf_frame_limit,
@@ -368,52 +363,67 @@ int colframe_fault_default(const struct colframe_fault_info *fi,
   int len = (int)(fi->len > 40 ? 40 : fi->len);
   switch (fi->kind) {
   case COLFRAME_F_UNKNOWN_COLUMN:
-    return ERR_SET(e, APP_EINVAL, "%s: unknown column '%s' (not in the "
-                   "header of %s)", c->opt, name, fi->what);
+    return ERR_SET(e, APP_EINVAL,
+                   "%s: unknown column '%s' (not in the "
+                   "header of %s)",
+                   c->opt, name, fi->what);
   case COLFRAME_F_NOT_NUMBER:
-    return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: \"%.*s\" is "
-                   "not a number", name, row, len, fi->text);
+    return ERR_SET(e, APP_EINVAL,
+                   "column '%s', data row %lld: \"%.*s\" is "
+                   "not a number",
+                   name, row, len, fi->text);
   case COLFRAME_F_BOUND:
     if (c->bound == COLFRAME_GT0) {
-      return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: %s %g is "
-                     "not > 0", name, row, cf_noun(c), fi->value);
+      return ERR_SET(e, APP_EINVAL,
+                     "column '%s', data row %lld: %s %g is "
+                     "not > 0",
+                     name, row, cf_noun(c), fi->value);
     }
-    return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: negative %s "
-                   "%g", name, row, cf_noun(c), fi->value);
+    return ERR_SET(e, APP_EINVAL,
+                   "column '%s', data row %lld: negative %s "
+                   "%g",
+                   name, row, cf_noun(c), fi->value);
   case COLFRAME_F_EVENT:
-    return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: event value "
-                   "%g is not 0/1 (or 2/1 coding)", name, row, fi->value);
+    return ERR_SET(e, APP_EINVAL,
+                   "column '%s', data row %lld: event value "
+                   "%g is not 0/1 (or 2/1 coding)",
+                   name, row, fi->value);
   case COLFRAME_F_CNSR:
-    return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: censoring "
-                   "value %g is not 1 (censored) or 0 (event)", name, row,
-                   fi->value);
+    return ERR_SET(e, APP_EINVAL,
+                   "column '%s', data row %lld: censoring "
+                   "value %g is not 1 (censored) or 0 (event)",
+                   name, row, fi->value);
   case COLFRAME_F_MISSING:
     return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: missing %s",
                    name, row, cf_noun(c));
   case COLFRAME_F_LEVELS:
-    return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: more than "
-                   "%d levels", name, row, c->max_levels);
+    return ERR_SET(e, APP_EINVAL,
+                   "column '%s', data row %lld: more than "
+                   "%d levels",
+                   name, row, c->max_levels);
   case COLFRAME_F_EVENT_2_AND_0:
-    return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: event value "
+    return ERR_SET(e, APP_EINVAL,
+                   "column '%s', data row %lld: event value "
                    "2 in a column that also holds 0 (expected 1/0, or 2/1 "
-                   "when only 1 and 2 occur)", name, row);
+                   "when only 1 and 2 occur)",
+                   name, row);
   case COLFRAME_F_FIELDS:
-    return ERR_SET(e, APP_EINVAL, "%s: data row %lld has %zu fields, the "
-                   "header has %zu", fi->what, row, fi->n_fields,
-                   fi->n_header);
+    return ERR_SET(e, APP_EINVAL,
+                   "%s: data row %lld has %zu fields, the "
+                   "header has %zu",
+                   fi->what, row, fi->n_fields, fi->n_header);
   case COLFRAME_F_EMPTY:
-    return ERR_SET(e, APP_EINVAL, "%s: empty file (no header row)",
-                   fi->what);
+    return ERR_SET(e, APP_EINVAL, "%s: empty file (no header row)", fi->what);
   case COLFRAME_F_NO_ROWS:
     return ERR_SET(e, APP_EINVAL, "%s: no data rows after the header",
                    fi->what);
   case COLFRAME_F_ALL_MISSING:
-    return ERR_SET(e, APP_EINVAL, "%s: all %lld data rows have a missing "
-                   "value in a used column", fi->what,
-                   (long long)fi->n_read);
+    return ERR_SET(e, APP_EINVAL,
+                   "%s: all %lld data rows have a missing "
+                   "value in a used column",
+                   fi->what, (long long)fi->n_read);
   }
-  return ERR_SET(e, APP_EINTERNAL, "colframe: unknown fault %d",
-                 (int)fi->kind);
+  return ERR_SET(e, APP_EINTERNAL, "colframe: unknown fault %d", (int)fi->kind);
 }
 
 /* ---- the loader -------------------------------------------------------- */
@@ -434,11 +444,11 @@ struct cf_colstate {
 struct cf_load {
   const struct colframe_spec *spec;
   const struct colframe_input_ops *ops;
-  void *self;                 /* the input's state */
-  const char *what;           /* the input, for messages */
-  struct cf_colstate *st;     /* spec->n_cols states */
-  struct colframe *cf;        /* the result being filled */
-  int64_t cap;                /* rows allocated in every array */
+  void *self;             /* the input's state */
+  const char *what;       /* the input, for messages */
+  struct cf_colstate *st; /* spec->n_cols states */
+  struct colframe *cf;    /* the result being filled */
+  int64_t cap;            /* rows allocated in every array */
 };
 
 /* Report a fault through the spec's wording. */
@@ -447,8 +457,8 @@ static int cf_fault(const struct cf_load *L, enum colframe_fault kind,
                     const struct colframe_cell *cell, double value,
                     size_t n_fields, struct err *e) {
   struct colframe_fault_info fi;
-  colframe_fault_fn fn = L->spec->fault ? L->spec->fault
-                                        : colframe_fault_default;
+  colframe_fault_fn fn =
+      L->spec->fault ? L->spec->fault : colframe_fault_default;
   memset(&fi, 0, sizeof(fi));
   fi.kind = kind;
   fi.col = col;
@@ -524,8 +534,8 @@ static int cf_check_row(struct cf_load *L, int64_t row, struct err *e) {
     }
     if ((c->type == COLFRAME_EVENT && v != 0 && v != 1 && v != 2) ||
         (c->type == COLFRAME_CNSR && v != 0 && v != 1)) {
-      cf_fault(L, c->type == COLFRAME_EVENT ? COLFRAME_F_EVENT
-                                            : COLFRAME_F_CNSR,
+      cf_fault(L,
+               c->type == COLFRAME_EVENT ? COLFRAME_F_EVENT : COLFRAME_F_CNSR,
                c, row, &s->cell, v, 0, e);
       return -1;
     }
@@ -612,8 +622,8 @@ static int cf_finish(struct cf_load *L, struct err *e) {
       }
     } else if (s->s->type == COLFRAME_EVENT && s->has2) {
       if (s->has0) {
-        return cf_fault(L, COLFRAME_F_EVENT_2_AND_0, s->s, s->row2, NULL, 2,
-                        0, e);
+        return cf_fault(L, COLFRAME_F_EVENT_2_AND_0, s->s, s->row2, NULL, 2, 0,
+                        e);
       }
       for (i = 0; i < cf->n; i++) {
         c->ival[i] -= 1;
@@ -638,8 +648,8 @@ static int cf_read(struct cf_load *L, struct err *e) {
   for (j = 0; j < cf->n_cols; j++) {
     long k = L->ops->find(L->self, L->st[j].s->name, L->spec->trim_header);
     if (k < 0) {
-      return cf_fault(L, COLFRAME_F_UNKNOWN_COLUMN, L->st[j].s, 0, NULL, 0,
-                      0, e);
+      return cf_fault(L, COLFRAME_F_UNKNOWN_COLUMN, L->st[j].s, 0, NULL, 0, 0,
+                      e);
     }
     L->st[j].idx = (size_t)k;
     if ((size_t)k + 1 > max) {
@@ -661,8 +671,7 @@ static int cf_read(struct cf_load *L, struct err *e) {
     }
     cf->n_read++;
     if (n_fields != cf->n_header) {
-      return cf_fault(L, COLFRAME_F_FIELDS, NULL, row, NULL, 0, n_fields,
-                      e);
+      return cf_fault(L, COLFRAME_F_FIELDS, NULL, row, NULL, 0, n_fields, e);
     }
     keep = cf_check_row(L, row, e);
     if (keep < 0) {

@@ -99,39 +99,38 @@ typedef int (*colframe_fault_fn)(const struct colframe_fault_info *fi,
                                  struct err *e);
 
 /* The default wording: "column 'x', data row 3: ..." (the stats loader's). */
-int colframe_fault_default(const struct colframe_fault_info *fi,
-                           struct err *e);
+int colframe_fault_default(const struct colframe_fault_info *fi, struct err *e);
 
 /* What to load, from where.  Exactly one of path and frame is set. */
 struct colframe_spec {
   const struct colframe_colspec *cols; /* n_cols used columns */
   size_t n_cols;
-  const char *path;           /* CSV file, "-" for standard input */
-  const struct frame *frame;  /* or a study's patient-level frame */
-  const char *frame_what;     /* the frame for messages ("the study X") */
-  bool trim_header;           /* compare header names without spaces */
-  bool keep_rows;             /* fill colframe.row */
-  colframe_fault_fn fault;    /* wording of faults (NULL: default) */
-  const void *fault_ctx;      /* handed to fault in fi->ctx */
+  const char *path;          /* CSV file, "-" for standard input */
+  const struct frame *frame; /* or a study's patient-level frame */
+  const char *frame_what;    /* the frame for messages ("the study X") */
+  bool trim_header;          /* compare header names without spaces */
+  bool keep_rows;            /* fill colframe.row */
+  colframe_fault_fn fault;   /* wording of faults (NULL: default) */
+  const void *fault_ctx;     /* handed to fault in fi->ctx */
 };
 
 /* One loaded column; the arrays have colframe.n entries.  A caller may
 ** take an array (set the member to NULL) before colframe_free(). */
 struct colframe_col {
-  double *num;     /* COLFRAME_NUM values */
-  int *ival;       /* COLFRAME_EVENT / COLFRAME_CNSR: 0/1 events */
-  int32_t *code;   /* COLFRAME_TEXT: level codes */
-  char **levels;   /* COLFRAME_TEXT: n_levels texts */
+  double *num;   /* COLFRAME_NUM values */
+  int *ival;     /* COLFRAME_EVENT / COLFRAME_CNSR: 0/1 events */
+  int32_t *code; /* COLFRAME_TEXT: level codes */
+  char **levels; /* COLFRAME_TEXT: n_levels texts */
   int32_t n_levels;
 };
 
 /* The loaded columns, in spec order. */
 struct colframe {
-  int64_t n;                 /* rows kept */
-  int64_t n_read;            /* data rows read */
-  int64_t n_dropped;         /* rows dropped for a missing value */
-  size_t n_header;           /* fields in the header */
-  int64_t *row;              /* n 1-based data rows (keep_rows), or NULL */
+  int64_t n;         /* rows kept */
+  int64_t n_read;    /* data rows read */
+  int64_t n_dropped; /* rows dropped for a missing value */
+  size_t n_header;   /* fields in the header */
+  int64_t *row;      /* n 1-based data rows (keep_rows), or NULL */
   size_t n_cols;
   struct colframe_col *cols; /* n_cols columns */
 };
@@ -150,11 +149,11 @@ void colframe_free_strings(char **s, int64_t n);
 
 /* One cell of the current row, as an input hands it over. */
 struct colframe_cell {
-  const char *p;  /* the value's text (valid until the next row) */
-  size_t len;     /* its length */
-  bool missing;   /* counts as missing */
-  bool has_num;   /* num holds the value already (no parsing) */
-  double num;     /* the number, when has_num */
+  const char *p; /* the value's text (valid until the next row) */
+  size_t len;    /* its length */
+  bool missing;  /* counts as missing */
+  bool has_num;  /* num holds the value already (no parsing) */
+  double num;    /* the number, when has_num */
 };
 
 /* An input: a header of named fields, then rows of cells.  Each function

@@ -38,8 +38,8 @@ struct pf_load {
   struct colframe_colspec *spec; /* n_cols specs (names owned) */
   enum pf_role *role;            /* n_cols roles */
   int n_cols;
-  struct colframe cf;            /* the loaded columns */
-  int64_t n;                     /* rows kept */
+  struct colframe cf; /* the loaded columns */
+  int64_t n;          /* rows kept */
 };
 
 /* Add one column. */
@@ -83,8 +83,7 @@ static int pf_add_list(struct pf_load *L, const char *list, enum pf_role role,
     const char *q = strchr(p, ',');
     size_t len = q ? (size_t)(q - p) : strlen(p);
     if (len == 0) {
-      return ERR_SET(e, APP_EINVAL, "%s: empty column name in '%s'", opt,
-                     list);
+      return ERR_SET(e, APP_EINVAL, "%s: empty column name in '%s'", opt, list);
     }
     pf_add(L, p, len, role, opt);
     if (q == NULL) {
@@ -117,36 +116,42 @@ static int pf_fault(const struct colframe_fault_info *fi, struct err *e) {
   int len = (int)(fi->len > 40 ? 40 : fi->len);
   switch (fi->kind) {
   case COLFRAME_F_UNKNOWN_COLUMN:
-    return ERR_SET(e, APP_EINVAL, "%s: no column '%s' in %s", c->opt,
-                   c->name, path != NULL ? path : fi->what);
+    return ERR_SET(e, APP_EINVAL, "%s: no column '%s' in %s", c->opt, c->name,
+                   path != NULL ? path : fi->what);
   case COLFRAME_F_NOT_NUMBER:
-    return ERR_SET(e, APP_EINVAL, "%s '%s': row %lld: '%.*s' is not a "
-                   "number", c->opt, c->name, row, len, fi->text);
+    return ERR_SET(e, APP_EINVAL,
+                   "%s '%s': row %lld: '%.*s' is not a "
+                   "number",
+                   c->opt, c->name, row, len, fi->text);
   case COLFRAME_F_BOUND:
     return ERR_SET(e, APP_EINVAL, "%s '%s': row %lld: negative weight %g",
                    c->opt, c->name, row, fi->value);
   case COLFRAME_F_MISSING:
-    return ERR_SET(e, APP_EINVAL, "%s '%s': missing weight in row %lld",
-                   c->opt, c->name, row);
+    return ERR_SET(e, APP_EINVAL, "%s '%s': missing weight in row %lld", c->opt,
+                   c->name, row);
   case COLFRAME_F_LEVELS:
     if (c->max_levels == 2) {
-      return ERR_SET(e, APP_EINVAL, "%s '%s': row %lld: a third value "
+      return ERR_SET(e, APP_EINVAL,
+                     "%s '%s': row %lld: a third value "
                      "'%.*s' (expected two values, 0/1 or two texts)",
                      c->opt, c->name, row, len, fi->text);
     }
     return ERR_SET(e, APP_EINVAL, "%s '%s': more than %d levels", c->opt,
                    c->name, c->max_levels);
   case COLFRAME_F_FIELDS:
-    return ERR_SET(e, APP_EINVAL, "%s: row %lld has %zu fields, the header "
-                   "%d", opt, row, fi->n_fields, (int)fi->n_header);
+    return ERR_SET(e, APP_EINVAL,
+                   "%s: row %lld has %zu fields, the header "
+                   "%d",
+                   opt, row, fi->n_fields, (int)fi->n_header);
   case COLFRAME_F_EMPTY:
     return ERR_SET(e, APP_EINVAL, "%s: %s is empty", opt,
                    path != NULL ? path : fi->what);
   case COLFRAME_F_NO_ROWS:
   case COLFRAME_F_ALL_MISSING:
-    return ERR_SET(e, APP_EINVAL, "%s: no complete rows (%lld read, %lld "
-                   "with a missing value)", opt, (long long)fi->n_read,
-                   (long long)fi->n_dropped);
+    return ERR_SET(e, APP_EINVAL,
+                   "%s: no complete rows (%lld read, %lld "
+                   "with a missing value)",
+                   opt, (long long)fi->n_read, (long long)fi->n_dropped);
   default:
     return colframe_fault_default(fi, e);
   }
@@ -163,8 +168,9 @@ static int pf_build_response(const struct colframe_colspec *s,
   if (c->n_levels < 2) {
     return ERR_SET(e, APP_EINVAL,
                    "%s '%s': only one value ('%s') in the %lld rows used; "
-                   "two groups are needed", s->opt, s->name,
-                   c->n_levels ? c->levels[0] : "", (long long)f->n);
+                   "two groups are needed",
+                   s->opt, s->name, c->n_levels ? c->levels[0] : "",
+                   (long long)f->n);
   }
   for (k = 0; k < 2; k++) {
     if (csv_parse_double(c->levels[k], strlen(c->levels[k]), &v[k])) {
@@ -173,15 +179,17 @@ static int pf_build_response(const struct colframe_colspec *s,
   }
   if (all_num) {
     if (v[0] == v[1]) {
-      return ERR_SET(e, APP_EINVAL, "%s '%s': only one value (%g); two "
-                     "groups are needed", s->opt, s->name, v[0]);
+      return ERR_SET(e, APP_EINVAL,
+                     "%s '%s': only one value (%g); two "
+                     "groups are needed",
+                     s->opt, s->name, v[0]);
     }
     for (k = 0; k < 2; k++) {
       if (!(v[k] == 0.0 || v[k] == 1.0)) {
         return ERR_SET(e, APP_EINVAL,
                        "%s '%s': value '%s' is not 0 or 1 (a numeric "
-                       "column must be coded 0/1)", s->opt, s->name,
-                       c->levels[k]);
+                       "column must be coded 0/1)",
+                       s->opt, s->name, c->levels[k]);
       }
     }
     one = v[0] == 1.0 ? 0 : 1;
@@ -212,16 +220,16 @@ static int pf_build_design(struct pf_load *L, struct ps_frame *f,
       if (c->n_levels < 2) {
         return ERR_SET(e, APP_EINVAL,
                        "%s '%s': constant (one level '%s' in the rows "
-                       "used); drop it from the model", s->opt, s->name,
-                       c->n_levels ? c->levels[0] : "");
+                       "used); drop it from the model",
+                       s->opt, s->name, c->n_levels ? c->levels[0] : "");
       }
       p += c->n_levels - 1;
       f->n_terms++;
     }
   }
   f->p = p;
-  f->x = p ? xmallocarray((size_t)p * (size_t)(L->n ? L->n : 1),
-                          sizeof(double)) : NULL;
+  f->x = p ? xmallocarray((size_t)p * (size_t)(L->n ? L->n : 1), sizeof(double))
+           : NULL;
   f->x_names = xcalloc((size_t)p + 1, sizeof(char *));
   f->term_of_col = xcalloc((size_t)p + 1, sizeof(int));
   f->term_names = xcalloc((size_t)f->n_terms + 1, sizeof(char *));
@@ -241,7 +249,8 @@ static int pf_build_design(struct pf_load *L, struct ps_frame *f,
       if (is_const && L->n > 0) {
         return ERR_SET(e, APP_EINVAL,
                        "%s '%s': constant (every row used has %g); drop it "
-                       "from the model", s->opt, s->name, x[0]);
+                       "from the model",
+                       s->opt, s->name, x[0]);
       }
       f->x_names[p] = xstrdup(s->name);
       f->term_of_col[p] = t;

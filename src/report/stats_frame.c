@@ -239,8 +239,8 @@ static void sf_build(const struct sf_cols *L, struct colframe *cf,
   }
 }
 
-int stats_frame_load(const struct stats_frame_spec *spec,
-                     struct stats_frame *f, struct err *e) {
+int stats_frame_load(const struct stats_frame_spec *spec, struct stats_frame *f,
+                     struct err *e) {
   struct sf_cols L;
   struct colframe_spec cs;
   struct colframe cf;
@@ -249,14 +249,16 @@ int stats_frame_load(const struct stats_frame_spec *spec,
   memset(&L, 0, sizeof(L));
   memset(&cf, 0, sizeof(cf));
   if (spec->data_path == NULL && spec->study == NULL) {
-    return ERR_SET(e, APP_EINVAL, "--data: missing (a CSV file, or - for "
+    return ERR_SET(e, APP_EINVAL,
+                   "--data: missing (a CSV file, or - for "
                    "standard input)");
   }
   if (spec->time == NULL) {
     return ERR_SET(e, APP_EINVAL, "--time: missing (the time column)");
   }
   if (spec->event != NULL && spec->censor != NULL) {
-    return ERR_SET(e, APP_EINVAL, "--censor: not with --event (one of "
+    return ERR_SET(e, APP_EINVAL,
+                   "--censor: not with --event (one of "
                    "them names the event)");
   }
   if (spec->event == NULL && spec->censor == NULL) {
@@ -267,8 +269,8 @@ int stats_frame_load(const struct stats_frame_spec *spec,
     sf_add(&L, spec->event, strlen(spec->event), SF_EVENT, "--event")->type =
         COLFRAME_EVENT;
   } else {
-    sf_add(&L, spec->censor, strlen(spec->censor), SF_EVENT, "--censor")
-        ->type = COLFRAME_CNSR;
+    sf_add(&L, spec->censor, strlen(spec->censor), SF_EVENT, "--censor")->type =
+        COLFRAME_CNSR;
   }
   rc = sf_add_list(&L, spec->covariates, SF_COVARIATE, "--covariates", e);
   if (rc == APP_OK) {
