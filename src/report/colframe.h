@@ -76,7 +76,8 @@ enum colframe_fault {
   COLFRAME_F_ALL_MISSING     /* every row has a missing value */
 };
 
-/* One fault.  Members not relevant to kind are 0 or NULL. */
+/* One fault.  Members not relevant to kind are 0 or NULL; text is valid
+** during the fault call only. */
 struct colframe_fault_info {
   enum colframe_fault kind;
   const struct colframe_colspec *col; /* the column, or NULL */

@@ -201,10 +201,15 @@ static void test_ps_study(void) {
   frame_free(&fr);
 }
 
-/* A caller's wording: records the fault. */
+/* A caller's wording: records the fault (its text is valid only during
+** the call, so it is copied). */
 static struct colframe_fault_info last;
+static char last_text[64];
 static int my_fault(const struct colframe_fault_info *fi, struct err *e) {
   last = *fi;
+  snprintf(last_text, sizeof(last_text), "%.*s", (int)fi->len,
+           fi->text ? fi->text : "");
+  last.text = last_text;
   return ERR_SET(e, APP_EINVAL, "fault %d at row %lld", (int)fi->kind,
                  (long long)fi->row);
 }
