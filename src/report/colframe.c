@@ -255,8 +255,8 @@ static void cf_csv_close(void *self) {
 }
 
 static const struct colframe_input_ops cf_csv_ops = {
-    cf_csv_header, cf_csv_find, cf_csv_limit,
-    cf_csv_next,   cf_csv_cell, cf_csv_close};
+    cf_csv_header, cf_csv_find, cf_csv_limit, cf_csv_next,
+    cf_csv_cell,   NULL,        cf_csv_close};
 
 /* A study's patient-level frame: the header is frame_cols' names, a row a
 ** patient; numbers come as doubles (their text, for a factor, is the
@@ -342,11 +342,16 @@ static void cf_frame_cell(void *self, size_t k, struct colframe_cell *out) {
   out->missing = !present || csv_is_missing(&fl) != 0;
 }
 
+static const char *cf_frame_label(void *self) {
+  struct cf_frame *c = self;
+  return c->i > 0 ? c->f->p[c->i - 1].code : NULL;
+}
+
 static void cf_frame_close(void *self) { (void)self; }
 
 static const struct colframe_input_ops cf_frame_ops = {
-    cf_frame_header, cf_frame_find, cf_frame_limit,
-    cf_frame_next,   cf_frame_cell, cf_frame_close};
+    cf_frame_header, cf_frame_find,  cf_frame_limit, cf_frame_next,
+    cf_frame_cell,   cf_frame_label, cf_frame_close};
 
 /* ---- faults -------------------------------------------------------------*/
 
@@ -360,7 +365,13 @@ int colframe_fault_default(const struct colframe_fault_info *fi,
   const struct colframe_colspec *c = fi->col;
   const char *name = c != NULL ? c->name : "";
   long long row = (long long)fi->row;
+  char where[96];
   int len = (int)(fi->len > 40 ? 40 : fi->len);
+  if (fi->row_label != NULL) {
+    snprintf(where, sizeof(where), "data row %lld (%.60s)", row, fi->row_label);
+  } else {
+    snprintf(where, sizeof(where), "data row %lld", row);
+  }
   switch (fi->kind) {
   case COLFRAME_F_UNKNOWN_COLUMN:
     return ERR_SET(e, APP_EINVAL,
@@ -369,44 +380,44 @@ int colframe_fault_default(const struct colframe_fault_info *fi,
                    c->opt, name, fi->what);
   case COLFRAME_F_NOT_NUMBER:
     return ERR_SET(e, APP_EINVAL,
-                   "column '%s', data row %lld: \"%.*s\" is "
+                   "column '%s', %s: \"%.*s\" is "
                    "not a number",
-                   name, row, len, fi->text);
+                   name, where, len, fi->text);
   case COLFRAME_F_BOUND:
     if (c->bound == COLFRAME_GT0) {
       return ERR_SET(e, APP_EINVAL,
-                     "column '%s', data row %lld: %s %g is "
+                     "column '%s', %s: %s %g is "
                      "not > 0",
-                     name, row, cf_noun(c), fi->value);
+                     name, where, cf_noun(c), fi->value);
     }
     return ERR_SET(e, APP_EINVAL,
-                   "column '%s', data row %lld: negative %s "
+                   "column '%s', %s: negative %s "
                    "%g",
-                   name, row, cf_noun(c), fi->value);
+                   name, where, cf_noun(c), fi->value);
   case COLFRAME_F_EVENT:
     return ERR_SET(e, APP_EINVAL,
-                   "column '%s', data row %lld: event value "
+                   "column '%s', %s: event value "
                    "%g is not 0/1 (or 2/1 coding)",
-                   name, row, fi->value);
+                   name, where, fi->value);
   case COLFRAME_F_CNSR:
     return ERR_SET(e, APP_EINVAL,
-                   "column '%s', data row %lld: censoring "
+                   "column '%s', %s: censoring "
                    "value %g is not 1 (censored) or 0 (event)",
-                   name, row, fi->value);
+                   name, where, fi->value);
   case COLFRAME_F_MISSING:
-    return ERR_SET(e, APP_EINVAL, "column '%s', data row %lld: missing %s",
-                   name, row, cf_noun(c));
+    return ERR_SET(e, APP_EINVAL, "column '%s', %s: missing %s", name, where,
+                   cf_noun(c));
   case COLFRAME_F_LEVELS:
     return ERR_SET(e, APP_EINVAL,
-                   "column '%s', data row %lld: more than "
+                   "column '%s', %s: more than "
                    "%d levels",
-                   name, row, c->max_levels);
+                   name, where, c->max_levels);
   case COLFRAME_F_EVENT_2_AND_0:
     return ERR_SET(e, APP_EINVAL,
-                   "column '%s', data row %lld: event value "
+                   "column '%s', %s: event value "
                    "2 in a column that also holds 0 (expected 1/0, or 2/1 "
                    "when only 1 and 2 occur)",
-                   name, row);
+                   name, where);
   case COLFRAME_F_FIELDS:
     return ERR_SET(e, APP_EINVAL,
                    "%s: data row %lld has %zu fields, the "
@@ -449,6 +460,7 @@ struct cf_load {
   struct cf_colstate *st; /* spec->n_cols states */
   struct colframe *cf;    /* the result being filled */
   int64_t cap;            /* rows allocated in every array */
+  bool in_row;            /* a row is being read (its faults name it) */
 };
 
 /* Report a fault through the spec's wording. */
@@ -474,6 +486,9 @@ static int cf_fault(const struct cf_load *L, enum colframe_fault kind,
   fi.n_read = L->cf->n_read;
   fi.n_dropped = L->cf->n_dropped;
   fi.ctx = L->spec->fault_ctx;
+  if (L->in_row && L->ops->label != NULL) {
+    fi.row_label = L->ops->label(L->self);
+  }
   return fn(&fi, e);
 }
 
@@ -673,11 +688,13 @@ static int cf_read(struct cf_load *L, struct err *e) {
     if (n_fields != cf->n_header) {
       return cf_fault(L, COLFRAME_F_FIELDS, NULL, row, NULL, 0, n_fields, e);
     }
+    L->in_row = true;
     keep = cf_check_row(L, row, e);
     if (keep < 0) {
       return e->code;
     }
     if (keep == 0) {
+      L->in_row = false;
       cf->n_dropped++;
       continue;
     }
@@ -685,6 +702,7 @@ static int cf_read(struct cf_load *L, struct err *e) {
     if (rc != APP_OK) {
       return rc;
     }
+    L->in_row = false;
   }
   if (cf->n_read == 0) {
     return cf_fault(L, COLFRAME_F_NO_ROWS, NULL, 0, NULL, 0, 0, e);

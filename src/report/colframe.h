@@ -92,6 +92,8 @@ struct colframe_fault_info {
   int64_t n_read;                     /* data rows read so far */
   int64_t n_dropped;                  /* rows dropped so far */
   const void *ctx;                    /* colframe_spec.fault_ctx */
+  const char *row_label;              /* what the input calls the row
+                                      ** (a patient code), or NULL */
 };
 
 /* Word a fault into e and return its code (APP_EINVAL).  NULL in the spec
@@ -171,6 +173,9 @@ struct colframe_input_ops {
   int (*next)(void *self, int64_t *row, size_t *n_fields, struct err *e);
   /* Field k of the current row. */
   void (*cell)(void *self, size_t k, struct colframe_cell *out);
+  /* What the input calls the current row (a patient code), for messages;
+  ** NULL (the function, or its answer) when rows have no name. */
+  const char *(*label)(void *self);
   /* Release the input. */
   void (*close)(void *self);
 };
