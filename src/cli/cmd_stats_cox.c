@@ -23,11 +23,13 @@
 #include "../core/mem.h"
 #include "../stats/cox.h"
 #include "../stats/zph.h"
-#include "stats_frame.h"
+#include "../report/stats_frame.h"
+#include "cmd_stats_input.h"
 
 /* The options shared by cox and zph. */
 struct cox_cmd {
   struct stats_frame_spec spec;  /* columns to load */
+  struct stats_input in;         /* --data, or --db [--freeze] */
   struct cox_options opt;        /* fitting options */
   bool json;                     /* --json */
   bool timing;                   /* --timing: phase times on stderr */
@@ -47,9 +49,10 @@ static int cox_cmd_parse(struct cli *c, struct cox_cmd *m, bool is_zph,
   const char *ties;
   memset(m, 0, sizeof(*m));
   cox_options_default(&m->opt);
-  m->spec.data_path = cli_opt(c, "--data");
+  stats_input_take(c, &m->in);
   m->spec.time = cli_opt(c, "--time");
   m->spec.event = cli_opt(c, "--event");
+  m->spec.censor = cli_opt(c, "--censor");
   m->spec.covariates = cli_opt(c, "--covariates");
   m->spec.factors = cli_opt(c, "--factor");
   m->spec.strata = cli_opt(c, "--strata");
@@ -65,11 +68,12 @@ static int cox_cmd_parse(struct cli *c, struct cox_cmd *m, bool is_zph,
   if (cli_done(c, e) != APP_OK) {
     return APP_EINVAL;
   }
-  if (m->spec.data_path == NULL) {
-    return ERR_SET(e, APP_EINVAL, "%s: --data FILE.csv is required",
-                   c->name);
+  if (m->in.data_path == NULL && m->in.db_path == NULL) {
+    return ERR_SET(e, APP_EINVAL, "%s: --data FILE.csv is required (or "
+                   "--db DB for a study)", c->name);
   }
-  if (m->spec.time == NULL || m->spec.event == NULL) {
+  if (m->spec.time == NULL ||
+      (m->spec.event == NULL && m->spec.censor == NULL)) {
     return ERR_SET(e, APP_EINVAL, "%s: --time COL and --event COL are "
                    "required", c->name);
   }
@@ -99,12 +103,20 @@ static int cox_cmd_parse(struct cli *c, struct cox_cmd *m, bool is_zph,
 /* Load the frame and fit the model; on success the caller frees both.
 ** take_x: the fit frees the frame's design matrix once it has its own
 ** sorted copy (stats cox, which needs it no more; stats zph does). */
-static int cox_cmd_fit(const struct cox_cmd *m, struct stats_frame *f,
-                       struct cox_data *d, struct cox_fit *fit, bool take_x,
-                       struct err *e) {
+static int cox_cmd_fit(struct cli *c, struct cox_cmd *m,
+                       struct stats_frame *f, struct cox_data *d,
+                       struct cox_fit *fit, bool take_x, struct err *e) {
   struct cox_options opt = m->opt;
   double t0 = cox_now(), t1;
-  int rc = stats_frame_load(&m->spec, f, e);
+  int rc = stats_input_load(c, &m->in, e);
+  memset(f, 0, sizeof(*f));
+  if (rc == APP_OK) {
+    m->spec.data_path = m->in.data_path;
+    m->spec.study = stats_input_frame(&m->in);
+    m->spec.study_what = m->in.what;
+    rc = stats_frame_load(&m->spec, f, e);
+  }
+  stats_input_free(&m->in);
   if (rc != APP_OK) {
     return rc;
   }
@@ -280,7 +292,7 @@ int stats_cmd_cox(struct cli *c) {
   if (cox_cmd_parse(c, &m, false, &e) != APP_OK) {
     return cli_fail(&e);
   }
-  if (cox_cmd_fit(&m, &f, &d, &fit, true, &e) != APP_OK) {
+  if (cox_cmd_fit(c, &m, &f, &d, &fit, true, &e) != APP_OK) {
     return cli_fail(&e);
   }
   if (m.json) {
@@ -316,7 +328,7 @@ int stats_cmd_zph(struct cli *c) {
   } else if (m.transform != NULL && strcmp(m.transform, "identity") == 0) {
     transform = ZPH_IDENTITY;
   }
-  if (cox_cmd_fit(&m, &f, &d, &fit, false, &e) != APP_OK) {
+  if (cox_cmd_fit(c, &m, &f, &d, &fit, false, &e) != APP_OK) {
     return cli_fail(&e);
   }
   if (zph_test(&d, &m.opt, &fit, f.n_terms, f.term_of_col, transform, &z,

@@ -15,7 +15,8 @@
 
 #include "../report/km_json.h"
 
-#include "stats_frame.h"
+#include "../report/stats_frame.h"
+#include "cmd_stats_input.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"
 #include "../core/str.h"
@@ -151,6 +152,7 @@ static void km_print_table(const struct km_curve *c, const char *label,
 int stats_cmd_km(struct cli *c) {
   struct stats_frame_spec spec;
   struct stats_frame f;
+  struct stats_input in;
   struct err e;
   const char *conf_text;
   const char *level_text;
@@ -169,9 +171,10 @@ int stats_cmd_km(struct cli *c) {
   memset(&spec, 0, sizeof(spec));
   memset(&f, 0, sizeof(f));
   err_clear(&e);
-  spec.data_path = cli_opt(c, "--data");
+  stats_input_take(c, &in);
   spec.time = cli_opt(c, "--time");
   spec.event = cli_opt(c, "--event");
+  spec.censor = cli_opt(c, "--censor");
   spec.group = cli_opt(c, "--group");
   spec.weights = cli_opt(c, "--weights");
   conf_text = cli_opt(c, "--conf-type");
@@ -209,8 +212,15 @@ int stats_cmd_km(struct cli *c) {
     rc = km_parse_times(times_text, &times, &n_times, &e);
   }
   if (rc == APP_OK) {
+    rc = stats_input_load(c, &in, &e);
+  }
+  if (rc == APP_OK) {
+    spec.data_path = in.data_path;
+    spec.study = stats_input_frame(&in);
+    spec.study_what = in.what;
     rc = stats_frame_load(&spec, &f, &e);
   }
+  stats_input_free(&in);
   if (rc != APP_OK) {
     xfree(times);
     return cli_fail(&e);
@@ -314,6 +324,7 @@ int stats_cmd_km(struct cli *c) {
 int stats_cmd_logrank(struct cli *c) {
   struct stats_frame_spec spec;
   struct stats_frame f;
+  struct stats_input in;
   struct logrank_result r;
   struct err e;
   const char *rho_text;
@@ -325,9 +336,10 @@ int stats_cmd_logrank(struct cli *c) {
   memset(&f, 0, sizeof(f));
   memset(&r, 0, sizeof(r));
   err_clear(&e);
-  spec.data_path = cli_opt(c, "--data");
+  stats_input_take(c, &in);
   spec.time = cli_opt(c, "--time");
   spec.event = cli_opt(c, "--event");
+  spec.censor = cli_opt(c, "--censor");
   spec.group = cli_opt(c, "--group");
   spec.strata = cli_opt(c, "--strata");
   rho_text = cli_opt(c, "--rho");
@@ -341,8 +353,15 @@ int stats_cmd_logrank(struct cli *c) {
     rc = cli_parse_double("--rho", rho_text, &rho, &e);
   }
   if (rc == APP_OK) {
+    rc = stats_input_load(c, &in, &e);
+  }
+  if (rc == APP_OK) {
+    spec.data_path = in.data_path;
+    spec.study = stats_input_frame(&in);
+    spec.study_what = in.what;
     rc = stats_frame_load(&spec, &f, &e);
   }
+  stats_input_free(&in);
   if (rc != APP_OK) {
     return cli_fail(&e);
   }

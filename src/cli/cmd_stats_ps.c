@@ -19,7 +19,8 @@
 */
 #include "stats_cmds.h"
 
-#include "ps_frame.h"
+#include "../report/ps_frame.h"
+#include "cmd_stats_input.h"
 #include "../core/csv.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"
@@ -212,6 +213,7 @@ static void ps_print_model(const struct logistic_fit *fit,
 int stats_cmd_logistic(struct cli *c) {
   struct ps_frame_spec spec;
   struct ps_frame f;
+  struct stats_input in;
   struct logistic_fit fit;
   struct ps_warnings w = {NULL, 0};
   struct err e = {0};
@@ -219,7 +221,8 @@ int stats_cmd_logistic(struct cli *c) {
   memset(&spec, 0, sizeof(spec));
   memset(&f, 0, sizeof(f));
   memset(&fit, 0, sizeof(fit));
-  spec.data_path = cli_opt(c, "--data");
+  stats_input_take(c, &in);
+  spec.data_path = in.data_path;
   spec.response = cli_opt(c, "--outcome");
   spec.response_opt = "--outcome";
   spec.covariates = cli_opt(c, "--covariates");
@@ -228,8 +231,14 @@ int stats_cmd_logistic(struct cli *c) {
   is_json = cli_flag(c, "--json");
   rc = cli_done(c, &e);
   if (rc == APP_OK) {
+    rc = stats_input_load(c, &in, &e);
+  }
+  if (rc == APP_OK) {
+    spec.study = stats_input_frame(&in);
+    spec.study_what = in.what;
     rc = ps_frame_load(&spec, &f, &e);
   }
+  stats_input_free(&in);
   if (rc == APP_OK) {
     rc = logistic_fit(f.n, f.p, f.x, f.y, f.weight, NULL, &fit, &e);
   }
@@ -462,6 +471,7 @@ static const char *ps_method_name(const struct ps_opts *o) {
 int stats_cmd_ps(struct cli *c) {
   struct ps_frame_spec spec;
   struct ps_frame f;
+  struct stats_input in;
   struct ps_workflow pw;
   struct ps_workflow_opts wo;
   struct ps_warnings w = {NULL, 0};
@@ -474,7 +484,8 @@ int stats_cmd_ps(struct cli *c) {
   memset(&f, 0, sizeof(f));
   memset(&pw, 0, sizeof(pw));
   memset(&o, 0, sizeof(o));
-  spec.data_path = cli_opt(c, "--data");
+  stats_input_take(c, &in);
+  spec.data_path = in.data_path;
   spec.response = cli_opt(c, "--treatment");
   spec.response_opt = "--treatment";
   spec.covariates = cli_opt(c, "--covariates");
@@ -489,14 +500,26 @@ int stats_cmd_ps(struct cli *c) {
   if (rc == APP_OK) {
     rc = ps_parse_opts(method, estimand, stabilize, caliper, &o, &e);
   }
+  if (rc == APP_OK && o.out_path != NULL && in.db_path != NULL &&
+      spec.data_path == NULL) {
+    rc = ERR_FIELD(&e, APP_EINVAL, "--out", "--out: needs --data (the "
+                   "scores are written beside the rows of a CSV file), "
+                   "not --db");
+  }
   if (rc == APP_OK && o.out_path != NULL && spec.data_path != NULL &&
       strcmp(spec.data_path, "-") == 0) {
     rc = ERR_SET(&e, APP_EINVAL, "--out: needs --data to be a file (the "
                  "input is read again), not standard input");
   }
   if (rc == APP_OK) {
+    rc = stats_input_load(c, &in, &e);
+  }
+  if (rc == APP_OK) {
+    spec.study = stats_input_frame(&in);
+    spec.study_what = in.what;
     rc = ps_frame_load(&spec, &f, &e);
   }
+  stats_input_free(&in);
   if (rc == APP_OK) {
     memset(&wo, 0, sizeof(wo));
     wo.method = o.method;

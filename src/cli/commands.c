@@ -188,8 +188,11 @@ const struct cli_command cli_commands[] = {
    "Add a participating site (admin only; audited).\n"},
   {"stats", cmd_stats, "stats SUBCOMMAND ... [--json]",
    "Statistics, equal to R (docs/stats.md, docs/cox.md, docs/propensity.md,\n"
-   "docs/sample-size.md).  On a CSV file (--data FILE.csv or -, --time COL,\n"
-   "--event COL with 1/0 or R's 2/1):\n"
+   "docs/sample-size.md).  On a CSV file (--data FILE.csv or -) or on a\n"
+   "study's analysis population (--db DB [--freeze ID] [--user NAME]; the\n"
+   "columns of the patient-level frame, named as in the export's adsl.csv:\n"
+   "e.g. ARM, AGE, PFSDY, PFSCNSR), with --time COL and --event\n"
+   "COL (1/0 or R's 2/1) or --censor COL (ADaM CNSR: 1 censored, 0 event):\n"
    "  km [--group COL] [--conf-type log|log-log|plain] [--conf-level 0.95]\n"
    "     [--times t1,t2,...] [--tau T]\n"
    "  logrank --group COL [--strata COL] [--rho R]\n"
@@ -199,7 +202,7 @@ const struct cli_command cli_commands[] = {
    "  logistic --outcome COL --covariates a,b [--factor c] [--weights COL]\n"
    "  ps --treatment COL --covariates ... [--factor ...]\n"
    "     --method iptw|overlap|match [--estimand ate|att] [--stabilize]\n"
-   "     [--caliper 0.2] [--out FILE]\n"
+   "     [--caliper 0.2] [--out FILE (with --data only)]\n"
    "Without data:\n"
    "  binom --x K --n N [--method clopper-pearson|wilson|jeffreys]\n"
    "        [--conf-level C] [--p0 P]\n"

@@ -3,7 +3,7 @@
 ** missing-value dropping, 2/1 event coding, factor levels and dummies,
 ** and every bad-input rule (message names the column and the data row).
 */
-#include "cli/stats_frame.h"
+#include "report/stats_frame.h"
 #include "core/mem.h"
 #include "harness.h"
 
