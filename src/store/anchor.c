@@ -50,8 +50,8 @@ static int key_parse(const char *text, const char *head, size_t n,
   while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') {
     p++;
   }
-  while (len < sizeof(hex) - 1 &&
-         ((p[len] >= '0' && p[len] <= '9') || (p[len] >= 'a' && p[len] <= 'f'))) {
+  while (len < sizeof(hex) - 1 && ((p[len] >= '0' && p[len] <= '9') ||
+                                   (p[len] >= 'a' && p[len] <= 'f'))) {
     hex[len] = p[len];
     len++;
   }
