@@ -17,6 +17,7 @@
 
 #include "../core/date.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +27,12 @@
 #define AD_W_SUBJID 31
 #define AD_W_SITEID 15
 #define AD_W_USUBJID (AD_W_STUDYID + 1 + AD_W_SITEID + 1 + AD_W_SUBJID)
-/* Treatment and arm descriptions ("TACE + PD-1 + LENVATINIB"). */
+/* Treatment descriptions ("TACE + PD-1 + LENVATINIB"). */
 #define AD_W_TRT 40
+/* Arm descriptions: the protocol's cohort labels (struct cohort.label). */
+#define AD_W_ARM 95
+static_assert(sizeof(((struct cohort *)0)->label) == AD_W_ARM + 1,
+              "ARM holds a cohort label");
 
 /* A column of one of the tables below (initialiser shorthand). */
 #define AD_C(name, label, w, src, cl, core)                                    \
@@ -49,24 +54,27 @@ static const struct ds_col adsl_cols[] = {
          "patient.code", NULL, "Req"),
     AD_C("SITEID", "Study Site Identifier", AD_W_SITEID, "patient.site", NULL,
          "Req"),
-    AD_N("AGE", "Age", 8, 0, "baseline.age", NULL, "Req"),
+    AD_N("AGE", "Age", 8, 0, "baseline.age (screening.age without one)", NULL,
+         "Req"),
     AD_C("AGEU", "Age Units", 5, "assigned: YEARS when AGE is present", "AGEU",
          "Req"),
-    AD_C("SEX", "Sex", 1, "baseline.sex (male M, female F)", "SEX", "Req"),
-    AD_C("ARM", "Description of Planned Arm", AD_W_TRT,
-         "patient.cohort; Screen Failure, Not Assigned", NULL, "Req"),
+    AD_C("SEX", "Sex", 1, "baseline.sex (male M, female F, else U)", "SEX",
+         "Req"),
+    AD_C("ARM", "Description of Planned Arm", AD_W_ARM,
+         "protocol cohort label (as DM.ARM)", NULL, "Req"),
     AD_C("ARMCD", "Planned Arm Code", 8, "patient.cohort", NULL, "Perm"),
-    AD_C("ACTARM", "Description of Actual Arm", AD_W_TRT,
-         "derived: the cohort when a dosing record exists (tace or haic "
-         "of that cohort, pd1_dose, lenvatinib), Not Treated otherwise",
-         NULL, "Req"),
-    AD_C("ACTARMCD", "Actual Arm Code", 8, "derived: as ACTARM", NULL, "Perm"),
+    AD_C("ACTARM", "Description of Actual Arm", AD_W_ARM,
+         "derived: ARM when a dosing record exists (as DM.ACTARM)", NULL,
+         "Req"),
+    AD_C("ACTARMCD", "Actual Arm Code", 8,
+         "derived: ARMCD when a dosing record exists", NULL, "Perm"),
     AD_C("TRT01P", "Planned Treatment for Period 01", AD_W_TRT,
-         "ARM of enrolled subjects", NULL, "Req"),
+         "derived: the cohort's treatment, COHORT + PD-1 + LENVATINIB", NULL,
+         "Req"),
     AD_N("TRT01PN", "Planned Treatment for Period 01 (N)", 8, 0,
          "1 HAIC, 2 TACE", NULL, "Perm"),
     AD_C("TRT01A", "Actual Treatment for Period 01", AD_W_TRT,
-         "ACTARM of treated subjects", NULL, "Exp"),
+         "derived: TRT01P when a dosing record exists", NULL, "Exp"),
     AD_N("TRT01AN", "Actual Treatment for Period 01 (N)", 8, 0,
          "1 HAIC, 2 TACE", NULL, "Perm"),
     AD_DATE("TRTSDT", "Date of First Exposure to Treatment",
@@ -245,18 +253,17 @@ static const struct ds_def adtte_def = {"ADTTE",
 const struct ds_def *const adam_defs[ADAM_N_DATASETS] = {&adsl_def, &adrs_def,
                                                          &adtte_def};
 
-/* The cohorts, as frame_row.cohort numbers them (0 HAIC, 1 TACE). */
-static const char *const ad_arm[2] = {"HAIC + PD-1 + LENVATINIB",
-                                      "TACE + PD-1 + LENVATINIB"};
+/* The cohorts, as frame_row.cohort numbers them (0 HAIC, 1 TACE): their
+** ids (ARMCD) and treatments (TRT01P). */
+static const char *const ad_trt_name[2] = {"HAIC + PD-1 + LENVATINIB",
+                                           "TACE + PD-1 + LENVATINIB"};
 static const char *const ad_armcd[2] = {"HAIC", "TACE"};
-/* The locoregional record kind of each cohort. */
-static const char *const ad_lrt[2] = {"haic", "tace"};
 
-/* The builder's state: the datasets and the protocol's confirmation
-** rule (the BOR parameter's name). */
+/* The builder's state: the datasets and the protocol (cohort labels, the
+** confirmation rule that names the BOR parameter). */
 struct ad_build {
   struct ds *adsl, *adrs, *adtte;
-  bool confirm; /* CR/PR need confirmation (protocol response.confirm) */
+  const struct protocol *proto; /* the study's protocol (not owned) */
 };
 
 /* A date text "YYYY-MM-DD" as a SAS date (days since 1960-01-01), NAN when
@@ -272,6 +279,12 @@ static double ad_sas_date(const char *s) {
 /* The SAS date of string member key of o (NAN when absent). */
 static double ad_date_of(const json_t *o, const char *key) {
   return ad_sas_date(json_string_value(json_object_get(o, key)));
+}
+
+/* The number member key of o, NAN when absent. */
+static double ad_num_of(const json_t *o, const char *key) {
+  const json_t *v = json_object_get(o, key);
+  return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 /* The string member key of o, or "" (never NULL). */
@@ -373,44 +386,37 @@ struct ad_trt {
   double trtpn, trtan;
 };
 
-/* Planned arm from the cohort; actual arm: the cohort when a dosing record
-** exists (a locoregional record of the other cohort only, the other arm),
-** Not Treated when enrolled without one; screen failures and patients
-** still in screening keep the SDTM arm texts. */
-static void ad_treatment(const struct frame_row *r, const json_t *cb,
-                         struct ad_trt *t) {
-  const json_t *recs = json_object_get(cb, "records");
-  bool dosed = false, lrt[2] = {false, false};
-  size_t i;
-  int a;
+/* As SDTM DM has them (ADSL's ARM and ACTARM are DM's): ARM the
+** protocol's cohort label, ARMCD the cohort id; ACTARM and ACTARMCD the
+** same when a dosing record exists (pd1_dose, lenvatinib, tace, haic),
+** null otherwise; all null when not enrolled.  TRT01P the cohort's
+** treatment ("TACE + PD-1 + LENVATINIB"), TRT01A the same when dosed. */
+static void ad_treatment(const struct ad_build *b, const struct frame_row *r,
+                         bool dosed, struct ad_trt *t) {
+  int i;
   memset(t, 0, sizeof(*t));
-  t->trtpn = t->trtan = NAN;
+  t->arm = t->armcd = t->actarm = t->actarmcd = "";
   t->trtp = t->trta = "";
+  t->trtpn = t->trtan = NAN;
   if (r->cohort < 0) {
-    bool failed = strcmp(r->status, "screen_failed") == 0;
-    t->arm = t->actarm = failed ? "Screen Failure" : "Not Assigned";
-    t->armcd = t->actarmcd = failed ? "SCRNFAIL" : "NOTASSGN";
     return;
   }
-  for (i = 0; i < json_array_size(recs); i++) {
-    const char *kind = ad_str(json_array_get(recs, i), "kind");
-    dosed = dosed || ad_is_dose(kind);
-    for (a = 0; a < 2; a++) {
-      lrt[a] = lrt[a] || strcmp(kind, ad_lrt[a]) == 0;
+  t->armcd = ad_armcd[r->cohort];
+  t->arm = t->armcd;
+  for (i = 0; i < b->proto->n_cohorts; i++) {
+    if (strcmp(b->proto->cohorts[i].id, t->armcd) == 0 &&
+        b->proto->cohorts[i].label[0] != '\0') {
+      t->arm = b->proto->cohorts[i].label;
     }
   }
-  t->arm = t->trtp = ad_arm[r->cohort];
-  t->armcd = ad_armcd[r->cohort];
+  t->trtp = ad_trt_name[r->cohort];
   t->trtpn = r->cohort == 0 ? 1 : 2;
-  if (!dosed) {
-    t->actarm = "Not Treated";
-    t->actarmcd = "NOTTRT";
-    return;
+  if (dosed) {
+    t->actarm = t->arm;
+    t->actarmcd = t->armcd;
+    t->trta = t->trtp;
+    t->trtan = t->trtpn;
   }
-  a = !lrt[r->cohort] && lrt[1 - r->cohort] ? 1 - r->cohort : r->cohort;
-  t->actarm = t->trta = ad_arm[a];
-  t->actarmcd = ad_armcd[a];
-  t->trtan = a == 0 ? 1 : 2;
 }
 
 /* The identifiers and treatment columns every BDS row of d starts with. */
@@ -446,9 +452,11 @@ static void ad_adsl(struct ds *d, const struct frame *f,
   ds_str(d, row, "USUBJID", usubjid);
   ds_str(d, row, "SUBJID", r->code);
   ds_str(d, row, "SITEID", r->site);
-  ds_num(d, row, "AGE", r->age);
-  ds_str(d, row, "AGEU", isfinite(r->age) ? "YEARS" : "");
-  ds_str(d, row, "SEX", r->sex);
+  double age =
+      isfinite(r->age) ? r->age : ad_num_of(ad_record(cb, "screening"), "age");
+  ds_num(d, row, "AGE", age);
+  ds_str(d, row, "AGEU", isfinite(age) ? "YEARS" : "");
+  ds_str(d, row, "SEX", r->sex[0] ? r->sex : "U");
   ds_str(d, row, "ARM", t->arm);
   ds_str(d, row, "ARMCD", t->armcd);
   ds_str(d, row, "ACTARM", t->actarm);
@@ -570,9 +578,10 @@ static void ad_adrs(struct ad_build *b, const struct frame *f,
   ad_bds_head(d, row, f, usubjid, r, t, false, false);
   ds_str(d, row, "PARAMCD", "BOR");
   ds_str(d, row, "PARAM",
-         b->confirm ? "Best Confirmed Overall Response by Investigator "
-                      "(mRECIST)"
-                    : "Best Overall Response by Investigator (mRECIST)");
+         b->proto->response.confirm
+             ? "Best Confirmed Overall Response by Investigator "
+               "(mRECIST)"
+             : "Best Overall Response by Investigator (mRECIST)");
   ds_num(d, row, "PARAMN", 2);
   ds_str(d, row, "PARCAT1", "MRECIST");
   ds_str(d, row, "AVALC", r->bor);
@@ -673,7 +682,7 @@ static int ad_subject(void *ctx, const struct frame *f, int i, const json_t *cb,
     saffl = saffl || ad_is_dose(ad_str(json_array_get(recs, k), "kind"));
   }
   saffl = saffl && r->cohort >= 0;
-  ad_treatment(r, cb, &t);
+  ad_treatment(b, r, saffl, &t);
   ad_adsl(b->adsl, f, r, usubjid, cb, &t, saffl);
   ad_adrs(b, f, r, usubjid, cb, &t);
   if (r->has_pfs) {
@@ -704,7 +713,7 @@ int adam_build(const struct frame_source *src, struct ds_set *out,
   b.adsl = &out->d[0];
   b.adrs = &out->d[1];
   b.adtte = &out->d[2];
-  b.confirm = proto.response.confirm;
+  b.proto = &proto;
   rc = frame_load_each(src, FRAME_ALL, &f, ad_subject, &b, e);
   if (rc != APP_OK) {
     ds_set_free(out);

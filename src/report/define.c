@@ -40,7 +40,7 @@ static const struct {
 } df_known[] = {
     {"MRECIST", {"CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", NULL}},
     {"NY", {"Y", "N", NULL}},
-    {"SEX", {"M", "F", NULL}},
+    {"SEX", {"M", "F", "U", NULL}},
     {"AGEU", {"YEARS", NULL}},
     {"AVALU", {"DAYS", NULL}},
     {"EOSSTT", {"COMPLETED", "DISCONTINUED", "ONGOING", NULL}},

@@ -149,6 +149,7 @@ static void test_tables(void) {
 
 static void test_datasets(void) {
   struct frame_source src;
+  struct protocol proto;
   struct ds_set set;
   struct frame f;
   struct patient p;
@@ -208,6 +209,11 @@ static void test_datasets(void) {
   r = find(adsl, u1, NULL, &n);
   CHECK(r >= 0 && n == 1);
   CHECK_STR_EQ(str(adsl, r, "ARMCD"), "TACE");
+  CHECK(store_protocol(db, &proto, &e) == APP_OK);
+  CHECK_STR_EQ(proto.cohorts[0].id, "TACE");
+  CHECK_STR_EQ(str(adsl, r, "ARM"), proto.cohorts[0].label);
+  CHECK_STR_EQ(str(adsl, r, "ACTARM"), proto.cohorts[0].label);
+  CHECK(strlen(proto.cohorts[0].label) > 4);
   CHECK_STR_EQ(str(adsl, r, "TRT01P"), "TACE + PD-1 + LENVATINIB");
   CHECK_STR_EQ(str(adsl, r, "TRT01A"), "TACE + PD-1 + LENVATINIB");
   CHECK(num(adsl, r, "TRT01PN") == 2);
@@ -238,7 +244,9 @@ static void test_datasets(void) {
   CHECK_STR_EQ(str(adsl, r, "BOR"), "PD");
   r = find(adsl, u3, NULL, NULL);
   CHECK(r >= 0);
-  CHECK_STR_EQ(str(adsl, r, "ARM"), "Not Assigned");
+  CHECK_STR_EQ(str(adsl, r, "ARM"), "");
+  CHECK_STR_EQ(str(adsl, r, "ARMCD"), "");
+  CHECK_STR_EQ(str(adsl, r, "SEX"), "U");
   CHECK_STR_EQ(str(adsl, r, "TRT01P"), "");
   CHECK_STR_EQ(str(adsl, r, "ENRLFL"), "N");
   CHECK_STR_EQ(str(adsl, r, "ANLPOPFL"), "N");
@@ -348,12 +356,64 @@ static void test_datasets(void) {
   ds_set_free(&set);
 }
 
+/* define.xml escapes every text: a tabulation dataset whose label, source
+** and coded value hold XML's special characters and ill-formed UTF-8. */
+static void test_define_escaping(void) {
+  static const struct ds_col cols[] = {
+      {"STUDYID", "Study <Identifier>", DS_STR, 12, 0, "a & b", NULL, "Req"},
+      {"XXTEST", "Quote \" and apostrophe '", DS_STR, 20, 0, "derived x", "T&C",
+       "Perm"},
+  };
+  static const struct ds_def def = {
+      "XX",      "Tests & <more>", "FINDINGS", "One record per test",
+      "STUDYID", "SDTMIG 3.4",     2,          cols};
+  struct frame_source src;
+  struct ds_set sdtm, adam;
+  struct buf b;
+  struct err e;
+  const char *x;
+  memset(&src, 0, sizeof(src));
+  memset(&sdtm, 0, sizeof(sdtm));
+  memset(&adam, 0, sizeof(adam));
+  snprintf(src.study_id, sizeof(src.study_id), "S&1");
+  snprintf(src.created_utc, sizeof(src.created_utc), "2026-08-01T00:00:00Z");
+  err_clear(&e);
+  buf_init(&b, 0);
+  /* Both sets empty: a document with no dataset, no crash. */
+  CHECK_INT_EQ(define_xml(&src, &sdtm, &adam, &b, &e), APP_OK);
+  CHECK(strstr(buf_str(&b), "<ItemGroupDef") == NULL);
+  CHECK(strstr(buf_str(&b), "def:StandardName=\"SDTM-IG\"") != NULL);
+  buf_reset(&b);
+  ds_init(&sdtm.d[0], &def);
+  sdtm.n = 1;
+  ds_add_row(&sdtm.d[0]);
+  ds_str(&sdtm.d[0], 0, "XXTEST", "a<b&\"c\xff");
+  CHECK_INT_EQ(define_xml(&src, &sdtm, &adam, &b, &e), APP_OK);
+  x = buf_str(&b);
+  CHECK(strstr(x, "Purpose=\"Tabulation\"") != NULL);
+  CHECK(strstr(x, "Domain=\"XX\"") != NULL);
+  CHECK(strstr(x, "Tests &amp; &lt;more&gt;") != NULL);
+  CHECK(strstr(x, "Study &lt;Identifier&gt;") != NULL);
+  CHECK(strstr(x, "Quote &quot; and apostrophe &apos;") != NULL);
+  CHECK(strstr(x, "Name=\"T&amp;C\"") != NULL);
+  CHECK(strstr(x, "CodedValue=\"a&lt;b&amp;&quot;c\xef\xbf\xbd\"") != NULL);
+  CHECK(strstr(x, "<StudyName>S&amp;1</StudyName>") != NULL);
+  CHECK(strstr(x, "\xff") == NULL);
+  CHECK(strstr(x, "<CodeListRef CodeListOID=\"CL.T.C\"/>") != NULL);
+  CHECK(strstr(x, "<CodeList OID=\"CL.T.C\"") != NULL);
+  CHECK(strstr(x, "<def:Origin Type=\"Derived\">") != NULL);
+  CHECK(strstr(x, "<def:Origin Type=\"CRF\">") != NULL);
+  buf_reset(&b);
+  ds_set_free(&sdtm);
+}
+
 int main(void) {
   char path[512];
   struct err e;
   err_clear(&e);
   setenv("HCCSTUDY_FAKE_NOW", "2026-08-01T12:00:00Z", 1);
   test_tables();
+  test_define_escaping();
   if (harness_db_url("adam", path, sizeof(path)) != 0) {
     return 1;
   }
