@@ -166,6 +166,26 @@ for (ep in c("PFS", "OS")) {
   }
 }
 
+# ADSL against SDTM DM when the SDTM export holds it (ADaM: ADSL's
+# identifiers, arms, age, sex and death flag are DM's).
+for (dd in args[-(1:3)]) {
+  f <- file.path(dd, "dm.xpt")
+  if (!file.exists(f)) next
+  dm <- plain(haven::read_xpt(f))
+  res("ADSL subjects are DM's", setequal(adsl$USUBJID, dm$USUBJID))
+  i <- match(adsl$USUBJID, dm$USUBJID)
+  bad <- character(0)
+  for (v in c("STUDYID", "SUBJID", "SITEID", "ARM", "ARMCD", "ACTARM",
+              "ACTARMCD", "AGE", "AGEU", "SEX", "DTHFL")) {
+    if (!(v %in% names(dm))) next
+    a <- adsl[[v]]
+    b <- dm[[v]][i]
+    if (is.character(a)) { a[is.na(a)] <- ""; b[is.na(b)] <- "" }
+    if (!identical(a, b)) bad <- c(bad, v)
+  }
+  res("ADSL values equal DM's", length(bad) == 0, paste(bad, collapse = ","))
+}
+
 # The variables of every XPORT file, for the define.xml checks.
 lines <- character(0)
 for (dd in c(dir, args[-(1:3)])) {
