@@ -12,6 +12,13 @@
 #include "export.h"
 #include "frame.h"
 
+/* The datasets adam_build makes, in order. */
+#define ADAM_N_DATASETS 3
+
+/* Their metadata (ADSL, ADRS, ADTTE): the column tables define.xml and
+** tests/validation/cdisc/adam.tsv describe. */
+extern const struct ds_def *const adam_defs[ADAM_N_DATASETS];
+
 /* Build ADSL, ADRS and ADTTE of src into out (empty on entry).  Returns
 ** APP_OK or a store error (out is then freed). */
 int adam_build(const struct frame_source *src, struct ds_set *out,

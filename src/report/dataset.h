@@ -19,13 +19,18 @@ enum ds_type {
   DS_STR = 1  /* UTF-8 text; missing is "" */
 };
 
+/* ds_col.decimals of a numeric SAS date (days since 1960-01-01): the
+** XPORT format is DATE9. (ADaM --DT variables). */
+#define DS_DATE9 (-2)
+
 /* One variable. */
 struct ds_col {
   const char *name;     /* <= 8 characters, upper case (XPORT v5) */
   const char *label;    /* <= 40 characters */
   enum ds_type type;    /* numeric or string */
   int width;            /* string: bytes (<= 200); numeric: display width */
-  int decimals;         /* numeric: decimals of the SAS format, -1 BEST */
+  int decimals;         /* numeric: decimals of the SAS format, -1 BEST,
+                        ** DS_DATE9 a SAS date shown as DATE9. */
   const char *source;   /* where the value comes from (docs, define.xml) */
   const char *codelist; /* controlled terminology (define.xml), or NULL */
   const char *core;     /* SDTM/ADaM core: "Req", "Exp", "Perm", or NULL */

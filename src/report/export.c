@@ -179,7 +179,9 @@ static ssize_t ex_sink_write(const void *data, size_t len, void *ctx) {
 
 /* The SAS format of a numeric column: "w." or "w.d", or BESTw. */
 static void ex_sas_format(const struct ds_col *k, char *out, size_t n) {
-  if (k->decimals < 0) {
+  if (k->decimals == DS_DATE9) {
+    snprintf(out, n, "DATE9.");
+  } else if (k->decimals < 0) {
     snprintf(out, n, "BEST%d.", k->width);
   } else if (k->decimals == 0) {
     snprintf(out, n, "%d.", k->width);

@@ -341,6 +341,8 @@ struct fr_load {
   enum frame_scope scope;
   struct protocol proto;
   size_t cap;
+  frame_row_fn fn; /* frame_load_each's function, or NULL */
+  void *ctx;       /* its context */
 };
 
 /* Read one casebook into the next row of the frame. */
@@ -349,7 +351,6 @@ static int fr_load_one(void *ctx, const json_t *cb, struct err *e) {
   struct frame *f = L->f;
   struct frame_row *p;
   bool in_pop;
-  (void)e;
   if ((size_t)f->n == L->cap) {
     L->cap = L->cap ? 2 * L->cap : 64;
     f->p = xreallocarray(f->p, L->cap, sizeof(*f->p));
@@ -367,20 +368,28 @@ static int fr_load_one(void *ctx, const json_t *cb, struct err *e) {
   if (L->scope == FRAME_ANALYSIS && !p->in_population) {
     xfree(p->tp);
     memset(p, 0, sizeof(*p));
-  } else {
-    f->n++;
+    return L->fn ? L->fn(L->ctx, f, -1, cb, e) : APP_OK;
   }
-  return APP_OK;
+  f->n++;
+  return L->fn ? L->fn(L->ctx, f, f->n - 1, cb, e) : APP_OK;
 }
 
 int frame_load_from(const struct frame_source *src, enum frame_scope scope,
                     struct frame *f, struct err *e) {
+  return frame_load_each(src, scope, f, NULL, NULL, e);
+}
+
+int frame_load_each(const struct frame_source *src, enum frame_scope scope,
+                    struct frame *f, frame_row_fn fn, void *ctx,
+                    struct err *e) {
   struct fr_load L;
   int rc;
   memset(f, 0, sizeof(*f));
   memset(&L, 0, sizeof(L));
   L.f = f;
   L.scope = scope;
+  L.fn = fn;
+  L.ctx = ctx;
   rc = store_protocol(src->db, &L.proto, e);
   if (rc != APP_OK) {
     return rc;

@@ -131,6 +131,21 @@ int frame_load(struct db *db, const struct actor *a, enum frame_scope scope,
 int frame_load_from(const struct frame_source *src, enum frame_scope scope,
                     struct frame *f, struct err *e);
 
+/* Called by frame_load_each after each casebook's row has been read: f
+** as built so far, row the index of that casebook's row in f->p (-1 when
+** the scope left it out) and the casebook itself (owned by the walk).  f->p
+** may move between calls: keep indices, not pointers.  A non-APP_OK return
+** stops the walk and is returned. */
+typedef int (*frame_row_fn)(void *ctx, const struct frame *f, int row,
+                            const json_t *cb, struct err *e);
+
+/* frame_load_from, calling fn (may be NULL) with each casebook as its row
+** is read, so a builder reads the casebooks once together with the frame
+** (adam.c). */
+int frame_load_each(const struct frame_source *src, enum frame_scope scope,
+                    struct frame *f, frame_row_fn fn, void *ctx,
+                    struct err *e);
+
 /* Free the frame's rows and zero it. */
 void frame_free(struct frame *f);
 

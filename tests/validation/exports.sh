@@ -10,8 +10,9 @@
 #     (exports/readers.R, exports/pandas_xpt.py);
 #   * the XPT file is SAS transport version 5 (the v5 library header, not
 #     LIBV8) with member ADSL;
-#   * survival::coxph and survfit on the exported PFS and OS (analysis
-#     population, ANLPOPFL = "Y") give the HR, coefficient, SE, n, events
+#   * survival::coxph and survfit on ADSL's PFS and OS (PFSDY/PFSCNSR,
+#     OSDY/OSCNSR by ARMCD; analysis population, ANLPOPFL = "Y"; ADTTE is
+#     checked the same way in adam.sh) give the HR, coefficient, SE, n, events
 #     (GET /api/v1/analysis/summary) and the medians by cohort (GET
 #     /api/v1/analysis/km) of the server on the same database: HR, coef
 #     and SE within 1e-6 relative, counts and medians exactly
@@ -50,8 +51,9 @@ n=$(($(wc -l <"$out/adsl.csv") - 1))
 [ "$n" -eq 121 ]; check "CSV: one row a patient ($n)" $?
 head -n 1 "$out/adsl.csv" | grep -q $'\r$'; check "CSV: CRLF line ends (RFC 4180)" $?
 code=$(tr -d '\r\n' <"$tmp/new.code")
-awk -F, -v c="$code" '$3 == c && $7 == "N" && $8 == "" && $19 == "" { f = 1 } END { exit !f }' \
-  "$out/adsl.csv"
+awk -F, -v c="$code" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+  $k["SUBJID"] == c && $k["ANLPOPFL"] == "N" && $k["AGE"] == "" && $k["PFSDY"] == "" &&
+  $k["TRTSDT"] == "" { f = 1 } END { exit !f }' "$out/adsl.csv"
 check "CSV: the screened patient has missing values, ANLPOPFL N" $?
 [ "$(head -c 80 "$out/adsl.xpt")" = \
   "HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!000000000000000000000000000000  " ]
@@ -70,7 +72,7 @@ tally() { # tally FILE: one check per "ok"/"FAIL" line
 }
 Rscript "$here/exports/readers.R" "$out" >"$tmp/r.out" 2>"$tmp/r.err"
 check "R readers ran" $?
-[ "$(grep -c '^ok ' "$tmp/r.out")" -ge 21 ]; check "R: every reader checked" $?
+[ "$(grep -c '^ok ' "$tmp/r.out")" -ge 22 ]; check "R: every reader checked" $?
 tally "$tmp/r.out"
 /usr/bin/python3 "$here/exports/pandas_xpt.py" "$out" >"$tmp/py.out" 2>"$tmp/py.err"
 check "pandas reader ran" $?

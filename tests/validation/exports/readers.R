@@ -38,6 +38,9 @@ same <- function(reader, x, labels = TRUE) {
   for (j in seq_along(dict$name)) {
     a <- csv[[j]]
     b <- x[[j]]
+    # haven reads a DATE9. variable (ADaM --DT) as an R Date (days since
+    # 1970-01-01); the CSV holds the SAS date (days since 1960-01-01).
+    if (inherits(b, "Date")) b <- as.numeric(b) + 3653
     attributes(b) <- NULL
     if (dict$type[j] == "numeric") {
       ok <- is.numeric(b) && identical(is.na(a), is.na(b)) &&
@@ -60,7 +63,11 @@ same <- function(reader, x, labels = TRUE) {
         paste(dict$name[unname(lab) != dict$label], collapse = ","))
   }
 }
-same("haven::read_xpt", haven::read_xpt(file.path(dir, "adsl.xpt")))
+hx <- haven::read_xpt(file.path(dir, "adsl.xpt"))
+same("haven::read_xpt", hx)
+dates <- c("TRTSDT", "TRTEDT", "DTHDT", "EOSDT", "LSTALVDT")
+res("haven::read_xpt reads the DATE9. variables as dates",
+    all(vapply(dates, function(v) inherits(hx[[v]], "Date"), TRUE)))
 same("foreign::read.xport", foreign::read.xport(file.path(dir, "adsl.xpt")),
      labels = FALSE)
 lk <- foreign::lookup.xport(file.path(dir, "adsl.xpt"))

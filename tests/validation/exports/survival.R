@@ -1,5 +1,6 @@
 # survival::coxph and survfit on the exported PFS and OS (adsl.xpt read by
-# haven), analysis population only (ANLPOPFL = "Y"): prints one line per
+# haven: PFSDY/PFSCNSR, OSDY/OSCNSR, cohort ARMCD), analysis population
+# only (ANLPOPFL = "Y"): prints one line per
 # number, "KEY VALUE", for tests/validation/exports.sh to compare with the
 # analysis routes.  Keys: pfs_hr, pfs_coef, pfs_se, pfs_n, pfs_events,
 # pfs_median_HAIC, pfs_median_TACE, and the same for os.
@@ -7,11 +8,11 @@
 suppressPackageStartupMessages(library(survival))
 x <- as.data.frame(haven::read_xpt(file.path(commandArgs(TRUE)[1], "adsl.xpt")))
 x <- x[x$ANLPOPFL == "Y", ]
-x$haic <- as.integer(x$ARM == "HAIC")
+x$haic <- as.integer(x$ARMCD == "HAIC")
 for (ep in c("pfs", "os")) {
   t <- x[[paste0(toupper(ep), "DY")]]
   cn <- x[[paste0(toupper(ep), "CNSR")]]
-  d <- data.frame(t = t, ev = 1 - cn, haic = x$haic, arm = x$ARM)
+  d <- data.frame(t = t, ev = 1 - cn, haic = x$haic, arm = x$ARMCD)
   d <- d[!is.na(d$t), ]
   fit <- coxph(Surv(t, ev) ~ haic, data = d)
   cat(ep, "_hr ", format(exp(coef(fit)[[1]]), digits = 15), "\n", sep = "")
