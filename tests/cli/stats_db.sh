@@ -4,7 +4,7 @@
 # same commands with --data on `export --format csv`'s adsl.csv filtered to
 # ANLPOPFL = Y, and (b) R's survival (coxph, survfit, survdiff) run live on
 # that CSV; bad option combinations exit 2 naming the option.  The column
-# names are the frame's exported names (frame_cols: PFSDY, PFSCNSR, ARM ...).
+# names are the frame's exported names (frame_cols: PFSDY, PFSCNSR, ARMCD ...).
 # Prints "N passed, N failed".
 #   tests/cli/stats_db.sh PATH/TO/hccstudy
 set -u
@@ -51,12 +51,12 @@ same() { # same NAME ARGS...: stats ARGS --db and --data agree byte for byte
   check "$name: --db and --data give the same answer" $?
   cp "$tmp/db.json" "$tmp/$name.json"
 }
-same cox_pfs cox --time PFSDY --censor PFSCNSR --factor ARM
-same cox_os cox --time OSDY --censor OSCNSR --covariates AGE,ECOG --factor ARM
-same km_pfs km --time PFSDY --censor PFSCNSR --group ARM
-same km_os km --time OSDY --censor OSCNSR --group ARM
-same logrank_pfs logrank --time PFSDY --censor PFSCNSR --group ARM
-same ps_iptw ps --treatment ARM --covariates AGE,ECOG --factor BCLC \
+same cox_pfs cox --time PFSDY --censor PFSCNSR --factor ARMCD
+same cox_os cox --time OSDY --censor OSCNSR --covariates AGE,ECOGBL --factor ARMCD
+same km_pfs km --time PFSDY --censor PFSCNSR --group ARMCD
+same km_os km --time OSDY --censor OSCNSR --group ARMCD
+same logrank_pfs logrank --time PFSDY --censor PFSCNSR --group ARMCD
+same ps_iptw ps --treatment ARMCD --covariates AGE,ECOGBL --factor BCLCBL \
   --method iptw
 jq -e '.n == '"$n_pop" "$tmp/cox_pfs.json" >/dev/null
 check "cox --db uses every row of the analysis population" $?
@@ -67,31 +67,31 @@ suppressMessages(library(survival))
 a <- commandArgs(TRUE)
 d <- read.csv(a[1], na.strings = c("", "NA"))
 out <- function(k, v) cat(k, format(v, digits = 17), "\n", sep = "\t")
-f <- coxph(Surv(PFSDY, 1 - PFSCNSR) ~ ARM, data = d, ties = "efron")
-out("cox_pfs.ARM=TACE.coef", coef(f)[["ARMTACE"]])
-out("cox_pfs.ARM=TACE.se", sqrt(diag(vcov(f)))[["ARMTACE"]])
-out("cox_pfs.ARM=TACE.hr", exp(coef(f))[["ARMTACE"]])
-f <- coxph(Surv(OSDY, 1 - OSCNSR) ~ AGE + ECOG + ARM, data = d,
+f <- coxph(Surv(PFSDY, 1 - PFSCNSR) ~ ARMCD, data = d, ties = "efron")
+out("cox_pfs.ARMCD=TACE.coef", coef(f)[["ARMCDTACE"]])
+out("cox_pfs.ARMCD=TACE.se", sqrt(diag(vcov(f)))[["ARMCDTACE"]])
+out("cox_pfs.ARMCD=TACE.hr", exp(coef(f))[["ARMCDTACE"]])
+f <- coxph(Surv(OSDY, 1 - OSCNSR) ~ AGE + ECOGBL + ARMCD, data = d,
            ties = "efron")
-for (k in c("AGE", "ECOG", "ARMTACE")) {
-  nm <- if (k == "ARMTACE") "ARM=TACE" else k
+for (k in c("AGE", "ECOGBL", "ARMCDTACE")) {
+  nm <- if (k == "ARMCDTACE") "ARMCD=TACE" else k
   out(paste0("cox_os.", nm, ".coef"), coef(f)[[k]])
   out(paste0("cox_os.", nm, ".se"), sqrt(diag(vcov(f)))[[k]])
   out(paste0("cox_os.", nm, ".hr"), exp(coef(f))[[k]])
 }
 for (ep in c("PFS", "OS")) {
-  s <- survfit(as.formula(sprintf("Surv(%sDY, 1 - %sCNSR) ~ ARM", ep, ep)),
+  s <- survfit(as.formula(sprintf("Surv(%sDY, 1 - %sCNSR) ~ ARMCD", ep, ep)),
                data = d)
   t <- summary(s)$table
   for (g in c("HAIC", "TACE")) {
-    r <- paste0("ARM=", g)
+    r <- paste0("ARMCD=", g)
     out(sprintf("km_%s.%s.median", tolower(ep), g), t[r, "median"])
     out(sprintf("km_%s.%s.median_lower", tolower(ep), g), t[r, "0.95LCL"])
     out(sprintf("km_%s.%s.median_upper", tolower(ep), g), t[r, "0.95UCL"])
     out(sprintf("km_%s.%s.events", tolower(ep), g), t[r, "events"])
   }
 }
-l <- survdiff(Surv(PFSDY, 1 - PFSCNSR) ~ ARM, data = d)
+l <- survdiff(Surv(PFSDY, 1 - PFSCNSR) ~ ARMCD, data = d)
 out("logrank_pfs.chisq", l$chisq)
 EOF
 Rscript "$tmp/ref.R" "$tmp/pop.csv" >"$tmp/ref.tsv" 2>"$tmp/e"
@@ -105,7 +105,7 @@ ours() {
       '.coefficients[] | select(.name == $t) | .[$f]' "$tmp/$name.json" ;;
   km_*)
     jq -r --arg g "${rest%.*}" --arg f "${rest##*.}" \
-      '.groups[] | select(.group == "ARM=" + $g or .group == $g) | .[$f]
+      '.groups[] | select(.group == "ARMCD=" + $g or .group == $g) | .[$f]
        | if . == null then "NA" else . end' "$tmp/$name.json" ;;
   logrank_*)
     jq -r '.chisq' "$tmp/$name.json" ;;
@@ -143,14 +143,14 @@ bad() { # bad NAME OPTION ARGS...
   check "$name: exit 2 naming $opt (rc $rc: $(head -c 140 "$tmp/e"))" $?
 }
 pfs=(--time PFSDY --censor PFSCNSR)
-bad "cox --data and --db" --db cox "${pfs[@]}" --factor ARM --db "$db" \
+bad "cox --data and --db" --db cox "${pfs[@]}" --factor ARMCD --db "$db" \
   --data "$tmp/pop.csv"
 bad "km --data and --db" --db km "${pfs[@]}" --db "$db" --data "$tmp/pop.csv"
-bad "ps --data and --db" --db ps --treatment ARM --covariates AGE \
+bad "ps --data and --db" --db ps --treatment ARMCD --covariates AGE \
   --method iptw --db "$db" --data "$tmp/pop.csv"
-bad "cox neither" --data cox "${pfs[@]}" --factor ARM
+bad "cox neither" --data cox "${pfs[@]}" --factor ARMCD
 bad "km neither" --data km "${pfs[@]}"
-bad "logistic neither" --data logistic --outcome ARM --covariates AGE
+bad "logistic neither" --data logistic --outcome ARMCD --covariates AGE
 bad "--freeze without --db" --freeze km "${pfs[@]}" --data "$tmp/pop.csv" \
   --freeze 1
 bad "--freeze not a number" --freeze km "${pfs[@]}" --db "$db" --freeze x
@@ -158,14 +158,14 @@ bad "--freeze that does not exist" --freeze km "${pfs[@]}" --db "$db" \
   --freeze 999
 bad "--user without --db" --user km "${pfs[@]}" --data "$tmp/pop.csv" \
   --user pi
-bad "ps --out with --db" --out ps --treatment ARM --covariates AGE \
+bad "ps --out with --db" --out ps --treatment ARMCD --covariates AGE \
   --method iptw --db "$db" --out "$tmp/scores.csv"
 [ ! -e "$tmp/scores.csv" ]
 check "ps --out with --db wrote nothing" $?
 bad "--db unknown column" "'PFSTIME'" km --time PFSTIME --censor PFSCNSR \
   --db "$db"
-bad "--db text column as a number" "'ARM'" cox --time PFSDY --censor PFSCNSR \
-  --covariates ARM --db "$db"
+bad "--db text column as a number" "'ARMCD'" cox --time PFSDY --censor PFSCNSR \
+  --covariates ARMCD --db "$db"
 bad "--event and --censor" --censor km --time PFSDY --event PFSCNSR \
   --censor PFSCNSR --db "$db"
 bad "--censor not 0/1" "'AEWORST'" km --time PFSDY --censor AEWORST \

@@ -58,7 +58,7 @@ static void make_frame(struct frame *f) {
 }
 
 /* The same values as a CSV file (written by hand: CNSR is 1 - event). */
-static const char same_csv[] = "SUBJID,ARM,AGE,ECOG,BCLC,PFSDY,PFSCNSR\n"
+static const char same_csv[] = "SUBJID,ARMCD,AGE,ECOGBL,BCLCBL,PFSDY,PFSCNSR\n"
                                "TJH-0001,HAIC,61,0,B,120,0\n"
                                "TJH-0002,TACE,55.5,1,C,300,1\n"
                                "TJH-0003,TACE,70,2,B,,\n"
@@ -78,8 +78,8 @@ static char *write_tmp(const char *text) {
 static void test_names_from_frame_cols(void) {
   /* The names this test uses are frame_cols' (they may be renamed: then
   ** this check, not the loader, needs changing). */
-  static const char *const used[] = {"ARM",  "AGE",   "ECOG",
-                                     "BCLC", "PFSDY", "PFSCNSR"};
+  static const char *const used[] = {"ARMCD",  "AGE",   "ECOGBL",
+                                     "BCLCBL", "PFSDY", "PFSCNSR"};
   size_t i;
   int k;
   for (i = 0; i < sizeof(used) / sizeof(used[0]); i++) {
@@ -103,8 +103,8 @@ static void test_stats_study_equals_csv(void) {
   spec.time = "PFSDY";
   spec.censor = "PFSCNSR";
   spec.covariates = "AGE";
-  spec.factors = "ARM,ECOG";
-  spec.strata = "BCLC";
+  spec.factors = "ARMCD,ECOGBL";
+  spec.strata = "BCLCBL";
   spec.study = &fr;
   spec.study_what = "study CHALLENGE-06";
   err_clear(&e);
@@ -114,10 +114,10 @@ static void test_stats_study_equals_csv(void) {
   CHECK_INT_EQ(a.n_dropped, 2);
   CHECK(a.time[0] == 120 && a.time[1] == 300 && a.time[2] == 45);
   CHECK(a.status[0] == 1 && a.status[1] == 0 && a.status[2] == 1);
-  CHECK_INT_EQ(a.p, 3); /* AGE, ARM=TACE, ECOG=1 (ECOG 2 only dropped) */
+  CHECK_INT_EQ(a.p, 3); /* AGE, ARMCD=TACE, ECOGBL=1 (ECOGBL 2 only dropped) */
   CHECK_STR_EQ(a.x_names[0], "AGE");
-  CHECK_STR_EQ(a.x_names[1], "ARM=TACE");
-  CHECK_STR_EQ(a.x_names[2], "ECOG=1");
+  CHECK_STR_EQ(a.x_names[1], "ARMCD=TACE");
+  CHECK_STR_EQ(a.x_names[2], "ECOGBL=1");
   CHECK(a.x[0] == 61 && a.x[1] == 55.5 && a.x[2] == 48);
   CHECK(a.x[3] == 0 && a.x[4] == 1 && a.x[5] == 1);
   CHECK_INT_EQ(a.n_strata, 3);
@@ -170,9 +170,9 @@ static void bad_study(const char *time, const char *censor, const char *covs,
 static void test_study_faults(void) {
   bad_study("PFSTIME", "PFSCNSR", NULL, "unknown column 'PFSTIME'",
             "study CHALLENGE-06");
-  bad_study("PFSDY", "PFSCNSR", "ARM", "column 'ARM', data row 1",
+  bad_study("PFSDY", "PFSCNSR", "ARMCD", "column 'ARMCD', data row 1",
             "\"HAIC\" is not a number");
-  bad_study("PFSDY", "ECOG", NULL, "column 'ECOG', data row 3",
+  bad_study("PFSDY", "ECOGBL", NULL, "column 'ECOGBL', data row 3",
             "censoring value 2");
   bad_study("pfsdy", "PFSCNSR", NULL, "--time", "'pfsdy'");
 }
@@ -184,9 +184,9 @@ static void test_ps_study(void) {
   struct err e;
   make_frame(&fr);
   spec.study = &fr;
-  spec.response = "ARM";
+  spec.response = "ARMCD";
   spec.response_opt = "--treatment";
-  spec.covariates = "ECOG";
+  spec.covariates = "ECOGBL";
   err_clear(&e);
   CHECK_INT_EQ(ps_frame_load(&spec, &f, &e), APP_OK);
   CHECK_INT_EQ(f.n, 5);

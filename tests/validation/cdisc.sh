@@ -5,7 +5,7 @@
 #   * `export --format sdtm` and `--format adam` write SAS XPORT v5 files,
 #     and `--format csv` holds the SDTM domains too;
 #   * cdisc/check.R reads every XPT file with R haven::read_xpt and checks
-#     it against the tables cdisc/sdtm.tsv (and cdisc/adam.tsv when it
+#     it against the tables cdisc/sdtm.tsv and cdisc/adam.tsv (once it
 #     exists: the ADaM table comes with the ADaM builder) and the
 #     controlled terms cdisc/terms.tsv: every Req variable present and
 #     never missing, every Exp variable present, no variable outside the
@@ -85,10 +85,8 @@ tally() { # tally FILE: one check per "ok"/"FAIL" line
     esac
   done <"$1"
 }
-set -- "$here/cdisc/terms.tsv" "$tmp/sdtm" "$here/cdisc/sdtm.tsv"
-if [ -f "$here/cdisc/adam.tsv" ]; then
-  set -- "$@" "$tmp/adam" "$here/cdisc/adam.tsv"
-fi
+set -- "$here/cdisc/terms.tsv,$here/cdisc/terms-adam.tsv" "$tmp/sdtm" "$here/cdisc/sdtm.tsv" \
+  "$tmp/adam" "$here/cdisc/adam.tsv"
 Rscript "$here/cdisc/check.R" "$@" >"$tmp/check.out" 2>"$tmp/check.err"
 check "conformance checker ran" $?
 [ "$(grep -c '^ok .*: values in their codelists' "$tmp/check.out")" -ge 14 ]

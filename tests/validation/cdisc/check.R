@@ -18,7 +18,7 @@ rd <- function(f) {
   read.delim(f, sep = "\t", quote = "", colClasses = "character",
              na.strings = character(0), strip.white = FALSE)
 }
-terms <- rd(args[1])
+terms <- do.call(rbind, lapply(strsplit(args[1], ",", fixed = TRUE)[[1]], rd))
 lists <- split(terms$term, terms$codelist)
 
 res <- function(ok, msg) {
@@ -66,7 +66,11 @@ check_dataset <- function(path, tab) {
   absent <- setdiff(c(req, exp), vars)
   res(length(absent) == 0, sprintf("%s: every Req and Exp variable present %s",
                                    name, some(absent)))
-  empty <- Filter(function(v) v %in% vars && any(missing_val(d[[v]])), req)
+  # SDTM: a Req variable is never null.  ADaM (IG 1.3 section 3.1): Req
+  # means present, its values may be null (AGE, TRT01P of a patient never
+  # enrolled); the identifiers still never are.
+  never <- if (startsWith(name, "AD")) intersect(req, c("STUDYID", "USUBJID", "PARAMCD", "PARAM")) else req
+  empty <- Filter(function(v) v %in% vars && any(missing_val(d[[v]])), never)
   res(length(empty) == 0, sprintf("%s: Req variables never missing %s",
                                   name, some(empty)))
   present <- rows[rows$variable %in% vars, ]
@@ -85,7 +89,7 @@ check_dataset <- function(path, tab) {
                                     if (is.null(l)) "none" else l))
     }
     if ((r$type == "Char") != is.character(x) ||
-        (r$type == "Num") != is.numeric(x)) {
+        (r$type == "Num") != (is.numeric(x) || inherits(x, "Date"))) {
       type_bad <- c(type_bad, r$variable)
     }
     if (r$type == "Char" && is.character(x)) {
