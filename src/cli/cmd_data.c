@@ -94,7 +94,7 @@ int cmd_import(struct cli *c) {
 /* Check --out DIR for a file export: create it when missing (one level),
 ** refuse a path that is not a directory.  Returns APP_OK or APP_EINVAL
 ** naming --out. */
-static int export_out_dir(const char *dir, struct err *e) {
+static int export_out_dir(const char *dir, bool create, struct err *e) {
   struct stat st;
   if (dir == NULL || dir[0] == '\0') {
     return ERR_FIELD(e, APP_EINVAL, "--out",
@@ -105,6 +105,19 @@ static int export_out_dir(const char *dir, struct err *e) {
                ? APP_OK
                : ERR_FIELD(e, APP_EINVAL, "--out",
                            "--out: %s is not a directory", dir);
+  }
+  if (!create) { /* only checked: its parent must be a directory */
+    char parent[4096];
+    const char *slash = strrchr(dir, '/');
+    snprintf(parent, sizeof(parent), "%.*s",
+             slash == NULL ? 1 : slash == dir ? 1 : (int)(slash - dir),
+             slash == NULL ? "." : dir);
+    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return ERR_FIELD(e, APP_EINVAL, "--out",
+                       "--out: cannot create %s: %s does not exist", dir,
+                       parent);
+    }
+    return APP_OK;
   }
   if (mkdir(dir, 0777) != 0) {
     return ERR_FIELD(e, APP_EINVAL, "--out", "--out: cannot create %s: %s",
@@ -121,10 +134,19 @@ static int export_out_file(const char *path, struct err *e) {
     return ERR_FIELD(e, APP_EINVAL, "--out",
                      "--out: --format needs --out FILE");
   }
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
     return ERR_FIELD(e, APP_EINVAL, "--out",
                      "--out: %s is a directory; this format writes one "
                      "file", path);
+  }
+  snprintf(dir, sizeof(dir), "%.*s",
+           slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path),
+           slash == NULL ? "." : path);
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return ERR_FIELD(e, APP_EINVAL, "--out",
+                     "--out: the directory %s does not exist", dir);
   }
   return APP_OK;
 }
@@ -164,7 +186,7 @@ static int export_files(struct cli *c, const char *format, const char *out) {
     return cli_fail(&e);
   }
   rc = export_format_is_file(fmt) ? export_out_file(out, &e)
-                                  : export_out_dir(out, &e);
+                                  : export_out_dir(out, false, &e);
   if (rc != APP_OK || cli_open_study(c, &db, &a, &e) != APP_OK) {
     db_close(db);
     return cli_fail(&e);
@@ -172,6 +194,9 @@ static int export_files(struct cli *c, const char *format, const char *out) {
   rc = access_require(db, &a, ACCESS_EXPORT, "export", &e);
   if (rc == APP_OK) {
     rc = frame_source_open(db, &a, freeze, &src, &e);
+  }
+  if (rc == APP_OK && !export_format_is_file(fmt)) {
+    rc = export_out_dir(out, true, &e); /* made once the input is known */
   }
   buf_init(&written, 0);
   if (rc == APP_OK) {

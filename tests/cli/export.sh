@@ -26,6 +26,10 @@ bad "--out without --format" --format --out "$tmp/x"
 bad "--patient with --format" --patient --format csv --out "$tmp/x" --patient TJH-0001
 bad "--out is a file" --out --format xpt --out "$tmp/afile"
 bad "--out under a missing directory" --out --format dta --out "$tmp/no/such/dir"
+bad "define.xml under a missing directory" --out --format define --out "$tmp/no/such/define.xml"
+bad "odm --out is a directory" --out --format odm --out "$tmp"
+bad "a bad --freeze" --freeze --format csv --freeze x1 --out "$tmp/x"
+bad "no such freeze" freeze --format csv --freeze 99 --out "$tmp/x"
 bad "misspelt option" --formt --formt csv
 [ ! -e "$tmp/x" ]; check "nothing written on bad input" $?
 "$bin" export >"$tmp/cb.json" 2>"$tmp/e"
