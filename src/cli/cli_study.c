@@ -69,8 +69,21 @@ int cli_db_must_exist(const char *url, struct err *e) {
 }
 
 /* Open the study and log in as --user.  On success the caller closes *db. */
+static int open_study(struct cli *c, bool readonly, struct db **db,
+                      struct actor *a, struct err *e);
+
 int cli_open_study(struct cli *c, struct db **db, struct actor *a,
                    struct err *e) {
+  return open_study(c, false, db, a, e);
+}
+
+int cli_open_study_readonly(struct cli *c, struct db **db, struct actor *a,
+                            struct err *e) {
+  return open_study(c, true, db, a, e);
+}
+
+static int open_study(struct cli *c, bool readonly, struct db **db,
+                      struct actor *a, struct err *e) {
   const char *path = cli_db_path(c);
   const char *user = cli_opt(c, "--user");
   char *pw;
@@ -94,7 +107,7 @@ int cli_open_study(struct cli *c, struct db **db, struct actor *a,
   if (cli_db_must_exist(path, e) != APP_OK) {
     return APP_EINVAL;
   }
-  rc = db_open(path, db, e);
+  rc = readonly ? db_open_readonly(path, db, e) : db_open(path, db, e);
   if (rc != APP_OK) {
     return rc;
   }
@@ -105,12 +118,14 @@ int cli_open_study(struct cli *c, struct db **db, struct actor *a,
                  "init')", shown);
     xfree(shown);
   }
-  if (rc == APP_OK) {
+  if (rc == APP_OK && !readonly) {
     rc = db_migrate(*db, e);
   }
   if (rc == APP_OK) {
     pw = cli_read_password("HCCSTUDY_PASSWORD", "Password: ", e);
-    rc = pw ? store_login(*db, user, pw, a, e) : APP_EINVAL;
+    rc = pw == NULL ? APP_EINVAL
+         : readonly ? store_authenticate(*db, user, pw, a, e)
+                    : store_login(*db, user, pw, a, e);
     if (pw) {
       memset(pw, 0, strlen(pw));
     }

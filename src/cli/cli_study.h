@@ -19,6 +19,13 @@
 int cli_open_study(struct cli *c, struct db **db, struct actor *a,
                    struct err *e);
 
+/* The same for a check that must not write: the database opened
+** read-only (db_open_readonly: it may be a read-only file or a replica),
+** not migrated, the password checked without an audit entry
+** (store_authenticate). */
+int cli_open_study_readonly(struct cli *c, struct db **db, struct actor *a,
+                            struct err *e);
+
 /* The --db option, else $HCCSTUDY_DB, else NULL (takes the option). */
 const char *cli_db_path(struct cli *c);
 

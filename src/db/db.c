@@ -195,7 +195,19 @@ char *db_url_redacted(const char *url) {
   return buf_detach(&out);
 }
 
+static int db_open_as(const char *url, bool readonly, struct db **out,
+                      struct err *e);
+
 int db_open(const char *url, struct db **out, struct err *e) {
+  return db_open_as(url, false, out, e);
+}
+
+int db_open_readonly(const char *url, struct db **out, struct err *e) {
+  return db_open_as(url, true, out, e);
+}
+
+static int db_open_as(const char *url, bool readonly, struct db **out,
+                      struct err *e) {
   struct db *db = xcalloc(1, sizeof(*db));
   const char *target = url;
   *out = NULL;
@@ -210,8 +222,16 @@ int db_open(const char *url, struct db **out, struct err *e) {
     target = db_sqlite_path(url);
     db->be = &db_sqlite_backend;
   }
+  db->is_readonly = readonly;
   {
     int rc = db->be->open(db, target, e);
+    if (rc == APP_OK && readonly && db->be == &db_pg_backend) {
+      rc = db->be->exec(db, "SET SESSION CHARACTERISTICS AS TRANSACTION "
+                            "READ ONLY", e);
+      if (rc != APP_OK) {
+        db->be->close(db);
+      }
+    }
     if (rc != APP_OK) {
       xfree(db);
       return rc;

@@ -48,6 +48,12 @@ enum db_step_result {
 ** with db_close(). */
 int db_open(const char *url, struct db **out, struct err *e);
 
+/* The same, read-only: a SQLite file opened SQLITE_OPEN_READONLY with
+** query_only (no journal mode set, nothing created), a PostgreSQL session
+** whose transactions are READ ONLY.  Every write then fails.  For checks
+** that must not change what they check (audit verify). */
+int db_open_readonly(const char *url, struct db **out, struct err *e);
+
 /* Whether url names a PostgreSQL database (see db_open). */
 bool db_url_is_postgres(const char *url);
 

@@ -84,6 +84,7 @@ struct db {
   size_t trailing_at[DB_MAX_TRAILING]; /* where each one starts */
   void *app_data;              /* one slot for the layer above (store) */
   void (*app_free)(void *);    /* frees app_data at db_close */
+  bool is_readonly;            /* db_open_readonly(): nothing is written */
   char fault_sql[64];          /* db_fault_after_rows(): armed when set */
   int64_t fault_rows;
 };

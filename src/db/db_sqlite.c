@@ -25,7 +25,9 @@ static int sq_error(sqlite3 *h, int rc, struct err *e, const char *what) {
 static int sq_open(struct db *db, const char *target, struct err *e) {
   sqlite3 *h = NULL;
   int rc = sqlite3_open_v2(target, &h,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                           (db->is_readonly
+                                ? SQLITE_OPEN_READONLY
+                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                                SQLITE_OPEN_FULLMUTEX,
                            NULL);
   if (rc != SQLITE_OK) {
@@ -37,6 +39,16 @@ static int sq_open(struct db *db, const char *target, struct err *e) {
   sqlite3_busy_timeout(h, DB_SQLITE_BUSY_MS);
   sqlite3_extended_result_codes(h, 1);
   db->conn = h;
+  if (db->is_readonly) {
+    /* The file as it is (its journal mode included); query_only refuses
+    ** any write even where the file could be written. */
+    if (db->be->exec(db, "PRAGMA query_only=1", e) != APP_OK) {
+      sqlite3_close(h);
+      db->conn = NULL;
+      return APP_EDB;
+    }
+    return APP_OK;
+  }
   if (db->be->exec(db, "PRAGMA journal_mode=WAL", e) != APP_OK ||
       db->be->exec(db, "PRAGMA synchronous=FULL", e) != APP_OK ||
       db->be->exec(db, "PRAGMA foreign_keys=ON", e) != APP_OK) {

@@ -318,6 +318,38 @@ int store_login(struct db *db, const char *username, const char *password,
   return store_login_from(db, username, password, NULL, out, e);
 }
 
+int store_authenticate(struct db *db, const char *username,
+                       const char *password, struct actor *out,
+                       struct err *e) {
+  char pw_hash[crypto_pwhash_STRBYTES];
+  int active = 0, failed = 0, rc;
+  bool known, verified;
+  struct actor a;
+  if (store_sodium(e) != APP_OK) {
+    return APP_EINTERNAL;
+  }
+  pthread_once(&dummy_once, dummy_make);
+  if (!dummy_ok) {
+    return ERR_SET(e, APP_EINTERNAL, "password hashing ran out of memory");
+  }
+  username = username ? username : "";
+  password = password ? password : "";
+  rc = find_user(db, username, &a, pw_hash, &active, &failed, e);
+  if (rc == APP_EDB) {
+    return rc;
+  }
+  known = rc == APP_OK;
+  verified = crypto_pwhash_str_verify(known && active ? pw_hash : dummy_hash,
+                                      password, strlen(password)) == 0;
+  sodium_memzero(pw_hash, sizeof(pw_hash));
+  if (!(known && active && verified)) {
+    return ERR_SET(e, APP_EINVAL, "invalid username or password (or the "
+                   "account is inactive)");
+  }
+  *out = a;
+  return APP_OK;
+}
+
 int store_login_from(struct db *db, const char *username,
                      const char *password, const char *client,
                      struct actor *out, struct err *e) {

@@ -44,6 +44,14 @@ int store_login_from(struct db *db, const char *username,
                      const char *password, const char *client,
                      struct actor *out, struct err *e);
 
+/* Check username and password as store_login does (argon2id; the same
+** time and message for an unknown or inactive account) but write nothing:
+** no audit entry, no throttle count.  For read-only checks on a database
+** opened with db_open_readonly() (audit verify). */
+int store_authenticate(struct db *db, const char *username,
+                       const char *password, struct actor *out,
+                       struct err *e);
+
 /* store_login_from() with no client address. */
 int store_login(struct db *db, const char *username, const char *password,
                 struct actor *out, struct err *e);
