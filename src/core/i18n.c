@@ -110,8 +110,10 @@ static const struct i18n_entry zh_messages[] = {
    "%s角色只能在本中心（%s）操作，不能在 %s 操作"},
   {"permission denied for the %t role", "%s角色无此权限"},
   /* Sessions and accounts (store/session.c, store/store.c). */
-  {"invalid username or password (or the account is locked)",
-   "用户名或密码错误（或账户已锁定）"},
+  {"invalid username or password (or the account is inactive)",
+   "用户名或密码错误（或账户已停用）"},
+  {"too many failed logins: try again in %s s",
+   "登录失败次数过多：请 %s 秒后再试"},
   {"username and password are required", "用户名和密码为必填项"},
   {"log in first", "请先登录"},
   {"not logged in", "未登录"},

@@ -234,11 +234,15 @@ static void dummy_make(void) {
                                crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
 }
 
-/* Now (Unix time), shifted by HCCSTUDY_FAKE_EPOCH_OFFSET seconds in
-** tests, as the sessions' clock is. */
-static int64_t login_now(void) {
+/* Now (Unix time in milliseconds: a delay of 1 s is 1 s, not what is
+** left of the current second), shifted by HCCSTUDY_FAKE_EPOCH_OFFSET
+** seconds in tests, as the sessions' clock is. */
+static int64_t login_now_ms(void) {
   const char *off = getenv("HCCSTUDY_FAKE_EPOCH_OFFSET");
-  return (int64_t)time(NULL) + (off != NULL ? strtoll(off, NULL, 10) : 0);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+         (off != NULL ? strtoll(off, NULL, 10) * 1000 : 0);
 }
 
 int64_t store_login_delay(int failures, int free_failures) {
@@ -252,13 +256,13 @@ int64_t store_login_delay(int failures, int free_failures) {
                        : STORE_LOGIN_MAX_DELAY;
 }
 
-/* The seconds key must still wait (0: none), and its failures in a row
-** (failures older than STORE_LOGIN_FORGET seconds are forgotten). */
+/* The milliseconds key must still wait (0: none), and its failures in a
+** row (failures older than STORE_LOGIN_FORGET seconds are forgotten). */
 static int throttle_get(struct db *db, const char *key, int free_failures,
                         int64_t now, int64_t *wait, int *failures,
                         struct err *e) {
   struct db_stmt *st = NULL;
-  int rc = db_prepare(db, "SELECT failures, last_failed_epoch FROM "
+  int rc = db_prepare(db, "SELECT failures, last_failed_ms FROM "
                           "login_throttle WHERE key = $1", &st, e);
   *wait = 0;
   *failures = 0;
@@ -270,10 +274,11 @@ static int throttle_get(struct db *db, const char *key, int free_failures,
   if (rc == DB_ROW) {
     int64_t last = db_column_int64(st, 1);
     *failures = (int)db_column_int64(st, 0);
-    if (now - last > STORE_LOGIN_FORGET) {
+    if (now - last > STORE_LOGIN_FORGET * 1000) {
       *failures = 0;
     } else {
-      int64_t until = last + store_login_delay(*failures, free_failures);
+      int64_t until =
+          last + 1000 * store_login_delay(*failures, free_failures);
       *wait = until > now ? until - now : 0;
     }
   }
@@ -286,9 +291,9 @@ static int throttle_fail(struct db *db, const char *key, int failures,
                          int64_t now, struct err *e) {
   struct db_stmt *st = NULL;
   int rc = db_prepare(db, "INSERT INTO login_throttle(key, failures, "
-                          "last_failed_epoch) VALUES ($1, $2, $3) ON "
+                          "last_failed_ms) VALUES ($1, $2, $3) ON "
                           "CONFLICT (key) DO UPDATE SET failures = $2, "
-                          "last_failed_epoch = $3", &st, e);
+                          "last_failed_ms = $3", &st, e);
   if (rc != APP_OK) {
     return rc;
   }
@@ -356,7 +361,7 @@ int store_login_from(struct db *db, const char *username,
   char pw_hash[crypto_pwhash_STRBYTES];
   char idtext[32], ukey[128], akey[96], why[128];
   int active = 0, failed = 0, ufail = 0, afail = 0;
-  int64_t now = login_now(), uwait = 0, await = 0, wait;
+  int64_t now = login_now_ms(), uwait = 0, await = 0, wait, wait_s;
   bool known, verified, ok;
   int rc;
   struct db_stmt *st = NULL;
@@ -388,6 +393,7 @@ int store_login_from(struct db *db, const char *username,
     return APP_EDB;
   }
   wait = uwait > await ? uwait : await;
+  wait_s = (wait + 999) / 1000; /* for messages: whole seconds, rounded up */
   /* Throttled attempts are refused without looking at the password (so
   ** that guessing gains nothing); the others always cost one argon2id
   ** verification, against a dummy hash when the username is unknown or
@@ -410,7 +416,7 @@ int store_login_from(struct db *db, const char *username,
     snprintf(why, sizeof(why), "%s: try again in %" PRId64 " s",
              uwait >= await ? "failed logins for this username"
                             : "failed logins from this address",
-             wait);
+             wait_s);
     en.reason = why;
   } else if (!known) {
     en.reason = "unknown username";
@@ -455,7 +461,7 @@ int store_login_from(struct db *db, const char *username,
   }
   if (wait > 0) {
     return ERR_SET(e, APP_ETHROTTLED, "too many failed logins: try again "
-                   "in %" PRId64 " s", wait);
+                   "in %" PRId64 " s", wait_s);
   }
   if (!ok) {
     return ERR_SET(e, APP_EINVAL, "invalid username or password (or the "

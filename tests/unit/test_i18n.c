@@ -211,8 +211,10 @@ static void test_catalog(void) {
      "患者：没有您可查看的患者“SYSU-0001”"},
     {"record: no record 9 for patient TJH-0002",
      "记录：患者 TJH-0002 没有记录 9"},
-    {"invalid username or password (or the account is locked)",
-     "用户名或密码错误（或账户已锁定）"},
+    {"invalid username or password (or the account is inactive)",
+     "用户名或密码错误（或账户已停用）"},
+    {"too many failed logins: try again in 4 s",
+     "登录失败次数过多：请 4 秒后再试"},
     {"the database is not reachable or the change was not confirmed; try "
      "again",
      "数据库无法访问或修改未得到确认；请重试"},

@@ -10,5 +10,5 @@
 CREATE TABLE login_throttle (
   key TEXT PRIMARY KEY,
   failures INTEGER NOT NULL,                -- failures in a row
-  last_failed_epoch INTEGER NOT NULL        -- Unix time of the last one
+  last_failed_ms INTEGER NOT NULL           -- Unix time of the last one, ms
 );
