@@ -1054,9 +1054,9 @@ static int read_all(struct odm_in *in, struct err *e) {
     xmlNodePtr node;
     if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
       return ERR_FIELD(e, APP_EINVAL, "--input",
-                       "--input: line %d: a "
-                       "DOCTYPE is not accepted in an ODM file",
-                       xmlTextReaderGetParserLineNumber(rd));
+                       "--input: <!DOCTYPE>: a document type declaration "
+                       "is not accepted in an ODM file (no DTD, no "
+                       "entities)");
     }
     if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
       return ERR_FIELD(e, APP_EINVAL, "--input",
