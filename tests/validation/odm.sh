@@ -3,7 +3,9 @@
 # study of 30 patients to which an SDV mark, a corrected record (with its
 # reason: old and new value in the audit trail) and a query whose text
 # holds XML's special characters, a tab and a line break are added:
-#   * xmllint (libxml2-utils) finds the export well formed;
+#   * xmllint (libxml2-utils) finds the export well formed and valid
+#     against CDISC's ODM 1.3.2 schema (tests/validation/odm/cdisc, from
+#     cdisc-org/DataExchange-ODM, MIT) plus our extension schema;
 #   * xmllint --xpath: every StudyEventOID, FormOID, ItemGroupOID and
 #     ItemOID used in ClinicalData is declared in the MetaDataVersion,
 #     every UserRef, LocationRef and SiteRef in AdminData, every
@@ -78,6 +80,16 @@ as data.manager export --db "$db" --format odm --out "$f1" >/dev/null \
 check "export --format odm" $?
 xmllint --noout "$f1" 2>"$tmp/xmllint.err"
 check "xmllint: well formed" $?
+# Valid against CDISC's own ODM 1.3.2 schema (cdisc/, unchanged) with the
+# hccstudy extensions declared through its extension groups; a stray
+# attribute makes it fail (the schema is not lax).
+xsd=$here/odm/hccstudy-odm.xsd
+xmllint --noout --nonet --schema "$xsd" "$f1" >"$tmp/xsd.out" 2>&1
+check "xmllint --schema: valid ODM 1.3.2 ($(tail -n 1 "$tmp/xsd.out"))" $?
+sed '0,/<SiteRef /s//<SiteRef Bogus="1" /' "$f1" >"$tmp/stray.xml"
+xmllint --noout --nonet --schema "$xsd" "$tmp/stray.xml" >/dev/null 2>&1
+[ $? -ne 0 ]
+check "xmllint --schema refuses a stray attribute" $?
 
 # Declared versus used OIDs (xmllint --xpath; the default namespace is
 # matched by local-name()).
