@@ -72,9 +72,9 @@ const struct cli_command cli_commands[] = {
    "audit trail, with their ids and times.  --user names an admin or\n"
    "data_manager account of the file; HCCSTUDY_PASSWORD (or the\n"
    "terminal) becomes its password.  Other accounts need a new password\n"
-   "('hccstudy user set').  Freeze 1 holds the imported casebooks at the\n"
-   "file's audit position.  Bad XML or an undeclared OID: exit 2, nothing\n"
-   "written.  See docs/odm.md.\n"},
+   "('hccstudy user set --reset-password').  Freeze 1 holds the imported\n"
+   "casebooks at the file's audit position.  Bad XML or an undeclared OID:\n"
+   "exit 2, nothing written.  See docs/odm.md.\n"},
   {"init", cmd_init, "init --db DB [--admin NAME]",
    "Create a study database (a SQLite file, or a PostgreSQL database given\n"
    "as postgresql://USER@HOST/DBNAME) from the protocol in force, with an\n"

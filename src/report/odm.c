@@ -740,8 +740,18 @@ static int write_subject(void *ctx, const json_t *cb, struct err *e) {
         "field",        "check_id",  "status",     "text",
         "answer",       "raised_by", "raised_utc", "answered_by",
         "answered_utc", "closed_by", "closed_utc"};
-    size_t c;
-    json_t *rid = json_object_get(x, "record_id");
+    size_t c, k;
+    json_t *rid = json_object_get(x, "record_id"), *r;
+    bool in_file = !json_is_integer(rid);
+    /* A query on a record the file does not hold (deleted, or newer than
+    ** a freeze) is left out: its import would name a missing record. */
+    json_array_foreach(json_object_get(cb, "records"), k, r) {
+      in_file = in_file || json_integer_value(json_object_get(r, "id")) ==
+                               json_integer_value(rid);
+    }
+    if (!in_file) {
+      continue;
+    }
     fputs("      <hccstudy:Query", fp);
     xml_attr_i(fp, "id", json_integer_value(json_object_get(x, "id")));
     if (json_is_integer(rid)) {

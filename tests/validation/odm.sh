@@ -205,6 +205,14 @@ fi
 as data.manager export --db "$db2" | jq -S . >"$tmp/cb2.json"
 [ -s "$tmp/cb2.json" ] && cmp -s "$tmp/cb1.json" "$tmp/cb2.json"
 check "JSON casebooks and derived values identical (jq -S)" $?
+for d in "$db" "$db2"; do
+  n=$([ "$d" = "$db" ] && echo 1 || echo 2)
+  as data.manager export --db "$d" --format csv --out "$tmp/csv$n" \
+    >/dev/null 2>&1
+done
+diff -r -x manifest.json "$tmp/csv1" "$tmp/csv2" >/dev/null &&
+  [ -s "$tmp/csv1/adsl.csv" ]
+check "the CSV exports (derived PFS, OS, BOR ...) are identical" $?
 f2=$tmp/again.xml
 as data.manager export --db "$db2" --format odm --freeze 1 --out "$f2" \
   >/dev/null 2>&1
