@@ -234,7 +234,9 @@ static int read_def(struct odm_in *in, const xmlNode *n, struct err *e) {
   int rc = APP_OK;
   if (oid == NULL) {
     rc = bad(e, n, "OID is missing");
-  } else if (!is_el(n, ODM_NS, "MeasurementUnit") && !oid_known(oid)) {
+  } else if (is_el(n, ODM_NS, "MeasurementUnit")) {
+    /* Units are referenced by the metadata only, never by ClinicalData. */
+  } else if (!oid_known(oid)) {
     rc = bad(e, n,
              "unknown OID \"%s\" (not in this hccstudy's data "
              "dictionary)",
@@ -545,14 +547,16 @@ static int read_record(struct odm_in *in, const xmlNode *se, json_t *recs,
       fd = c;
     }
   }
-  if (rc == APP_OK && (!declared(in, seoid) || fd == NULL)) {
+  if (rc == APP_OK &&
+      (!declared(in, seoid) || strncmp(seoid, "SE.", 3) != 0 || fd == NULL)) {
     rc = bad(e, se, "StudyEventOID \"%s\" is not declared, or no FormData",
              seoid ? seoid : "");
   }
   if (rc == APP_OK) {
     foid = attr(fd, "FormOID", false);
     keys = attr(fd, "Keys", true);
-    if (!declared(in, foid) || strcmp(foid + 2, seoid + 3) != 0) {
+    if (!declared(in, foid) || strncmp(foid, "F.", 2) != 0 ||
+        strcmp(foid + 2, seoid + 3) != 0) {
       rc = bad(e, fd,
                "FormOID \"%s\" is not declared or not the event's "
                "form",
@@ -575,7 +579,8 @@ static int read_record(struct odm_in *in, const xmlNode *se, json_t *recs,
     }
     ig = attr(c, "ItemGroupOID", false);
     obj = attr(c, "Object", true);
-    if (!declared(in, ig) || strncmp(ig + 3, foid + 2, strlen(foid + 2)) ||
+    if (!declared(in, ig) || strncmp(ig, "IG.", 3) != 0 ||
+        strncmp(ig + 3, foid + 2, strlen(foid + 2)) ||
         (ig[3 + strlen(foid + 2)] != '\0' && ig[3 + strlen(foid + 2)] != '.')) {
       rc = bad(e, c, "ItemGroupOID \"%s\" is not declared for %s", ig ? ig : "",
                foid);
