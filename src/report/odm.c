@@ -137,10 +137,12 @@ static void xml_attr_i(FILE *fp, const char *name, int64_t v) {
   fprintf(fp, " %s=\"%" PRId64 "\"", name, v);
 }
 
-/* <name>text</name> on one line, indented. */
+/* <name>text</name> on one line, indented.  Text XML cannot hold is left
+** out (the element is then empty): the elements written this way repeat
+** for ODM readers what an hccstudy: attribute carries exactly. */
 static void xml_elem(FILE *fp, int indent, const char *name, const char *text) {
   fprintf(fp, "%*s<%s>", indent, "", name);
-  xml_esc(fp, text ? text : "");
+  xml_esc(fp, text && xml_ok(text) ? text : "");
   fprintf(fp, "</%s>\n", name);
 }
 
@@ -399,6 +401,7 @@ static void write_study(struct odm_out *o, const json_t *study) {
   xml_attr_i(fp, "Version",
              json_integer_value(json_object_get(study, "version")));
   fputs(">", fp);
+  /* Valid JSON text, which escapes every control character. */
   xml_esc(fp, json_string_value(json_object_get(study, "protocol_json")));
   fputs("</hccstudy:Study>\n  </Study>\n", fp);
 }
