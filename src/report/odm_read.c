@@ -850,6 +850,15 @@ static const char *const in_audit_attr[ODM_AUDIT_N_FIELDS] = {
     "TS",       "Actor", "Role",     "Site",     "Action", "Entity",
     "EntityID", "Field", "OldValue", "NewValue", "Reason"};
 
+/* Is the text of n's child element name equal to s?  An empty element
+** (the exporter leaves out text XML cannot hold) says nothing. */
+static bool same_text(const xmlNode *n, const char *name, const char *s) {
+  char *t = child_text(n, name);
+  bool same = t != NULL && (t[0] == '\0' || strcmp(t, s) == 0);
+  xmlFree(t);
+  return same;
+}
+
 /* One AuditRecord: its references must be declared; its hccstudy:Entry
 ** is the row. */
 static int read_audit(struct odm_in *in, const xmlNode *n, struct err *e) {
@@ -892,6 +901,8 @@ static int read_audit(struct odm_in *in, const xmlNode *n, struct err *e) {
     rc = bad(e, entry,
              "TS, Actor, Role, Action, Entity, PrevHash and Hash "
              "are required");
+  } else if (!same_text(n, "DateTimeStamp", r.f[0])) {
+    rc = bad(e, n, "DateTimeStamp differs from the entry's TS");
   } else if (r.seq != in->rep->n_audit + 1) {
     rc = bad(e, entry,
              "entry %" PRId64 " where %" PRId64 " was expected "

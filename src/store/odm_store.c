@@ -24,6 +24,7 @@
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Audit rows read per query (bounds memory on PostgreSQL, which returns a
@@ -246,6 +247,18 @@ struct odm_col {
   bool is_nullable;
 };
 
+/* Is s a UTC time as the store writes them, "YYYY-MM-DDTHH:MM:SSZ"? */
+static bool is_utc(const char *s) {
+  static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
+  size_t i;
+  for (i = 0; pat[i] != '\0'; i++) {
+    if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i]) {
+      return false;
+    }
+  }
+  return s[i] == '\0';
+}
+
 /* INSERT INTO table the members of o named by cols[n] (fixed texts:
 ** table and column names are this file's literals, never input).  Text
 ** columns bind strings, integer columns integers, booleans 1/0.  A member
@@ -263,6 +276,12 @@ static int insert_row(struct db *db, const char *sql,
                        "%s: %s is missing or "
                        "not a plain value",
                        ctx, cols[i].member);
+    }
+    if (strstr(cols[i].col, "_utc") != NULL && json_is_string(v) &&
+        !is_utc(json_string_value(v))) {
+      return ERR_FIELD(e, APP_EINVAL, cols[i].member,
+                       "%s: %s is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)", ctx,
+                       cols[i].member);
     }
   }
   /* checksrc:db_prepare-literal: every caller passes a literal */
@@ -598,10 +617,10 @@ int store_odm_import_audit(struct db *db, const struct odm_audit_row *r,
     char detail[sizeof(e->msg)];
     snprintf(detail, sizeof(detail), "%s", e->msg);
     err_clear(e);
-    return ERR_SET(e, APP_EINVAL,
-                   "AuditRecord %" PRId64 ": cannot be "
-                   "stored: %s",
-                   r->seq, detail);
+    return ERR_FIELD(e, APP_EINVAL, "--input",
+                     "--input: <AuditRecord> %" PRId64 ": cannot be "
+                     "stored: %s",
+                     r->seq, detail);
   }
   return APP_OK;
 }
@@ -690,6 +709,124 @@ static int import_freeze(struct db *db, const struct odm_import_end *end,
   return rc;
 }
 
+/* Compare one replayed record (entity id "CODE/kind/ID", its fields as
+** the audit trail leaves them) with the stored record; *n_checked counts
+** the records found. */
+static int replay_check(struct db *db, const char *entity_id,
+                        const json_t *replayed, int64_t *n_checked,
+                        struct err *e) {
+  struct db_stmt *st = NULL;
+  const char *slash = strrchr(entity_id, '/');
+  char *end = NULL;
+  long long id = slash ? strtoll(slash + 1, &end, 10) : 0;
+  int rc;
+  if (slash == NULL || end == slash + 1 || *end != '\0') {
+    return APP_OK; /* not a record id: nothing to compare */
+  }
+  rc = db_prepare(db,
+                  "SELECT r.data, p.code || '/' || r.kind || '/' || "
+                  "r.id FROM record r JOIN patient p ON p.id = "
+                  "r.patient_id WHERE r.id = $1",
+                  &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, id);
+  rc = db_step(st, e);
+  if (rc == DB_ROW && strcmp(db_column_text(st, 1), entity_id) == 0) {
+    const char *text = db_column_text(st, 0);
+    struct err je;
+    json_t *data;
+    err_clear(&je);
+    data = jx_parse(text, strlen(text), "record", &je);
+    (*n_checked)++;
+    rc = APP_OK;
+    if (data == NULL || !jx_equal(data, replayed)) {
+      rc = ERR_FIELD(e, APP_EINVAL, "--input",
+                     "--input: <FormData> of record %s: its data differ "
+                     "from what its audit trail records",
+                     entity_id);
+    }
+    json_decref(data);
+  } else {
+    rc = rc < 0 ? APP_EDB : APP_OK; /* a record the file does not hold */
+  }
+  db_finalize(st);
+  return rc;
+}
+
+/* The audit trail vouches for the records too: replay every record's
+** entries (each sets one top-level field to its new value, or removes it)
+** and compare the result with the record stored.  One sort of the record
+** entries, one primary-key lookup per record. */
+static int import_replay(struct db *db, int64_t upto, struct err *e) {
+  struct db_stmt *st = NULL;
+  json_t *cur = NULL;
+  char *cur_id = NULL;
+  int64_t n_checked = 0, n_records = 0, n_empty = 0;
+  int rc = db_prepare(db,
+                      "SELECT entity_id, field, new_value FROM audit "
+                      "WHERE entity = 'record' AND seq <= $1 AND "
+                      "entity_id IS NOT NULL AND field IS NOT NULL "
+                      "ORDER BY entity_id, seq",
+                      &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, upto);
+  while (rc == APP_OK && (rc = db_step(st, e)) == DB_ROW) {
+    const char *id = db_column_text(st, 0);
+    const char *field = db_column_text(st, 1);
+    const char *nv = db_column_text(st, 2);
+    rc = APP_OK;
+    if (cur_id == NULL || strcmp(cur_id, id) != 0) {
+      if (cur_id != NULL) {
+        rc = replay_check(db, cur_id, cur, &n_checked, e);
+      }
+      xfree(cur_id);
+      json_decref(cur);
+      cur_id = xstrdup(id);
+      cur = json_object();
+    }
+    if (nv == NULL) {
+      json_object_del(cur, field);
+    } else {
+      json_error_t je;
+      json_t *v = json_loads(nv, JSON_DECODE_ANY, &je);
+      if (v == NULL) {
+        rc = ERR_FIELD(e, APP_EINVAL, "--input",
+                       "--input: <AuditRecord>: the new value of %s.%s "
+                       "is not JSON",
+                       id, field);
+      } else {
+        json_object_set_new(cur, field, v);
+      }
+    }
+  }
+  if (rc == DB_DONE) {
+    rc = cur_id != NULL ? replay_check(db, cur_id, cur, &n_checked, e) : APP_OK;
+  } else if (rc < 0) {
+    rc = APP_EDB;
+  }
+  db_finalize(st);
+  xfree(cur_id);
+  json_decref(cur);
+  if (rc == APP_OK) {
+    rc = count_of(db, "SELECT COUNT(*) FROM record", &n_records, e);
+  }
+  if (rc == APP_OK) {
+    rc = count_of(db, "SELECT COUNT(*) FROM record WHERE data = '{}'", &n_empty,
+                  e);
+  }
+  if (rc == APP_OK && n_checked + n_empty < n_records) {
+    rc = ERR_FIELD(e, APP_EINVAL, "--input",
+                   "--input: %" PRId64 " record(s) have no "
+                   "history in the audit trail",
+                   n_records - n_checked - n_empty);
+  }
+  return rc;
+}
+
 int store_odm_import_end(struct db *db, struct odm_import_end *end,
                          struct err *e) {
   struct audit_check chk;
@@ -698,21 +835,24 @@ int store_odm_import_end(struct db *db, struct odm_import_end *end,
   int64_t seq = 0, n = 0;
   int rc = audit_verify(db, &chk, e);
   if (rc == APP_OK && chk.first_bad != 0) {
-    rc = ERR_SET(e, APP_EINVAL,
-                 "AuditRecords: the file's audit trail does "
-                 "not verify: %s (a site-scoped or edited file?)",
-                 chk.why);
+    rc = ERR_FIELD(e, APP_EINVAL, "--input",
+                   "--input: <AuditRecords>: the file's audit trail does "
+                   "not verify: %s (an edited file?)",
+                   chk.why);
   }
   if (rc == APP_OK) {
     rc = audit_head(db, &seq, head, e);
   }
   if (rc == APP_OK && (seq != end->audit_seq || chk.n_checked != seq ||
                        strcmp(head, end->chain_hash) != 0)) {
-    rc = ERR_SET(e, APP_EINVAL,
-                 "ODM: the file's audit trail ends at entry "
-                 "%" PRId64 " but the root names entry %" PRId64 " and "
-                 "chain hash %.16s...",
-                 seq, end->audit_seq, end->chain_hash);
+    rc = ERR_FIELD(e, APP_EINVAL, "--input",
+                   "--input: the file's audit trail ends at entry "
+                   "%" PRId64 " but the root names entry %" PRId64 " and "
+                   "chain hash %.16s...",
+                   seq, end->audit_seq, end->chain_hash);
+  }
+  if (rc == APP_OK) {
+    rc = import_replay(db, end->audit_seq, e);
   }
   if (rc == APP_OK) {
     rc = db_after_copy(db, e);

@@ -23,8 +23,9 @@
 #   * refused with exit 2, naming the element or option, leaving the target
 #     as it was (a later good import into it succeeds): a truncated file,
 #     an undeclared ItemOID, a DOCTYPE with an external entity (XXE), an
-#     altered audit entry, a target that already holds the study, an
-#     importer who is not an admin or data manager.
+#     altered audit entry, a record value the audit trail does not record,
+#     a target that already holds the study, an importer who is not an
+#     admin or data manager.
 # A missing tool is a failure, never a skip.  Prints "N passed, N failed".
 #   tests/validation/odm.sh PATH/TO/hccstudy
 set -u
@@ -258,6 +259,9 @@ x = s[s.index("<ODM"):].replace("<StudyName>", "<StudyName>&xxe;", 1)
 open(d + "/xxe.xml", "w").write(
     '<?xml version="1.0"?>\n<!DOCTYPE ODM [<!ENTITY xxe SYSTEM '
     '"file:///etc/passwd">]>\n' + x)
+m = 'ItemOID="I.baseline.weight_kg" Value="'
+j = s.index(m, i) + len(m)
+open(d + "/tampered.xml", "w").write(s[:j] + "99" + s[s.index('"', j):])
 ov = 'OldValue="%s" NewValue="%s"' % (sys.argv[3], sys.argv[4])
 k = s.index(ov)
 open(d + "/altered.xml", "w").write(
@@ -268,6 +272,8 @@ refused undeclared "$tmp/undeclared.xml" data.manager \
   'ItemData>: ItemOID "I.baseline.shoe_size" is not declared'
 refused xxe "$tmp/xxe.xml" data.manager "DOCTYPE"
 refused altered "$tmp/altered.xml" data.manager "does not verify"
+refused tampered "$tmp/tampered.xml" data.manager \
+  "differ from what its audit trail records"
 refused not_allowed "$f1" monitor "\-\-user"
 before=$(as data.manager audit log --db "$db2" --limit 1 --json 2>/dev/null |
   jq -c '[.. | objects | select(has("seq")) | .seq]')
