@@ -756,7 +756,8 @@ static int replay_check(struct db *db, const char *entity_id,
 }
 
 /* The audit trail vouches for the records too: replay every record's
-** entries (each sets one top-level field to its new value, or removes it)
+** create and update entries (record.c's audit_diff: each sets one
+** top-level field to its new value, or removes it with a NULL one)
 ** and compare the result with the record stored.  One sort of the record
 ** entries, one primary-key lookup per record. */
 static int import_replay(struct db *db, int64_t upto, struct err *e) {
@@ -766,7 +767,8 @@ static int import_replay(struct db *db, int64_t upto, struct err *e) {
   int64_t n_checked = 0, n_records = 0, n_empty = 0;
   int rc = db_prepare(db,
                       "SELECT entity_id, field, new_value FROM audit "
-                      "WHERE entity = 'record' AND seq <= $1 AND "
+                      "WHERE entity = 'record' AND action IN ('create', "
+                      "'update') AND seq <= $1 AND "
                       "entity_id IS NOT NULL AND field IS NOT NULL "
                       "ORDER BY entity_id, seq",
                       &st, e);

@@ -5,7 +5,8 @@
 ** database whose audit trail verifies and ends at the file's chain hash,
 ** with the same casebook text; an audit value XML cannot carry (a control
 ** character) travels base64-encoded and comes back byte for byte; bad
-** files, a populated target, a short password and an importer who may not
+** files (truncated, an undeclared OID, a record value its audit history
+** does not give), a populated target, a short password and an importer who may not
 ** import are refused with APP_EINVAL naming the field, leaving nothing
 ** written.  The CLI and the file's declared OIDs are checked by
 ** tests/validation/odm.sh.
@@ -232,6 +233,24 @@ int main(void) {
   db_close(db2);
   harness_drop_db(url3);
 
+  /* A record value its audit history does not give. */
+  xfree(xml);
+  xml = t_slurp(path);
+  p = strstr(strstr(xml, "<ClinicalData"),
+             "ItemOID=\"I.screening.age\" Value=\"61\"");
+  CHECK(p != NULL);
+  if (p != NULL) {
+    p[strlen("ItemOID=\"I.screening.age\" Value=\"6")] = '2';
+  }
+  t_spit(bad, xml, strlen(xml));
+  CHECK_INT_EQ(
+      t_import("odm7", url3, sizeof(url3), bad, "dm", "new-password-123", &e),
+      APP_EINVAL);
+  CHECK(strstr(e.msg, "differ from what its audit trail records") != NULL);
+  CHECK_INT_EQ(db_open(url3, &db2, &e), APP_OK);
+  CHECK_INT_EQ(t_count(db2, "SELECT COUNT(*) FROM record"), 0);
+  db_close(db2);
+  harness_drop_db(url3);
   CHECK_INT_EQ(
       t_import("odm5", url3, sizeof(url3), path, "mon", "new-password-123", &e),
       APP_EINVAL);
