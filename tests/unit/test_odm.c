@@ -7,8 +7,8 @@
 ** character) travels base64-encoded and comes back byte for byte; bad
 ** files (truncated, an undeclared OID, a record value its audit history
 ** does not give), a populated target, a short password and an importer
-** who may not import are refused with APP_EINVAL naming the field, leaving nothing
-** written.  The CLI and the file's declared OIDs are checked by
+** who may not import are refused with APP_EINVAL naming the field,
+** leaving nothing written.  The CLI and the file's declared OIDs are checked by
 ** tests/validation/odm.sh.
 */
 #include "core/buf.h"

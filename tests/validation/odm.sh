@@ -65,7 +65,8 @@ check "SDV mark" $?
 jq --argjson id "$rid" --argjson v "$rver" '{patients: [{code: "TJH-0001",
   records: [.casebooks[0].records[] | select(.id == $id)
             | {kind, id, version: $v, data: (.data + {weight_kg: $new}),
-               reason: "chart says \($new) kg <not \($old)> & was \"misread\""}]}]}' \
+               reason: ("chart says \($new) kg <not \($old)> & was "
+                        + "\"misread\"")}]}]}' \
   --argjson new "$new" --argjson old "$old" "$tmp/tjh1.json" >"$tmp/fix.json"
 as coordinator.tjh import --db "$db" --input "$tmp/fix.json" >/dev/null 2>&1
 check "a corrected record" $?
@@ -245,7 +246,8 @@ refused() { # refused NAME FILE USER PATTERN
 }
 size=$(wc -c <"$f1")
 head -c $((size * 2 / 3)) "$f1" >"$tmp/truncated.xml"
-refused truncated "$tmp/truncated.xml" data.manager "line [0-9]*: not well-formed"
+refused truncated "$tmp/truncated.xml" data.manager \
+  "line [0-9]*: not well-formed"
 python3 - "$f1" "$tmp" "$old" "$new" <<'EOF'
 import sys
 s = open(sys.argv[1]).read()
