@@ -9,7 +9,7 @@
 #
 # Warnings are errors (WERROR=-Werror); V=1 shows full commands.
 
-PKGS      = jansson gsl sqlite3 libpq libsodium libmicrohttpd
+PKGS      = jansson gsl sqlite3 libpq libsodium libmicrohttpd libxml-2.0
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror

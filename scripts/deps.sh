@@ -8,7 +8,7 @@
 set -eu
 what=${1:-build}
 
-build_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev libreadstat-dev"
+build_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev libreadstat-dev libxml2-dev"
 test_pkgs="jq time curl openssl libxml2-utils unzip procps sqlite3 postgresql-15 postgresql-client-15 r-base-core r-cran-survival r-cran-matchit r-cran-rpact r-cran-haven r-cran-foreign python3-pandas r-cran-httr r-cran-jsonlite"
 
 pkgs=$build_pkgs

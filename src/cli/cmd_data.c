@@ -15,6 +15,7 @@
 #include "../store/status.h"
 #include "../report/export.h"
 #include "../report/frame.h"
+#include "../report/odm.h"
 #include "cli_study.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cmd_patient(struct cli *c) {
   struct err e;
@@ -48,18 +50,101 @@ int cmd_patient(struct cli *c) {
   return 0;
 }
 
+/* import --format odm: the ODM file --input into the new database --db,
+** as --user (an admin or data_manager of the file), whose password in the
+** new database is HCCSTUDY_PASSWORD (or asked for).  A SQLite file that
+** did not exist before is removed again when the import fails. */
+static int import_odm(struct cli *c, const char *input, bool json) {
+  struct err e;
+  struct db *db = NULL;
+  struct odm_import_report rep;
+  const char *path = cli_db_path(c);
+  const char *user = cli_opt(c, "--user");
+  const char *file = NULL;
+  bool existed = true;
+  char *pw = NULL;
+  struct stat st;
+  int rc;
+  err_clear(&e);
+  if (user == NULL) {
+    user = getenv("HCCSTUDY_USER");
+  }
+  if (cli_done(c, &e) != APP_OK) {
+    return cli_fail(&e);
+  }
+  if (path == NULL) {
+    ERR_FIELD(&e, APP_EINVAL, "--db", "import: --db NEWDB is required");
+    return cli_fail(&e);
+  }
+  if (input == NULL || stat(input, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ERR_FIELD(&e, APP_EINVAL, "--input", "--input: --format odm needs "
+              "--input FILE.xml, an existing file");
+    return cli_fail(&e);
+  }
+  if (user == NULL) {
+    ERR_FIELD(&e, APP_EINVAL, "--user", "--user: the importing account "
+              "(an admin or data_manager of the file) is required (or set "
+              "HCCSTUDY_USER)");
+    return cli_fail(&e);
+  }
+  file = db_sqlite_path(path);
+  existed = file == NULL || access(file, F_OK) == 0;
+  pw = cli_read_password("HCCSTUDY_PASSWORD", "New password: ", &e);
+  if (pw == NULL) {
+    return cli_fail(&e);
+  }
+  rc = db_open(path, &db, &e);
+  if (rc == APP_OK) {
+    rc = odm_import(db, input, user, pw, &rep, &e);
+    db_close(db);
+  }
+  memset(pw, 0, strlen(pw));
+  xfree(pw);
+  if (rc != APP_OK && !existed) {
+    db_remove_sqlite_files(file);
+  }
+  if (rc != APP_OK) {
+    return cli_fail(&e);
+  }
+  if (json) {
+    json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I}", "imported", 1,
+                          "patients", (json_int_t)rep.n_patients, "records",
+                          (json_int_t)rep.n_records, "audit_entries",
+                          (json_int_t)rep.n_audit, "freeze",
+                          (json_int_t)rep.freeze_id);
+    cli_print_json(o);
+    json_decref(o);
+  } else {
+    printf("imported %" PRId64 " patient(s), %" PRId64 " record(s) and %"
+           PRId64 " audit entries; freeze %" PRId64 " holds the imported "
+           "casebooks\n", rep.n_patients, rep.n_records, rep.n_audit,
+           rep.freeze_id);
+  }
+  return 0;
+}
+
 int cmd_import(struct cli *c) {
   struct err e;
   struct db *db = NULL;
   struct actor a;
   json_t *doc = NULL;
-  json_t *problems = json_array();
+  json_t *problems = NULL;
   const char *input = cli_opt(c, "--input");
+  const char *format = cli_opt(c, "--format");
   bool json = cli_flag(c, "--json");
   int64_t n = 0;
   int rc;
   size_t i;
   err_clear(&e);
+  if (format != NULL && strcmp(format, "odm") == 0) {
+    return import_odm(c, input, json);
+  }
+  if (format != NULL && strcmp(format, "json") != 0) {
+    ERR_FIELD(&e, APP_EINVAL, "--format", "--format: expected json (the "
+              "default) or odm, not '%s'", format);
+    return cli_fail(&e);
+  }
+  problems = json_array();
   if (cli_open_study(c, &db, &a, &e) != APP_OK ||
       cli_read_json(input, &doc, &e) != APP_OK) {
     db_close(db);

@@ -85,12 +85,25 @@ const struct cli_command cli_commands[] = {
    "Exports, 'hccstudy stats --db' and the API's ?freeze=ID read a freeze\n"
    "with --freeze ID and give the same bytes however the data change\n"
    "later; a snapshot altered in the database is refused.\n"},
-  {"import", cmd_import, "import --db DB --user NAME [--input FILE] [--json]",
+  {"import", cmd_import,
+   "import --db DB --user NAME [--format json|odm] [--input FILE] [--json]",
    "Import casebooks (JSON: {\"patients\": [{\"site\" or \"code\",\n"
    "\"records\": [{\"kind\", \"data\", and for updates \"id\",\n"
    "\"version\", \"reason\"}]}]}).  All or nothing: every problem is\n"
    "listed with its path and nothing is written unless there are none.\n"
-   "'hccstudy dictionary' lists the record kinds and fields.\n"},
+   "'hccstudy dictionary' lists the record kinds and fields.\n"
+   "\n"
+   "--format odm --input FILE.xml restores a whole study from an ODM\n"
+   "1.3.2 file written by 'hccstudy export --format odm' into a NEW\n"
+   "database (no 'hccstudy init': the original audit trail is restored\n"
+   "entry for entry, so the trail must start empty): sites, accounts,\n"
+   "patients, records, derived values, signatures, SDV, queries and the\n"
+   "audit trail, with their ids and times.  --user names an admin or\n"
+   "data_manager account of the file; HCCSTUDY_PASSWORD (or the\n"
+   "terminal) becomes its password.  Other accounts need a new password\n"
+   "('hccstudy user set --reset-password').  Freeze 1 holds the imported\n"
+   "casebooks at the file's audit position.  Bad XML or an undeclared OID:\n"
+   "exit 2, nothing written.  See docs/odm.md.\n"},
   {"init", cmd_init, "init --db DB [--admin NAME]",
    "Create a study database (a SQLite file, or a PostgreSQL database given\n"
    "as postgresql://USER@HOST/DBNAME) from the protocol in force, with an\n"
