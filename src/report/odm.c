@@ -21,6 +21,7 @@
 #include "../core/buf.h"
 #include "../core/jsonx.h"
 #include "../core/mem.h"
+#include "../store/freeze.h"
 #include "../store/odm_store.h"
 #include "../study/forms.h"
 
@@ -656,7 +657,13 @@ static int write_subject(void *ctx, const json_t *cb, struct err *e) {
   const json_t *last = NULL;
   json_t *extra = NULL, *x, *sig_extra;
   size_t i;
-  int rc = store_odm_patient_extra(o->src->db, code ? code : "", &extra, e);
+  /* A freeze's rows as they were frozen, so that its file is the same
+  ** whenever it is written; the live ones otherwise. */
+  int rc = o->src->freeze_id != 0
+               ? store_freeze_extra(o->src->db, o->src->a, o->src->freeze_id,
+                                    code ? code : "", &extra, e)
+               : store_odm_patient_extra(o->src->db, code ? code : "",
+                                         &extra, e);
   if (rc != APP_OK) {
     return rc;
   }
@@ -821,7 +828,9 @@ int odm_export(const struct frame_source *src, FILE *fp, struct err *e) {
   memset(&o, 0, sizeof(o));
   o.fp = fp;
   o.src = src;
-  rc = store_odm_admin(src->db, &admin, e);
+  rc = src->freeze_id != 0
+           ? store_freeze_admin(src->db, src->a, src->freeze_id, &admin, e)
+           : store_odm_admin(src->db, &admin, e);
   if (rc != APP_OK) {
     return rc;
   }

@@ -16,12 +16,14 @@
 
 #include "audit.h"
 #include "casebook.h"
+#include "snapshot.h"
 #include "store.h"
 
 #include "../core/buf.h"
 #include "../core/clock.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,13 +31,25 @@
 /* Longest label, in bytes. */
 #define FREEZE_LABEL_MAX 200
 
-/* Add one casebook to the content hash: code, LF, casebook text, LF. */
-static void fz_hash_add(crypto_hash_sha256_state *h, const char *code,
-                        const char *text) {
-  crypto_hash_sha256_update(h, (const unsigned char *)code, strlen(code));
-  crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
+/* Add one text and a line feed to the content hash. */
+static void fz_hash_line(crypto_hash_sha256_state *h, const char *text) {
   crypto_hash_sha256_update(h, (const unsigned char *)text, strlen(text));
   crypto_hash_sha256_update(h, (const unsigned char *)"\n", 1);
+}
+
+/* Add one casebook to the content hash: code, casebook, extra, each
+** followed by LF.  After the last one comes the admin text (and LF). */
+static void fz_hash_add(crypto_hash_sha256_state *h, const char *code,
+                        const char *text, const char *extra) {
+  fz_hash_line(h, code);
+  fz_hash_line(h, text);
+  fz_hash_line(h, extra);
+}
+
+/* JSON as the freeze keeps it: compact, keys sorted (NULL: ""). */
+static char *fz_json_text(const json_t *v) {
+  char *t = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  return t ? t : strdup("");
 }
 
 static void fz_hash_hex(crypto_hash_sha256_state *h, char out[65]) {
@@ -45,39 +59,47 @@ static void fz_hash_hex(crypto_hash_sha256_state *h, char out[65]) {
 }
 
 /* Copy every casebook into freeze id (within the caller's write
-** transaction), hashing them; *n gets their number. */
-static int fz_copy(struct db *db, const struct actor *a, int64_t id,
-                   int64_t *n, char hash[65], struct err *e) {
+** transaction), read as reader, with its extra rows, hashing them; *n
+** gets their number. */
+static int fz_copy(struct db *db, const struct actor *reader, int64_t id,
+                   int64_t *n, crypto_hash_sha256_state *h, struct err *e) {
   struct db_stmt *st = NULL, *ins = NULL;
-  crypto_hash_sha256_state h;
   struct buf text;
   int rc;
   *n = 0;
-  crypto_hash_sha256_init(&h);
   buf_init(&text, 0);
   rc = db_prepare(db, "SELECT p.code, s.code FROM patient p JOIN site s ON "
                       "s.id = p.site_id ORDER BY p.code", &st, e);
   if (rc == APP_OK) {
     rc = db_prepare(db, "INSERT INTO freeze_casebook(freeze_id, code, site, "
-                        "casebook) VALUES ($1, $2, $3, $4)", &ins, e);
+                        "casebook, extra) VALUES ($1, $2, $3, $4, $5)", &ins,
+                    e);
   }
   while (rc == APP_OK && (rc = db_step(st, e)) == DB_ROW) {
-    char code[64], site[32];
+    char code[64], site[32], *xt;
+    json_t *extra = NULL;
     snprintf(code, sizeof(code), "%s", db_column_text(st, 0));
     snprintf(site, sizeof(site), "%s", db_column_text(st, 1));
     buf_reset(&text);
-    rc = store_casebook_text(db, a, code, &text, e);
+    rc = store_casebook_text(db, reader, code, &text, e);
+    if (rc == APP_OK) {
+      rc = store_odm_patient_extra(db, code, &extra, e);
+    }
     if (rc != APP_OK) {
       break;
     }
-    fz_hash_add(&h, code, buf_str(&text));
+    xt = fz_json_text(extra);
+    json_decref(extra);
+    fz_hash_add(h, code, buf_str(&text), xt);
     db_reset(ins);
     db_bind_int64(ins, 1, id);
     db_bind_text(ins, 2, code);
     db_bind_text(ins, 3, site);
     db_bind_text(ins, 4, buf_str(&text));
+    db_bind_text(ins, 5, xt);
     rc = db_step(ins, e);
     rc = rc < 0 ? APP_EDB : APP_OK;
+    free(xt);
     (*n)++;
   }
   if (rc == DB_DONE) {
@@ -88,7 +110,50 @@ static int fz_copy(struct db *db, const struct actor *a, int64_t id,
   db_finalize(st);
   db_finalize(ins);
   buf_reset(&text);
-  fz_hash_hex(&h, hash);
+  return rc;
+}
+
+int store_freeze_write(struct db *db, const struct actor *reader, int64_t id,
+                       const char *label, const char *created_utc,
+                       const char *created_by, int64_t audit_seq,
+                       const char *chain_hash, int64_t *n, char content[65],
+                       struct err *e) {
+  struct db_stmt *st = NULL;
+  crypto_hash_sha256_state h;
+  json_t *admin = NULL;
+  char *at = NULL;
+  int rc;
+  crypto_hash_sha256_init(&h);
+  rc = fz_copy(db, reader, id, n, &h, e);
+  if (rc == APP_OK) {
+    rc = store_odm_admin(db, &admin, e);
+  }
+  if (rc == APP_OK) {
+    at = fz_json_text(admin);
+    fz_hash_line(&h, at);
+  }
+  fz_hash_hex(&h, content);
+  if (rc == APP_OK) {
+    rc = db_prepare(db, "INSERT INTO data_freeze(id, label, created_utc, "
+                        "created_by, audit_seq, chain_hash, n_patients, "
+                        "content_sha256, admin) VALUES ($1, $2, $3, $4, $5, "
+                        "$6, $7, $8, $9)", &st, e);
+  }
+  if (rc == APP_OK) {
+    db_bind_int64(st, 1, id);
+    db_bind_text(st, 2, label);
+    db_bind_text(st, 3, created_utc);
+    db_bind_text(st, 4, created_by);
+    db_bind_int64(st, 5, audit_seq);
+    db_bind_text(st, 6, chain_hash);
+    db_bind_int64(st, 7, *n);
+    db_bind_text(st, 8, content);
+    db_bind_text(st, 9, at);
+    rc = db_step(st, e) < 0 ? APP_EDB : APP_OK;
+    db_finalize(st);
+  }
+  json_decref(admin);
+  free(at);
   return rc;
 }
 
@@ -111,7 +176,6 @@ static int fz_next_id(struct db *db, int64_t *id, struct err *e) {
 
 int store_freeze_create(struct db *db, const struct actor *a,
                         const char *label, int64_t *id, struct err *e) {
-  struct db_stmt *st = NULL;
   struct audit_entry en[4];
   char now[CLOCK_STR_LEN], hash[65], content[65], idtext[32], seqtext[32];
   int64_t seq = 0, n = 0;
@@ -133,27 +197,10 @@ int store_freeze_create(struct db *db, const struct actor *a,
   if (rc == APP_OK) {
     rc = fz_next_id(db, id, e);
   }
-  if (rc == APP_OK) {
-    rc = fz_copy(db, a, *id, &n, content, e);
-  }
   clock_now_utc(now);
   if (rc == APP_OK) {
-    rc = db_prepare(db, "INSERT INTO data_freeze(id, label, created_utc, "
-                        "created_by, audit_seq, chain_hash, n_patients, "
-                        "content_sha256) VALUES ($1, $2, $3, $4, $5, $6, "
-                        "$7, $8)", &st, e);
-  }
-  if (rc == APP_OK) {
-    db_bind_int64(st, 1, *id);
-    db_bind_text(st, 2, label);
-    db_bind_text(st, 3, now);
-    db_bind_text(st, 4, a->username);
-    db_bind_int64(st, 5, seq);
-    db_bind_text(st, 6, hash);
-    db_bind_int64(st, 7, n);
-    db_bind_text(st, 8, content);
-    rc = db_step(st, e) < 0 ? APP_EDB : APP_OK;
-    db_finalize(st);
+    rc = store_freeze_write(db, a, *id, label, now, a->username, seq, hash,
+                            &n, content, e);
   }
   if (rc == APP_OK) {
     snprintf(idtext, sizeof(idtext), "%" PRId64, *id);
@@ -279,6 +326,92 @@ int store_freeze_list(struct db *db, const struct actor *a, json_t **out,
   return store_rows_done(st, rc, arr, out, e);
 }
 
+/* The admin text of freeze id (malloc'd). */
+static int fz_admin_text(struct db *db, int64_t id, char **out,
+                         struct err *e) {
+  struct db_stmt *st = NULL;
+  int rc = db_prepare(db, "SELECT admin FROM data_freeze WHERE id = $1", &st,
+                      e);
+  *out = NULL;
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, id);
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    const char *t = db_column_text(st, 0);
+    *out = strdup(t ? t : "");
+  }
+  db_finalize(st);
+  if (rc != DB_ROW) {
+    return rc < 0 ? APP_EDB
+                  : ERR_FIELD(e, APP_ENOTFOUND, "freeze",
+                              "freeze: no freeze %" PRId64, id);
+  }
+  return APP_OK;
+}
+
+/* Parse a frozen JSON text. */
+static int fz_parse(const char *text, int64_t id, json_t **out,
+                    struct err *e) {
+  json_error_t je;
+  *out = json_loads(text ? text : "", 0, &je);
+  if (*out == NULL) {
+    return ERR_SET(e, APP_EDB, "freeze %" PRId64 ": a stored document is "
+                   "not JSON (%s)", id, je.text);
+  }
+  return APP_OK;
+}
+
+int store_freeze_admin(struct db *db, const struct actor *a, int64_t id,
+                       json_t **out, struct err *e) {
+  char *text = NULL;
+  int rc = fz_may_read(db, a, e);
+  *out = NULL;
+  if (rc == APP_OK) {
+    rc = fz_admin_text(db, id, &text, e);
+  }
+  if (rc == APP_OK) {
+    rc = fz_parse(text, id, out, e);
+  }
+  free(text);
+  return rc;
+}
+
+int store_freeze_extra(struct db *db, const struct actor *a, int64_t id,
+                       const char *code, json_t **out, struct err *e) {
+  struct db_stmt *st = NULL;
+  int64_t scope = access_site_scope(a);
+  int rc = fz_may_read(db, a, e);
+  *out = NULL;
+  if (rc != APP_OK) {
+    return rc;
+  }
+  rc = db_prepare(db, "SELECT site, extra FROM freeze_casebook WHERE "
+                      "freeze_id = $1 AND code = $2", &st, e);
+  if (rc != APP_OK) {
+    return rc;
+  }
+  db_bind_int64(st, 1, id);
+  db_bind_text(st, 2, code);
+  rc = db_step(st, e);
+  if (rc == DB_ROW) {
+    const char *site = db_column_text(st, 0);
+    if (scope != 0 && (site == NULL || strcmp(site, a->site_code) != 0)) {
+      rc = DB_DONE; /* another site's: as absent */
+    } else {
+      rc = fz_parse(db_column_text(st, 1), id, out, e) == APP_OK ? DB_ROW
+                                                                 : -1;
+    }
+  }
+  db_finalize(st);
+  if (rc == DB_DONE) {
+    return ERR_FIELD(e, APP_ENOTFOUND, "patient", "patient: no patient %s "
+                     "in freeze %" PRId64 " that you may see", code, id);
+  }
+  return rc < 0 ? (e->code ? e->code : APP_EDB) : APP_OK;
+}
+
 int store_freeze_casebooks(struct db *db, const struct actor *a, int64_t id,
                            store_freeze_fn fn, void *ctx, struct err *e) {
   struct freeze_info f;
@@ -292,8 +425,9 @@ int store_freeze_casebooks(struct db *db, const struct actor *a, int64_t id,
     return rc;
   }
   /* Every row is read and hashed; the actor's own rows are handed on. */
-  rc = db_prepare(db, "SELECT code, site, casebook FROM freeze_casebook "
-                      "WHERE freeze_id = $1 ORDER BY code", &st, e);
+  rc = db_prepare(db, "SELECT code, site, casebook, extra FROM "
+                      "freeze_casebook WHERE freeze_id = $1 ORDER BY code",
+                  &st, e);
   if (rc != APP_OK) {
     return rc;
   }
@@ -303,12 +437,13 @@ int store_freeze_casebooks(struct db *db, const struct actor *a, int64_t id,
     const char *code = db_column_text(st, 0);
     const char *site = db_column_text(st, 1);
     const char *text = db_column_text(st, 2);
-    if (code == NULL || site == NULL || text == NULL) {
+    const char *extra = db_column_text(st, 3);
+    if (code == NULL || site == NULL || text == NULL || extra == NULL) {
       failed = ERR_SET(e, APP_EDB, "freeze %" PRId64 ": a casebook row is "
                        "empty", id);
       break;
     }
-    fz_hash_add(&h, code, text);
+    fz_hash_add(&h, code, text, extra);
     if (scope == 0 || strcmp(site, a->site_code) == 0) {
       failed = fn(ctx, code, text, e);
       if (failed != APP_OK) {
@@ -322,6 +457,15 @@ int store_freeze_casebooks(struct db *db, const struct actor *a, int64_t id,
   }
   if (rc != DB_DONE) {
     return APP_EDB;
+  }
+  {
+    char *admin = NULL;
+    rc = fz_admin_text(db, id, &admin, e);
+    if (rc != APP_OK) {
+      return rc;
+    }
+    fz_hash_line(&h, admin);
+    free(admin);
   }
   fz_hash_hex(&h, hash);
   if (strcmp(hash, f.content_sha256) != 0) {

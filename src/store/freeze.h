@@ -47,6 +47,30 @@ int store_freeze_get(struct db *db, const struct actor *a, int64_t id,
 int store_freeze_list(struct db *db, const struct actor *a, json_t **out,
                       struct err *e);
 
+/* Write freeze id (no access check, no audit entry: inside the caller's
+** write transaction): every casebook read as reader, with its extra rows
+** (store_odm_patient_extra) and the study's admin document
+** (store_odm_admin), under the header given; *n gets the casebooks and
+** content their SHA-256.  Used by store_freeze_create and by the ODM
+** import (freeze 1). */
+int store_freeze_write(struct db *db, const struct actor *reader, int64_t id,
+                       const char *label, const char *created_utc,
+                       const char *created_by, int64_t audit_seq,
+                       const char *chain_hash, int64_t *n, char content[65],
+                       struct err *e);
+
+/* What an ODM file holds beyond the casebooks, as frozen: the study, its
+** sites and accounts (store_odm_admin's document), and one patient's
+** extra rows (store_odm_patient_extra's; APP_ENOTFOUND naming "patient"
+** when the freeze has none the actor may see).  Not checked against the
+** content hash here: store_freeze_casebooks() checks everything, so a
+** caller that writes only when the walk succeeds never writes from an
+** altered snapshot. */
+int store_freeze_admin(struct db *db, const struct actor *a, int64_t id,
+                       json_t **out, struct err *e);
+int store_freeze_extra(struct db *db, const struct actor *a, int64_t id,
+                       const char *code, json_t **out, struct err *e);
+
 /* Called with each frozen casebook the actor may see, in patient-code
 ** order: code and the casebook's JSON text. */
 typedef int (*store_freeze_fn)(void *ctx, const char *code,

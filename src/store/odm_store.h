@@ -18,6 +18,7 @@
 
 #include "../core/err.h"
 #include "../db/db.h"
+#include "snapshot.h"
 #include "access.h"
 
 /* Text fields of an audit row, in the table's order after seq. */
@@ -42,21 +43,6 @@ typedef int (*store_odm_audit_fn)(void *ctx, const struct odm_audit_row *r,
 ** its own.  Needs ACCESS_AUDIT_LOG (the caller checks). */
 int store_odm_audit_walk(struct db *db, const struct actor *a, int64_t upto_seq,
                          store_odm_audit_fn fn, void *ctx, struct err *e);
-
-/* The administrative rows: {"study": {nct_id, study_id, protocol_json,
-** is_locked, created_utc, version}, "sites": [{id, code, name,
-** created_utc, version}], "users": [{id, username, role, site, is_active,
-** created_utc, version}]} (site: the user's site code or null).  Never a
-** password hash.  Caller json_decref()s *out. */
-int store_odm_admin(struct db *db, json_t **out, struct err *e);
-
-/* What the casebook of patient code does not carry: {"id",
-** "created_utc", "derived_utc", "records": {"<id>": [created_utc,
-** updated_utc]}, "signatures": [voided_utc or null, in id order, with
-** "ids"], "queries": [{every column but patient_id}]}.  Live rows (a
-** freeze export takes them as they are now).  Caller json_decref()s. */
-int store_odm_patient_extra(struct db *db, const char *code, json_t **out,
-                            struct err *e);
 
 /* Begin an import into db: the schema is created, and the database must
 ** hold no study and no audit entry (APP_EINVAL naming "--db" otherwise);

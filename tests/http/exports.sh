@@ -124,6 +124,21 @@ status=$(curl -s -b "$tmp/coordinator.tjh.jar" -H "X-CSRF-Token: $(cat "$tmp/coo
   --data-binary '{"kind":"lab","data":{"date":"2026-03-01","test":"ALT","value":40,"unit":"U/L"}}' \
   "$base/patients/$P/records")
 [ "$status" = 201 ]; check "writes after the freeze" $?
+# ... a frozen record corrected, a query raised on it, an account added.
+Q=$(cli coordinator.tjh export --db "$db" | jq -c '[.casebooks[] | select(.patient.locked == false and .patient.site == "TJH")
+  | .records[] | select(.kind == "adverse_event")][0]')
+QC=$(cli coordinator.tjh export --db "$db" | jq -r --argjson r "$Q" '.casebooks[] | select(any(.records[]; .id == $r.id)) | .patient.code')
+QB=$(echo "$Q" | jq -c '{kind, version, reason: "corrected after the freeze", data: (.data + {grade: (if .data.grade == 1 then 2 else 1 end)})}')
+status=$(curl -s -b "$tmp/coordinator.tjh.jar" -H "X-CSRF-Token: $(cat "$tmp/coordinator.tjh.csrf")" \
+  -H 'Content-Type: application/json' -o "$tmp/put.json" -w '%{http_code}' -X PUT \
+  --data-binary "$QB" "$base/patients/$QC/records/$(echo "$Q" | jq .id)")
+[ "$status" = 200 ]; check "a frozen record corrected after the freeze ($QC)" $?
+status=$(curl -s -b "$tmp/monitor.jar" -H "X-CSRF-Token: $(cat "$tmp/monitor.csrf")" \
+  -H 'Content-Type: application/json' -o /dev/null -w '%{http_code}' -X POST \
+  --data-binary "{\"record_id\": $(echo "$Q" | jq .id), \"text\": \"please check the grade\"}" "$base/patients/$QC/queries")
+[ "$status" = 201 ]; check "a query raised after the freeze" $?
+HCCSTUDY_NEW_PASSWORD=a-new-long-password cli admin user add --db "$db" --username late.monitor --role monitor >/dev/null 2>&1
+check "an account added after the freeze" $?
 sleep 1 # a second later: a file stamped with the time would differ
 for f in $fmts; do
   get statistician "/exports/$f?freeze=$F" "$tmp/a2_$f.zip"

@@ -1,8 +1,9 @@
 -- 008-freezes.sql: data freezes (src/store/freeze.h).  A freeze is a named,
 -- immutable snapshot of every casebook at one moment of the audit trail:
 -- the last audit entry it includes (audit_seq), the chain hash there, and
--- the casebooks as the store gave them, with their SHA-256 so that an
--- altered snapshot is found.  Neither table accepts UPDATE or DELETE.
+-- the casebooks as the store gave them, with what an ODM file holds beyond
+-- them (record and query rows, the sites and accounts) as they were, and
+-- the SHA-256 of it all so that an altered snapshot is found.  Neither table accepts UPDATE or DELETE.
 
 CREATE TABLE data_freeze (
   id INTEGER PRIMARY KEY,
@@ -12,7 +13,9 @@ CREATE TABLE data_freeze (
   audit_seq INTEGER NOT NULL,               -- last audit entry included
   chain_hash TEXT NOT NULL,                 -- the audit chain hash there
   n_patients INTEGER NOT NULL,
-  content_sha256 TEXT NOT NULL              -- of the casebooks, in order
+  content_sha256 TEXT NOT NULL,             -- of the casebooks, in order
+  admin TEXT NOT NULL                       -- the study, sites and accounts
+                                            -- then (JSON; odm_store.c)
 );
 
 CREATE TABLE freeze_casebook (
@@ -20,6 +23,9 @@ CREATE TABLE freeze_casebook (
   code TEXT NOT NULL,                       -- patient code
   site TEXT NOT NULL,                       -- site code (site scoping)
   casebook TEXT NOT NULL,                   -- store_casebook_text's JSON
+  extra TEXT NOT NULL,                      -- its store rows beyond the
+                                            -- casebook: ids, times, queries
+                                            -- (JSON; odm_store.c)
   PRIMARY KEY (freeze_id, code)
 );
 
