@@ -265,13 +265,21 @@ static int export_files(struct cli *c, const char *format, const char *out) {
   enum export_format fmt;
   int64_t freeze = 0;
   int rc;
+  bool all = format != NULL && strcmp(format, "all") == 0;
   err_clear(&e);
-  if (export_format_parse(format, &fmt, &e) != APP_OK ||
+  fmt = EXPORT_CSV;
+  if ((!all && export_format_parse(format, &fmt, &e) != APP_OK) ||
       export_freeze_opt(cli_opt(c, "--freeze"), &freeze, &e) != APP_OK) {
+    if (e.code == APP_EINVAL && strcmp(e.field, "--format") == 0) {
+      err_clear(&e);
+      ERR_FIELD(&e, APP_EINVAL, "--format",
+                "--format: expected csv, xpt, dta, sav, sdtm, adam, odm, "
+                "define or all, not '%s'", format ? format : "");
+    }
     return cli_fail(&e);
   }
-  rc = export_format_is_file(fmt) ? export_out_file(out, &e)
-                                  : export_out_dir(out, false, &e);
+  rc = !all && export_format_is_file(fmt) ? export_out_file(out, &e)
+                                          : export_out_dir(out, false, &e);
   if (rc != APP_OK || cli_open_study(c, &db, &a, &e) != APP_OK) {
     db_close(db);
     return cli_fail(&e);
@@ -280,12 +288,13 @@ static int export_files(struct cli *c, const char *format, const char *out) {
   if (rc == APP_OK) {
     rc = frame_source_open(db, &a, freeze, &src, &e);
   }
-  if (rc == APP_OK && !export_format_is_file(fmt)) {
+  if (rc == APP_OK && (all || !export_format_is_file(fmt))) {
     rc = export_out_dir(out, true, &e); /* made once the input is known */
   }
   buf_init(&written, 0);
   if (rc == APP_OK) {
-    rc = export_run(&src, fmt, out, &written, &e);
+    rc = all ? export_run_all(&src, out, &written, &e)
+             : export_run(&src, fmt, out, &written, &e);
   }
   db_close(db);
   if (rc == APP_OK) {

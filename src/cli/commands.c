@@ -70,6 +70,8 @@ const struct cli_command cli_commands[] = {
    "  xpt|dta|sav  DIR: the same datasets as SAS XPORT v5, Stata, SPSS\n"
    "  define   FILE: define.xml 2.0 of the SDTM and ADaM datasets\n"
    "  odm      FILE: CDISC ODM 1.3.2 with the audit trail and signatures\n"
+   "  all      DIR: every format at once (DIR/sdtm, adam, csv, xpt, dta,\n"
+   "           sav, DIR/define.xml, DIR/odm.xml), the datasets built once\n"
    "A directory gets manifest.json (SHA-256 and rows of every file).  A\n"
    "site-scoped role exports only its site.  --freeze ID reads a data\n"
    "freeze ('hccstudy freeze'): the files are then byte-identical whenever\n"

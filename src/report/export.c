@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const ex_names[EXPORT_N_FORMATS] = {
     "csv", "xpt", "dta", "sav", "sdtm", "adam", "odm", "define"};
@@ -599,5 +600,75 @@ int export_run(const struct frame_source *src, enum export_format fmt,
   ds_set_free(adam);
   xfree(sdtm);
   xfree(adam);
+  return rc;
+}
+
+/* Make directory path (one level) unless it exists as one. */
+static int ex_mkdir(const char *path, struct err *e) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    return APP_OK;
+  }
+  if (mkdir(path, 0777) != 0) {
+    return ERR_SET(e, APP_EIO, "cannot create %s: %s", path,
+                   strerror(errno));
+  }
+  return APP_OK;
+}
+
+int export_run_all(const struct frame_source *src, const char *out,
+                   struct buf *written, struct err *e) {
+  static const enum export_format dirs[] = {EXPORT_SDTM, EXPORT_ADAM,
+                                            EXPORT_CSV,  EXPORT_XPT,
+                                            EXPORT_DTA,  EXPORT_SAV};
+  struct ds_set *sdtm = xcalloc(1, sizeof(*sdtm));
+  struct ds_set *adam = xcalloc(1, sizeof(*adam));
+  char path[4200];
+  size_t k;
+  int rc = sdtm_build(src, sdtm, e);
+  if (rc == APP_OK) {
+    rc = adam_build(src, adam, e);
+  }
+  for (k = 0; rc == APP_OK && k < sizeof(dirs) / sizeof(dirs[0]); k++) {
+    enum export_format fmt = dirs[k];
+    enum export_format ff =
+        fmt == EXPORT_SDTM || fmt == EXPORT_ADAM ? EXPORT_XPT : fmt;
+    struct buf files;
+    int rows[4 * DS_SET_MAX], nrows = 0;
+    snprintf(path, sizeof(path), "%s/%s", out, export_format_name(fmt));
+    rc = ex_mkdir(path, e);
+    buf_init(&files, 0);
+    if (rc == APP_OK && fmt != EXPORT_ADAM) {
+      rc = ex_write_set(sdtm, ff, path, src, &files, rows, &nrows, e);
+    }
+    if (rc == APP_OK && fmt != EXPORT_SDTM) {
+      rc = ex_write_set(adam, ff, path, src, &files, rows, &nrows, e);
+    }
+    if (rc == APP_OK) {
+      rc = ex_manifest(src, fmt, path, &files, rows, &files, e);
+    }
+    if (written != NULL) {
+      buf_puts(written, buf_str(&files));
+    }
+    buf_reset(&files);
+  }
+  if (rc == APP_OK) {
+    struct buf b;
+    buf_init(&b, 0);
+    rc = define_xml(src, sdtm, adam, &b, e);
+    snprintf(path, sizeof(path), "%s/define.xml", out);
+    if (rc == APP_OK) {
+      rc = ex_write_file(path, &b, written, e);
+    }
+    buf_reset(&b);
+  }
+  ds_set_free(sdtm);
+  ds_set_free(adam);
+  xfree(sdtm);
+  xfree(adam);
+  if (rc == APP_OK) {
+    snprintf(path, sizeof(path), "%s/odm.xml", out);
+    rc = ex_odm(src, path, written, e);
+  }
   return rc;
 }

@@ -81,4 +81,11 @@ int export_ds_write(const struct ds *d, enum export_format fmt,
 int export_run(const struct frame_source *src, enum export_format fmt,
                const char *out, struct buf *written, struct err *e);
 
+/* Every format at once into directory out (which must exist), the SDTM
+** and ADaM datasets built once: out/sdtm, out/adam, out/csv, out/xpt,
+** out/dta, out/sav (each with its manifest.json), out/define.xml and
+** out/odm.xml.  `hccstudy export --format all`. */
+int export_run_all(const struct frame_source *src, const char *out,
+                   struct buf *written, struct err *e);
+
 #endif

@@ -106,6 +106,11 @@ for f in odm define; do
     cmp -s "$tmp/a1_$f.xml" "$tmp/c_$f.xml"
   check "$f: the download is the CLI's file" $?
 done
+cli statistician export --db "$db" --format all --freeze "$F" --out "$tmp/all" >/dev/null 2>&1
+ok=$?
+for f in $fmts; do diff -r "$tmp/all/$f" "$tmp/c_$f" >/dev/null || ok=1; done
+cmp -s "$tmp/all/define.xml" "$tmp/c_define.xml" && cmp -s "$tmp/all/odm.xml" "$tmp/c_odm.xml" && [ $ok = 0 ]
+check "export --format all: every format's files, byte for byte those of one format at a time" $?
 get statistician "/exports/xpt?freeze=$F&file=adsl.xpt" "$tmp/one.xpt"
 [ "$status" = 200 ] && cmp -s "$tmp/one.xpt" "$tmp/c_xpt/adsl.xpt"; check "?file=adsl.xpt: that file alone" $?
 get statistician "/analysis/summary?freeze=$F" "$tmp/s1.json"
