@@ -41,6 +41,9 @@ done
 get() {
   status=$(curl -s -b "$tmp/$1.jar" -D "$3.h" -o "$3" -w '%{http_code}' "$base$2")
 }
+sql() { # sql STATEMENT on either engine
+  if [ -n "${HCCSTUDY_TEST_PG:-}" ]; then psql -Atq "$db" -c "$1"; else sqlite3 "$db" "$1"; fi
+}
 cli() { # cli USER ARGS...: hccstudy as USER
   local u=$1
   shift
@@ -56,7 +59,7 @@ F=$(jq -r .id "$tmp/f1.json")
   [ "$(jq -r '.chain_hash | length' "$tmp/f1.json")" = 64 ] && [ "$(jq -r .n_patients "$tmp/f1.json")" = 40 ]
 check "POST /freezes: 201, id 1, label, chain hash, 40 patients" $?
 seq1=$(jq -r .audit_seq "$tmp/f1.json")
-[ "$(sqlite3 "$db" "SELECT seq, hash FROM audit WHERE seq = $seq1" | tr '|' ' ')" = \
+[ "$(sql "SELECT seq, hash FROM audit WHERE seq = $seq1" | tr '|' ' ')" = \
   "$seq1 $(jq -r .chain_hash "$tmp/f1.json")" ]
 check "the freeze's chain hash is the audit trail's at its sequence number" $?
 cli data.manager freeze create --db "$db" --label "interim" --json >"$tmp/f2.json" 2>"$tmp/f2.err"
@@ -70,7 +73,7 @@ get statistician /freezes "$tmp/list.json"
 check "GET /freezes: newest first" $?
 cli statistician freeze list --db "$db" --json | jq -e '.freezes | length == 2' >/dev/null
 check "freeze list (CLI)" $?
-sqlite3 "$db" "SELECT count(DISTINCT entity_id) FROM audit WHERE action = 'freeze' AND entity = 'data_freeze'" | grep -qx 2
+sql "SELECT count(DISTINCT entity_id) FROM audit WHERE action = 'freeze' AND entity = 'data_freeze'" | grep -qx 2
 check "each freeze audited" $?
 
 # 2. Every format of freeze 1: the API archive equals the CLI's files.
