@@ -9,7 +9,8 @@
 #     key) (adam/adam.R);
 #   * survival::coxph(Surv(AVAL, 1 - CNSR) ~ HAIC) and survfit on ADTTE,
 #     analysis population (ANLPOPFL = "Y"), give the HR, coefficient, SE, n
-#     and events of GET /api/v1/analysis/summary (within 1e-6 relative,
+#     and events of GET /api/v1/analysis/summary?freeze=ID on the same
+#     data freeze as the files (within 1e-6 relative,
 #     counts exactly) and the medians by cohort of GET /api/v1/analysis/km
 #     (exactly) of a server on the same database;
 #   * the BOR rows of ADRS give the analysis routes' response counts (n,
@@ -40,7 +41,15 @@ pw=$demo_pw
 HCCSTUDY_USER=coordinator.tjh HCCSTUDY_PASSWORD=$pw "$bin" patient add --db "$db" --site TJH \
   >"$tmp/new.code" 2>&1
 check "a screened patient without data" $?
-ex() { HCCSTUDY_USER=statistician HCCSTUDY_PASSWORD=$pw "$bin" export --db "$db" "$@"; }
+# Everything below reads one data freeze: the files and the analysis
+# routes (?freeze=) see the same casebooks, whatever is written meanwhile.
+F=$(HCCSTUDY_USER=data.manager HCCSTUDY_PASSWORD=$pw "$bin" freeze create --db "$db" \
+  --label "adam.sh" --json 2>"$tmp/freeze.err" | jq -r .id)
+[ "$F" = 1 ]; check "a data freeze (id $F)" $?
+HCCSTUDY_USER=coordinator.tjh HCCSTUDY_PASSWORD=$pw "$bin" patient add --db "$db" --site TJH \
+  >/dev/null 2>&1
+check "a write after the freeze" $?
+ex() { HCCSTUDY_USER=statistician HCCSTUDY_PASSWORD=$pw "$bin" export --db "$db" --freeze "$F" "$@"; }
 ex --format adam --out "$tmp/adam" >"$tmp/adam.list" 2>"$tmp/adam.err"
 check "export --format adam" $?
 for f in adsl adrs adtte; do
@@ -83,9 +92,9 @@ server_start --db "$db"
 server_login statistician "$pw"
 [ "$status" = 200 ]; check "login statistician" $?
 api() { curl -s -b "$jar" "$host/api/v1/analysis/$1"; }
-api summary >"$tmp/summary.json"
-api 'km?endpoint=pfs' >"$tmp/km_pfs.json"
-api 'km?endpoint=os' >"$tmp/km_os.json"
+api "summary?freeze=$F" >"$tmp/summary.json"
+api "km?endpoint=pfs&freeze=$F" >"$tmp/km_pfs.json"
+api "km?endpoint=os&freeze=$F" >"$tmp/km_os.json"
 r() { awk -v k="$1" '$1 == "val" && $2 == k { print $3 }' "$tmp/r.out"; }
 near() { # near NAME A B TOL: |A-B| <= TOL*max(1,|A|)
   awk -v a="$2" -v b="$3" -v t="$4" 'BEGIN {
