@@ -11,6 +11,7 @@
 #include "../db/db.h"
 #include "../store/anchor.h"
 #include "../store/audit.h"
+#include "../store/seal.h"
 #include "../store/store.h"
 #include "cli_study.h"
 
@@ -226,6 +227,7 @@ int cmd_audit(struct cli *c) {
   struct actor a;
   struct audit_check chk;
   struct anchor_check ac;
+  struct seal_report sr;
   const char *lim, *anchor, *pub;
   bool json;
   long limit = 50;
@@ -286,6 +288,9 @@ int cmd_audit(struct cli *c) {
     return cli_fail(&e);
   }
   rc = audit_verify(db, &chk, &e);
+  if (rc == APP_OK) {
+    rc = seal_verify(db, &sr, &e);
+  }
   if (rc == APP_OK && anchor != NULL) {
     rc = cli_anchor_check(db, anchor, pub, &ac, &e);
   }
@@ -295,8 +300,19 @@ int cmd_audit(struct cli *c) {
   }
   if (json) {
     json_t *o = json_object();
+    json_t *first = json_array();
+    int k;
+    for (k = 0; k < sr.n_first; k++) {
+      json_array_append_new(first, json_string(sr.first[k]));
+    }
     json_object_set_new(o, "intact", json_boolean(chk.first_bad == 0 &&
-                                                  ac.why[0] == '\0'));
+                                                  ac.why[0] == '\0' &&
+                                                  sr.n_problems == 0));
+    json_object_set_new(
+        o, "data",
+        json_pack("{s:I,s:I,s:I,s:o}", "rows", (json_int_t)sr.n_rows,
+                  "seals", (json_int_t)sr.n_seals, "problems",
+                  (json_int_t)sr.n_problems, "first", first));
     json_object_set_new(o, "checked", json_integer(chk.n_checked));
     json_object_set_new(o, "first_bad",
                         chk.first_bad ? json_integer(chk.first_bad)
@@ -313,24 +329,38 @@ int cmd_audit(struct cli *c) {
     }
     cli_print_json(o);
     json_decref(o);
-  } else if (chk.first_bad != 0) {
-    printf("audit trail BROKEN at entry %" PRId64 ": %s (%" PRId64
-           " entries before it verified)\n",
-           chk.first_bad, chk.why, chk.n_checked);
-  } else if (ac.why[0] != '\0') {
-    printf("audit trail does NOT match its checkpoints: %s (chain of %"
-           PRId64 " entries intact in itself)\n", ac.why, chk.n_checked);
-  } else if (anchor != NULL) {
-    printf("audit trail intact: %" PRId64 " entries verified; %d %s "
-           "(the newest covers entry %" PRId64 ")\n",
-           chk.n_checked, ac.n_ok,
-           ac.n_ok == 1 ? "checkpoint agrees" : "checkpoints agree",
-           ac.newest_seq);
   } else {
-    printf("audit trail intact: %" PRId64 " entries verified\n",
-           chk.n_checked);
+    /* One line for each part that fails, or the one line of success. */
+    int k;
+    if (chk.first_bad != 0) {
+      printf("audit trail BROKEN at entry %" PRId64 ": %s (%" PRId64
+             " entries before it verified)\n",
+             chk.first_bad, chk.why, chk.n_checked);
+    }
+    if (sr.n_problems > 0) {
+      printf("the data do NOT match the audit trail: %" PRId64 " row%s "
+             "changed, added or removed outside the store\n",
+             sr.n_problems, sr.n_problems == 1 ? "" : "s");
+      for (k = 0; k < sr.n_first; k++) {
+        printf("  %s\n", sr.first[k]);
+      }
+    }
+    if (ac.why[0] != '\0') {
+      printf("audit trail does NOT match its checkpoints: %s\n", ac.why);
+    }
+    if (chk.first_bad == 0 && sr.n_problems == 0 && ac.why[0] == '\0') {
+      printf("audit trail intact: %" PRId64 " entries verified; %" PRId64
+             " rows equal their seals", chk.n_checked, sr.n_rows);
+      if (anchor != NULL) {
+        printf("; %d %s (the newest covers entry %" PRId64 ")", ac.n_ok,
+               ac.n_ok == 1 ? "checkpoint agrees" : "checkpoints agree",
+               ac.newest_seq);
+      }
+      printf("\n");
+    }
   }
-  return chk.first_bad == 0 && ac.why[0] == '\0' ? 0 : 1;
+  return chk.first_bad == 0 && ac.why[0] == '\0' && sr.n_problems == 0 ? 0
+                                                                          : 1;
 }
 
 int cmd_backup(struct cli *c) {

@@ -13,6 +13,7 @@
 */
 #include "odm_store.h"
 #include "freeze.h"
+#include "seal.h"
 
 #include "audit.h"
 #include "casebook.h"
@@ -637,6 +638,11 @@ int store_odm_import_end(struct db *db, struct odm_import_end *end,
   }
   if (rc == APP_OK) {
     rc = import_freeze(db, end, &n, e);
+  }
+  if (rc == APP_OK) {
+    /* The restored rows sealed anew (the accounts have new password
+    ** hashes): the trail vouches for the database as imported. */
+    rc = store_seal_all(db, end->a, e);
   }
   if (rc == APP_OK) {
     memset(&en, 0, sizeof(en));

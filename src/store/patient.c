@@ -3,6 +3,7 @@
 ** patient.h).
 */
 #include "patient.h"
+#include "seal.h"
 
 #include "../core/clock.h"
 #include "audit.h"
@@ -122,6 +123,9 @@ int store_patient_create(struct db *db, const struct actor *a,
   }
   if (rc == APP_OK) {
     rc = load_patient(db, code, out, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_PATIENT, out->id, e);
   }
   if (rc != APP_OK) {
     return store_rollback(db, rc);

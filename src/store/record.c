@@ -3,6 +3,7 @@
 ** casebook (see record.h).
 */
 #include "record.h"
+#include "seal.h"
 
 #include "../core/clock.h"
 #include "../core/jsonx.h"
@@ -473,6 +474,9 @@ int store_record_save(struct db *db, const struct actor *a,
   }
   if (rc == APP_OK) {
     rc = derive(db, &pt, kind, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal_casebook(db, a, pt.id, record_id, e);
   }
   xfree(text);
   json_decref(old);

@@ -6,6 +6,7 @@
 ** Each write and its audit entries share one transaction.
 */
 #include "store.h"
+#include "seal.h"
 
 #include "../core/clock.h"
 #include "../core/mem.h"
@@ -174,6 +175,12 @@ int store_init(struct db *db, const struct protocol *p,
     en.new_value = admin_username;
     en.reason = "initial administrator";
     rc = audit_append(db, NULL, &en, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, NULL, SEAL_STUDY, 1, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, NULL, SEAL_APP_USER, uid, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);
@@ -518,6 +525,9 @@ int store_site_add(struct db *db, const struct actor *a, const char *code,
     en.new_value = name;
     rc = access_audit(db, a, &en, 1, e);
   }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_SITE, *id, e);
+  }
   if (rc != APP_OK) {
     db_rollback(db);
     return rc;
@@ -623,6 +633,9 @@ int store_user_add(struct db *db, const struct actor *a,
     en.field = "site";
     en.new_value = site_code;
     rc = access_audit(db, a, &en, 1, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_APP_USER, uid, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);
@@ -736,6 +749,9 @@ int store_user_update(struct db *db, const struct actor *a,
     en.old_value = NULL;
     en.new_value = "changed";
     rc = access_audit(db, a, &en, 1, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_APP_USER, u.user_id, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);

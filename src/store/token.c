@@ -6,6 +6,7 @@
 ** the caller's group-commit writer, one audit row.
 */
 #include "token.h"
+#include "seal.h"
 
 #include "store.h"
 
@@ -197,6 +198,9 @@ int token_create(struct db *db, const struct actor *a, const char *for_user,
     }
     rc = access_audit(db, a, en, 5, e);
   }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_API_TOKEN, *id, e);
+  }
   if (rc != APP_OK) {
     db_rollback(db);
     sodium_memzero(secret, TOKEN_LEN);
@@ -318,6 +322,9 @@ int token_revoke(struct db *db, const struct actor *a, int64_t id,
     en.field = "revoked_utc";
     en.new_value = now;
     rc = access_audit(db, a, &en, 1, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_API_TOKEN, id, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);

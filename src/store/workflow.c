@@ -2,6 +2,7 @@
 ** workflow.c: queries, SDV, signatures and locks (see workflow.h).
 */
 #include "workflow.h"
+#include "seal.h"
 
 #include "../core/clock.h"
 #include "../core/jsonx.h"
@@ -100,6 +101,9 @@ int store_query_raise(struct db *db, const struct actor *a,
     rc = audit_one(db, a, "raise", "query", idtext, field, NULL, text,
                    pt.code, e);
   }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_QUERY, *id, e);
+  }
   if (rc != APP_OK) {
     db_rollback(db);
     return rc;
@@ -172,6 +176,9 @@ int store_query_answer(struct db *db, const struct actor *a, int64_t id,
     rc = audit_one(db, a, "answer", "query", idtext, "answer", NULL, answer,
                    pt.code, e);
   }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_QUERY, id, e);
+  }
   if (rc != APP_OK) {
     db_rollback(db);
     return rc;
@@ -206,6 +213,9 @@ int store_query_close(struct db *db, const struct actor *a, int64_t id,
   if (rc == APP_OK) {
     rc = audit_one(db, a, "close", "query", idtext, "status", status,
                    "closed", note, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_QUERY, id, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);
@@ -431,6 +441,9 @@ int store_sdv_mark(struct db *db, const struct actor *a, int64_t record_id,
     rc = audit_one(db, a, "verify", "record", idtext, "version", NULL, vtext,
                    pt.code, e);
   }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_SDV, record_id, e);
+  }
   if (rc != APP_OK) {
     db_rollback(db);
     return rc;
@@ -504,6 +517,9 @@ int store_sign(struct db *db, const struct actor *a, const char *code,
     rc = audit_one(db, a, "sign", "patient", pt.code, "signature", NULL,
                    hash, meaning, e);
   }
+  if (rc == APP_OK) {
+    rc = store_seal_patient_rows(db, a, SEAL_SIGNATURE, pt.id, e);
+  }
   if (rc != APP_OK) {
     db_rollback(db);
     return rc;
@@ -540,6 +556,9 @@ int store_lock(struct db *db, const struct actor *a, const char *code,
     rc = audit_one(db, a, lock ? "lock" : "unlock", "patient", pt.code,
                    "locked", lock ? "false" : "true", lock ? "true" : "false",
                    reason, e);
+  }
+  if (rc == APP_OK) {
+    rc = store_seal(db, a, SEAL_PATIENT, pt.id, e);
   }
   if (rc != APP_OK) {
     db_rollback(db);

@@ -179,7 +179,28 @@ int main(void) {
     db_finalize(st);
   }
   CHECK_INT_EQ(audit_head(db2, &seq, head, &e), APP_OK);
-  CHECK_INT_EQ(seq, src.audit_seq + 1); /* the import's own entry */
+  /* After the restored trail: the seals of the imported rows, then the
+  ** import's own entry, last. */
+  {
+    struct db_stmt *st = NULL;
+    CHECK_INT_EQ(db_prepare(db2,
+                            "SELECT COUNT(*) FROM audit WHERE seq > $1 AND "
+                            "action = 'seal'",
+                            &st, &e),
+                 APP_OK);
+    db_bind_int64(st, 1, src.audit_seq);
+    CHECK_INT_EQ(db_step(st, &e), DB_ROW);
+    CHECK_INT_EQ(seq, src.audit_seq + db_column_int64(st, 0) + 1);
+    CHECK(db_column_int64(st, 0) > 0);
+    db_finalize(st);
+    CHECK_INT_EQ(db_prepare(db2, "SELECT action FROM audit WHERE seq = $1",
+                            &st, &e),
+                 APP_OK);
+    db_bind_int64(st, 1, seq);
+    CHECK_INT_EQ(db_step(st, &e), DB_ROW);
+    CHECK_STR_EQ(db_column_text(st, 0), "import");
+    db_finalize(st);
+  }
   CHECK_INT_EQ(store_login(db2, "dm", "new-password-123", &dm2, &e), APP_OK);
   CHECK(store_login(db2, "mon", FIXTURE_PASSWORD, &dm2, &e) != APP_OK);
   err_clear(&e);

@@ -113,7 +113,7 @@ static void test_records(void) {
   json_t *cb = NULL;
   struct patient p;
   int64_t id = 0, id2 = 0;
-  int64_t audit_before;
+  int64_t audit_before_unsealed, seals_before;
   err_clear(&e);
   CHECK(store_record_save(db, &coord_a,
                           &(struct record_save){.code = "SA-0001",
@@ -152,7 +152,9 @@ static void test_records(void) {
                                               .reason = "transcription error"},
                         probs, &id2, &e) == APP_ECONFLICT);
   err_clear(&e);
-  audit_before = count("SELECT COUNT(*) FROM audit");
+  audit_before_unsealed = count("SELECT COUNT(*) FROM audit WHERE action <> "
+                                "'seal'");
+  seals_before = count("SELECT COUNT(*) FROM audit WHERE action = 'seal'");
   CHECK(
       store_record_save(db, &coord_a,
                         &(struct record_save){.code = "SA-0001",
@@ -163,12 +165,16 @@ static void test_records(void) {
                                               .reason = "transcription error"},
                         probs, &id2, &e) == APP_OK);
   /* Exactly one field changed: one record audit entry (plus the status
-  ** change derived from it). */
+  ** change derived from it), and the seals of the rows the save wrote
+  ** (patient, record, derived). */
   CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE entity = 'record' "
                      "AND action = 'update' AND field = 'age' AND old_value "
                      "= '80' AND new_value = '70' AND reason = "
                      "'transcription error'"), 1);
-  CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit") - audit_before, 2);
+  CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action <> 'seal'") -
+                   audit_before_unsealed, 2);
+  CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE action = 'seal'") -
+                   seals_before, 3);
   CHECK(store_patient_get(db, &coord_a, "SA-0001", &p, &e) == APP_OK);
   CHECK_STR_EQ(p.status, "screening");
   /* The old version is now stale. */
