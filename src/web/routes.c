@@ -47,8 +47,10 @@ struct route {
 
 static const struct route routes[] = {
   {"GET", "api/v1/health", api_health, 0, 0},
-  {"POST", "api/v1/session", api_login, R_JSON, 4096},
-  {"GET", "api/v1/session", api_me, R_AUTH, 0},
+  /* Every session route is R_NO_TOKEN: "the session and token routes are
+  ** never open to a token" (docs/api.md). */
+  {"POST", "api/v1/session", api_login, R_JSON | R_NO_TOKEN, 4096},
+  {"GET", "api/v1/session", api_me, R_AUTH | R_NO_TOKEN, 0},
   {"DELETE", "api/v1/session", api_logout, R_AUTH | R_CSRF | R_NO_TOKEN, 0},
   {"GET", "api/v1/status", api_status, R_AUTH, 0},
   {"GET", "api/v1/dictionary", api_dictionary, R_AUTH, 0},
