@@ -152,10 +152,10 @@ def expect(actor, key, site_rel, variant):
     else:
         if perm == "none":
             return ok, None  # health, and logging in
-        if variant == "none":
+        if variant in ("none", "ended"):
             return 401, "E_UNAUTHENTICATED"
         user = actor
-        if method != "GET" and variant == "nocsrf":
+        if method != "GET" and variant in ("nocsrf", "badcsrf"):
             return 403, "E_CSRF"
     role, _ = USERS[user]
     if perm != "any" and perm not in PERMS[role]:
@@ -235,15 +235,24 @@ def main():
         md = sys.argv[4]
     table = json.load(sys.stdin)["routes"]
     cl = Client(base)
-    fails = 0
-    prelim = [0]  # checks passed before the matrix
 
     def must(st, raw, want, what):
         if st != want:
             raise SystemExit(f"fixture {what}: {st} {raw[:300]!r}")
         return jbody(raw)
+    fails = 0
+    prelim = [0]  # checks passed before the matrix
 
     sess = {u: cl.login(u, pw) for u in USERS}
+    # A session of each user that has been ended (logged out): its cookie
+    # must count as no session.
+    ended = {}
+    for u in USERS:
+        e = cl.login(u, pw)
+        st, raw, _ = cl.req("DELETE", "api/v1/session", None, e["cookie"],
+                            e["csrf"])
+        must(st, raw, 200, "logout " + u)
+        ended[u] = e
     dm = sess["data.manager"]
     mon = sess["monitor"]
 
@@ -363,7 +372,20 @@ def main():
 
     code_re = re.compile(rb"\b(" + b"|".join(
         c.encode() for c in ALL_SITE_CODES) + rb")-[0-9]{4}\b")
-    results = []  # (actor, key, site_rel, variant, exp, got, leak)
+    # The leak scan must see codes where they are: all sites in the PI's
+    # patient list, the coordinator's own codes inside its CSV archive.
+    st, raw, _ = as_(sess["pi"], "GET", "api/v1/patients")
+    seen = {c.decode() for c in code_re.findall(raw)}
+    st2, raw2, _ = as_(sess["coordinator.tjh"], "GET", "api/v1/exports/csv")
+    seen2 = {c.decode() for c in code_re.findall(raw2)}
+    if st == 200 and {"TJH", "SYSU"} <= seen and st2 == 200 and \
+            seen2 == {"TJH"}:
+        prelim[0] += 1
+    else:
+        print(f"FAIL the leak scan: PI's list shows {sorted(seen)} ({st}), "
+              f"coordinator.tjh's CSV archive {sorted(seen2)} ({st2})")
+        fails += 1
+    results = []  # (actor, key, site_rel, variant, exp, got, leak, ...)
     lock = threading.Lock()
 
     def run_actor(a):
@@ -379,9 +401,9 @@ def main():
             elif a in TOKENS:
                 variants = ("bearer",)
             elif method != "GET" and key != "POST api/v1/session":
-                variants = ("csrf", "nocsrf")
+                variants = ("csrf", "nocsrf", "badcsrf", "ended")
             else:
-                variants = ("csrf",)
+                variants = ("csrf", "ended")
             for rel in rels:
                 site = own_site(a)
                 if rel == "other":
@@ -389,15 +411,21 @@ def main():
                 for v in variants:
                     m, path, body = build(a, key, site)
                     s = sess.get(a)
-                    if key == "DELETE api/v1/session" and v in ("csrf", "nocsrf"):
+                    if key == "DELETE api/v1/session" and v in ("csrf", "nocsrf",
+                                                        "badcsrf"):
                         s = cl.login(a, pw)  # a session of its own to end
                     kw = {}
                     if v == "bearer":
                         kw["bearer"] = tok[a]
-                    elif v in ("csrf", "nocsrf"):
+                    elif v == "ended":
+                        kw["cookie"] = ended[a]["cookie"]
+                        kw["csrf"] = ended[a]["csrf"]
+                    elif v in ("csrf", "nocsrf", "badcsrf"):
                         kw["cookie"] = s["cookie"]
                         if v == "csrf":
                             kw["csrf"] = s["csrf"]
+                        elif v == "badcsrf":  # another session's token
+                            kw["csrf"] = ended[a]["csrf"]
                     st, raw, _ = cl.req(m, path, body, **kw)
                     j = jbody(raw)
                     ecode = None
@@ -405,6 +433,26 @@ def main():
                                                           dict):
                         ecode = j["error"].get("code")
                     exp = expect(a, key, rel, v)
+                    same = None
+                    if rel == "other" and exp[0] in (404, 422):
+                        # "answered exactly as a patient that does not
+                        # exist": the same request naming a missing one.
+                        f = fx[a, site]
+                        if subject == "query":
+                            real, miss = str(f["qa" if "answer" in key
+                                                 else "qc"]), "99999999"
+                        else:
+                            real, miss = f["code"], site + "-9999"
+                        m2 = path.replace(real, miss)
+                        b2 = json.loads(json.dumps(body).replace(
+                            real, miss)) if body is not None else None
+                        st2, raw2, _ = cl.req(m, m2, b2, **kw)
+                        same = (st2 == st and raw2.replace(
+                            miss.encode(), b"X") == raw.replace(
+                                real.encode(), b"X"))
+                        if not same:
+                            same = (f"missing: {st2} {raw2[:160]!r}; "
+                                    f"other site: {st} {raw[:160]!r}")
                     leak = None
                     if 200 <= st < 300:
                         if (rel == "other" and role in SITE_SCOPED):
@@ -417,7 +465,7 @@ def main():
                                 leak = ("codes of " + ",".join(
                                     sorted(others)) + " in the answer")
                     out.append((a, key, rel, v, exp, (st, ecode), leak,
-                                f"{m} /{path}"))
+                                f"{m} /{path}", same))
         with lock:
             results.extend(out)
 
@@ -427,8 +475,15 @@ def main():
     passed = prelim[0]
     mism = 0
     leaks = []
-    for a, key, rel, v, exp, got, leak, url in results:
+    n_same = 0
+    for a, key, rel, v, exp, got, leak, url, same in results:
         ok = got[0] == exp[0] and (exp[1] is None or got[1] == exp[1])
+        if same is not None:
+            n_same += 1
+            if same is not True:
+                ok = False
+                print(f"FAIL {a} {key} {v}: another site's patient is not "
+                      f"answered like a missing one: {same}")
         if ok:
             passed += 1
         else:
@@ -443,7 +498,17 @@ def main():
     print(f"matrix: {len(results)} cases ({n_keys} routes x {len(ACTORS)} "
           f"actors: {len(USERS)} roles, {len(TOKENS)} API tokens, no "
           f"session; own and other site; with and without CSRF); "
-          f"{mism} mismatches; {len(leaks)} leaks")
+          f"{mism} mismatches; {len(leaks)} leaks; {n_same} refusals of "
+          f"another site's patient compared with a missing one")
+    by = {}
+    for r in results:
+        by[r[3]] = by.get(r[3], 0) + 1
+    names = {"csrf": "session and CSRF token", "nocsrf": "no CSRF token",
+             "badcsrf": "another session's CSRF token",
+             "ended": "ended session", "bearer": "API token",
+             "none": "no credentials"}
+    print("matrix cases: " + ", ".join(f"{by[k]} {names[k]}"
+                                       for k in names if k in by))
     if md:
         write_md(md, results, keys, mism, leaks)
     fails += mism + (1 if leaks else 0)
@@ -453,30 +518,39 @@ def main():
 
 
 def write_md(path, results, keys, mism, leaks):
-    """The routes x actors table: each cell lists the observed statuses
-    (own site with CSRF, without; '|', other site with CSRF, without), a
-    '!' after one that differs from the expected."""
-    cell = {}
-    for a, key, rel, v, exp, got, leak, url in results:
-        mark = "" if (got[0] == exp[0] and (exp[1] is None or
-                                            got[1] == exp[1])) else "!"
-        cell.setdefault((key, a), {})[(rel, v)] = f"{got[0]}{mark}"
-    cols = [a for a in ACTORS]
-    order = [("own", "csrf"), ("own", "nocsrf"), ("own", "bearer"),
-             ("own", "none"), ("other", "csrf"), ("other", "nocsrf"),
-             ("other", "bearer"), ("other", "none")]
+    """Two tables in Markdown: routes x actors with the observed status of
+    the case with a session and its CSRF token (a token: its Bearer
+    header; nobody: no credentials), own site / other site, '!' after one
+    that differs from the expected; and per route the statuses every role
+    got without the CSRF token, with a wrong one, with an ended session."""
+    cell, refused = {}, {}
+    for a, key, rel, v, exp, got, leak, url, same in results:
+        ok = got[0] == exp[0] and (exp[1] is None or got[1] == exp[1])
+        text = f"{got[0]}{'' if ok else '!'}"
+        if v in ("csrf", "bearer", "none"):
+            cell.setdefault((key, a), {})[rel] = text
+        else:
+            refused.setdefault((key, v), set()).add(
+                f"{got[0]} {got[1] or ''}".strip() + ("" if ok else "!"))
     with open(path, "w") as f:
-        f.write("| route | " + " | ".join(cols) + " |\n")
-        f.write("|---" * (len(cols) + 1) + "|\n")
+        f.write(f"{len(results)} cases, {mism} mismatches, {len(leaks)} "
+                "leaks.\n\n")
+        f.write("| route | " + " | ".join(ACTORS) + " |\n")
+        f.write("|---" * (len(ACTORS) + 1) + "|\n")
         for key in keys:
             row = [f"`{key.replace('api/v1/', '')}`"]
-            for a in cols:
+            for a in ACTORS:
                 c = cell.get((key, a), {})
-                own = " ".join(c[k] for k in order if k in c and
-                               k[0] == "own")
-                oth = " ".join(c[k] for k in order if k in c and
-                               k[0] == "other")
-                row.append(own + (" / " + oth if oth else ""))
+                row.append(c.get("own", "") + (" / " + c["other"]
+                                               if "other" in c else ""))
+            f.write("| " + " | ".join(row) + " |\n")
+        f.write("\n| route | no CSRF token | another session's CSRF token "
+                "| ended session |\n|---|---|---|---|\n")
+        for key in keys:
+            row = [f"`{key.replace('api/v1/', '')}`"]
+            for v in ("nocsrf", "badcsrf", "ended"):
+                row.append(", ".join(sorted(refused.get((key, v), ())))
+                           or "-")
             f.write("| " + " | ".join(row) + " |\n")
 
 
