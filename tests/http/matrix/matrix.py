@@ -472,6 +472,43 @@ def main():
     with ThreadPoolExecutor(max_workers=len(ACTORS)) as ex:
         list(ex.map(run_actor, ACTORS))
 
+    # Leak probes: the filters and formats a site-scoped actor could use to
+    # reach another site's data (a freeze holds every site's casebooks).
+    # Each must answer without another site's patient codes (any status).
+    n_probes = 0
+    probe_status = []
+    probe_leaks = []
+    for a in ACTORS:
+        user = TOKENS[a][0] if a in TOKENS else a
+        if a == "nobody" or USERS[user][0] not in SITE_SCOPED:
+            continue
+        mine = USERS[user][1]
+        other = [x for x in SITES if x != mine][0]
+        ocode = fx[a, other]["code"]
+        for path in (f"api/v1/patients?site={other}",
+                     f"api/v1/patients?site={other}&status=enrolled",
+                     f"api/v1/queries?patient={ocode}",
+                     "api/v1/queries?status=open",
+                     f"api/v1/status?site={other}",
+                     f"api/v1/freezes/{freeze}",
+                     f"api/v1/exports/csv?freeze={freeze}",
+                     f"api/v1/exports/odm?freeze={freeze}",
+                     "api/v1/exports/odm",
+                     "api/v1/exports/sdtm",
+                     f"api/v1/exports/xpt?freeze={freeze}&file=adsl.xpt"):
+            if a in TOKENS:
+                st, raw, _ = cl.req("GET", path, bearer=tok[a])
+            else:
+                st, raw, _ = cl.req("GET", path, None, sess[a]["cookie"])
+            n_probes += 1
+            probe_status.append(f"{a} {st} /{path}")
+            others = {c.decode() for c in code_re.findall(raw)} - {mine}
+            if 200 <= st < 300 and others:
+                probe_leaks.append(f"LEAK {a} GET /{path}: {st} with codes "
+                                   f"of {','.join(sorted(others))}")
+            elif st >= 500:
+                probe_leaks.append(f"FAIL {a} GET /{path}: {st}")
+
     passed = prelim[0]
     mism = 0
     leaks = []
@@ -492,14 +529,19 @@ def main():
                   f"{exp[1] or ''}, got {got[0]} {got[1] or ''} ({url})")
         if leak:
             leaks.append(f"LEAK {a} {key} site={rel} {v}: {leak} ({url})")
-    for l in leaks:
+    case_leaks = len(leaks)
+    if "MATRIX_VERBOSE" in __import__("os").environ:
+        print("\n".join(probe_status))
+    for l in leaks + probe_leaks:
         print(l)
     n_keys = len(keys)
     print(f"matrix: {len(results)} cases ({n_keys} routes x {len(ACTORS)} "
           f"actors: {len(USERS)} roles, {len(TOKENS)} API tokens, no "
           f"session; own and other site; with and without CSRF); "
-          f"{mism} mismatches; {len(leaks)} leaks; {n_same} refusals of "
-          f"another site's patient compared with a missing one")
+          f"{mism} mismatches; {case_leaks + len(probe_leaks)} leaks; "
+          f"{n_same} refusals of "
+          f"another site's patient compared with a missing one; "
+          f"{n_probes} leak probes (filters, freezes, exports)")
     by = {}
     for r in results:
         by[r[3]] = by.get(r[3], 0) + 1
@@ -510,9 +552,11 @@ def main():
     print("matrix cases: " + ", ".join(f"{by[k]} {names[k]}"
                                        for k in names if k in by))
     if md:
-        write_md(md, results, keys, mism, leaks)
-    fails += mism + (1 if leaks else 0)
-    passed += 0 if leaks else 1
+        write_md(md, results, keys, mism, leaks + probe_leaks)
+    fails += mism + (1 if case_leaks else 0)
+    passed += 0 if case_leaks else 1
+    passed += n_probes - len(probe_leaks)
+    fails += len(probe_leaks)
     print(f"{passed} passed, {fails} failed")
     return 0 if fails == 0 else 1
 
