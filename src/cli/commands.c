@@ -148,6 +148,12 @@ const struct cli_command cli_commands[] = {
    "  list   [--patient CODE] [--status open|answered|closed] [--json]\n"
    "Edit checks raise queries by themselves (raised_by 'system') and close\n"
    "them when the data no longer trigger them.\n"},
+  {"routes", cmd_routes, "routes [--json]",
+   "The JSON API's route table (src/web/routes.c): method, path pattern,\n"
+   "what the dispatcher enforces before the handler (R_AUTH a session or\n"
+   "token, R_CSRF the X-CSRF-Token header, R_JSON a JSON object body,\n"
+   "R_NO_TOKEN a session only, never an API token) and the body cap in\n"
+   "bytes.  Needs no database.  tests/http/matrix.sh reads --json.\n"},
   {"schedule", cmd_schedule,
    "schedule --start DATE [--progression DATE] [--until DATE] [--json]",
    "Visit schedule: tumour assessments every 56 days (+/- 3) from treatment\n"

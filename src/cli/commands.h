@@ -36,6 +36,7 @@ int cmd_mrecist(struct cli *c);     /* cmd_response.c */
 int cmd_patient(struct cli *c);     /* cmd_data.c */
 int cmd_protocol(struct cli *c);    /* cmd_rules.c */
 int cmd_query(struct cli *c);       /* cmd_workflow.c */
+int cmd_routes(struct cli *c);      /* cmd_routes.c */
 int cmd_schedule(struct cli *c);    /* cmd_rules.c */
 int cmd_sdv(struct cli *c);         /* cmd_workflow.c */
 int cmd_serve(struct cli *c);       /* cmd_serve.c */

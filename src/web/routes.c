@@ -47,8 +47,10 @@ struct route {
 
 static const struct route routes[] = {
   {"GET", "api/v1/health", api_health, 0, 0},
-  {"POST", "api/v1/session", api_login, R_JSON, 4096},
-  {"GET", "api/v1/session", api_me, R_AUTH, 0},
+  /* Every session route is R_NO_TOKEN: "the session and token routes are
+  ** never open to a token" (docs/api.md). */
+  {"POST", "api/v1/session", api_login, R_JSON | R_NO_TOKEN, 4096},
+  {"GET", "api/v1/session", api_me, R_AUTH | R_NO_TOKEN, 0},
   {"DELETE", "api/v1/session", api_logout, R_AUTH | R_CSRF | R_NO_TOKEN, 0},
   {"GET", "api/v1/status", api_status, R_AUTH, 0},
   {"GET", "api/v1/dictionary", api_dictionary, R_AUTH, 0},
@@ -186,6 +188,32 @@ int web_token_scope(const char *in, struct buf *out, struct err *e) {
                      "list of routes");
   }
   return APP_OK;
+}
+
+json_t *web_routes_json(void) {
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } names[] = {{R_AUTH, "R_AUTH"},
+               {R_CSRF, "R_CSRF"},
+               {R_JSON, "R_JSON"},
+               {R_NO_TOKEN, "R_NO_TOKEN"}};
+  json_t *arr = json_array();
+  size_t i, k;
+  for (i = 0; i < N_ROUTES; i++) {
+    json_t *flags = json_array();
+    for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+      if (routes[i].flags & names[k].bit) {
+        json_array_append_new(flags, json_string(names[k].name));
+      }
+    }
+    json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:I}", "method",
+                                         routes[i].method, "pattern",
+                                         routes[i].pattern, "flags", flags,
+                                         "max_body",
+                                         (json_int_t)routes[i].max_body));
+  }
+  return arr;
 }
 
 /* Does the path match the pattern? */

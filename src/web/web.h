@@ -105,6 +105,13 @@ void web_run_write(struct request *rq, struct response *rs,
 ** refused.  APP_OK or APP_EINVAL naming the item; routes.c. */
 int web_token_scope(const char *in, struct buf *out, struct err *e);
 
+/* The route table as JSON (routes.c): an array, in table order, of
+** {"method", "pattern" ("api/v1/patients/:code"), "flags" (an array of
+** "R_AUTH", "R_CSRF", "R_JSON", "R_NO_TOKEN"), "max_body" (bytes, 0: no
+** body)}.  The caller owns the result; `hccstudy routes --json` prints it
+** and tests/http/matrix.sh reads it. */
+json_t *web_routes_json(void);
+
 /* Dispatch a complete request through the route table (routes.c). */
 void web_dispatch(struct request *rq, struct response *rs);
 
