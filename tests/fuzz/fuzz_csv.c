@@ -5,7 +5,8 @@
 ** (csv_open on /dev/null), then its stream is swapped for an fmemopen()
 ** stream over the input, so csv_next() runs exactly as on a file.  The
 ** input's length modulo 8 picks max_fields (0 = store every field, else
-** 1..7), as colframe.c sets it to skip unused columns.  Every field is checked to
+** 1..7), as colframe.c sets it to skip unused columns.  Every field is checked
+*to
 ** lie inside the reader's buffer and fed to csv_is_missing and
 ** csv_parse_double.  Seeds: CSV files of the study's stats commands.
 ** Note: blocks are 1 MiB (CSV_BLOCK), so inputs (libFuzzer's -max_len)
@@ -42,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   r.what = "fuzz.csv";
   r.max_fields = size & 7;
   while ((got = csv_next(&r, &e)) == 1) {
-    size_t n = r.max_fields && r.n_fields > r.max_fields ? r.max_fields
-                                                          : r.n_fields;
+    size_t n =
+        r.max_fields && r.n_fields > r.max_fields ? r.max_fields : r.n_fields;
     for (i = 0; i < n; i++) {
       const struct csv_field *f = &r.fields[i];
       if (f->len > 0 && (f->p < r.buf || f->p + f->len > r.buf + r.len)) {

@@ -4,7 +4,7 @@
 **
 ** Init (once): a SQLite study under /tmp (the default protocol, sites SA and
 ** SB, a data manager "dm" and a coordinator "coord.a" at SA) with one
-** patient, SA-001, imported from the seed new-0.json's records.  Each run:
+** patient, SA-0001, imported from the seed new-0.json's records.  Each run:
 ** the input parsed as a JSON object, then store_import as the data manager
 ** inside an outer write transaction that is always rolled back, so every
 ** run starts from the same study.  A refused import must list problems or
@@ -44,17 +44,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   err_clear(&e);
-  snprintf(fz_url, sizeof(fz_url), "/tmp/hcc-fuzz-import-%d.db",
-           (int)getpid());
+  snprintf(fz_url, sizeof(fz_url), "/tmp/hcc-fuzz-import-%d.db", (int)getpid());
   db_remove_sqlite_files(fz_url);
   if (db_open(fz_url, &fz_db, &e) != APP_OK ||
-      store_init(fz_db, fuzz_protocol(), protocol_default_text(&plen),
-                 "admin", FUZZ_PW, &e) != APP_OK ||
+      store_init(fz_db, fuzz_protocol(), protocol_default_text(&plen), "admin",
+                 FUZZ_PW, &e) != APP_OK ||
       store_login(fz_db, "admin", FUZZ_PW, &admin, &e) != APP_OK ||
       store_site_add(fz_db, &admin, "SA", "Site A", &id, &e) != APP_OK ||
       store_site_add(fz_db, &admin, "SB", "Site B", &id, &e) != APP_OK ||
-      store_user_add(fz_db, &admin, "dm", "data_manager", NULL, FUZZ_PW,
-                     &e) != APP_OK ||
+      store_user_add(fz_db, &admin, "dm", "data_manager", NULL, FUZZ_PW, &e) !=
+          APP_OK ||
       store_user_add(fz_db, &admin, "coord.a", "coordinator", "SA", FUZZ_PW,
                      &e) != APP_OK ||
       store_login(fz_db, "dm", FUZZ_PW, &fz_dm, &e) != APP_OK ||

@@ -44,8 +44,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   snprintf(fz_url, sizeof(fz_url), "/tmp/hcc-fuzz-odm-%d.db", (int)getpid());
-  snprintf(fz_xml, sizeof(fz_xml), "/tmp/hcc-fuzz-odm-%d.xml",
-           (int)getpid());
+  snprintf(fz_xml, sizeof(fz_xml), "/tmp/hcc-fuzz-odm-%d.xml", (int)getpid());
   fz_open();
   atexit(fz_cleanup);
   return 0;

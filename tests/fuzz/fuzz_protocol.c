@@ -10,8 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct protocol p;
   struct err e;
   err_clear(&e);
-  if (protocol_parse((const char *)data, size, "fuzz.json", &p, &e) !=
-          APP_OK &&
+  if (protocol_parse((const char *)data, size, "fuzz.json", &p, &e) != APP_OK &&
       e.msg[0] == '\0') {
     abort();
   }
