@@ -148,6 +148,6 @@ fuzz: $(FUZZ_BIN)
 fuzz-ci: $(FUZZ_BIN)
 	$(Q)bash tests/fuzz/run.sh $(FUZZ_BUILD) 30
 
--include $(FUZZ_OBJ:.o=.d)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -62,6 +62,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   }
   atexit(fz_cleanup);
   seed = json_load_file("tests/fuzz/corpus/import/new-0.json", 0, NULL);
+  if (seed == NULL) { /* run from the repository's root (run.sh does) */
+    fprintf(stderr, "fuzz: tests/fuzz/corpus/import/new-0.json not found: "
+                    "no patient SA-0001\n");
+  }
   problems = json_array();
   if (seed != NULL &&
       store_import(fz_db, &coord, seed, problems, &n, &e) != APP_OK) {
