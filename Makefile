@@ -104,4 +104,50 @@ run: $(BUILD)/hccstudy
 clean:
 	rm -rf build
 
+# libFuzzer harnesses (tests/fuzz/): the library built again with clang
+# under ASan+UBSan into build/fuzz/, one binary per tests/fuzz/fuzz_*.c
+# (never src/main.c).  `make fuzz` runs each FUZZ_SECONDS (300) seconds,
+# `make fuzz-ci` 30 s; both print each harness's execs and result.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -O1 -g -std=c11 -Wall -Wextra $(FUZZ_SAN) -DHCC_DEBUG
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+$(FUZZ_BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FZCC  $<")
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	  -c -o $@ $<
+
+$(FUZZ_BUILD)/src/study/protocol_embed.o: protocols/challenge06.json
+$(FUZZ_BUILD)/src/sim/sim_embed.o: protocols/challenge06-sim.json
+$(FUZZ_BUILD)/src/db/schema_embed.o: $(wildcard src/db/schema/*.sql)
+$(FUZZ_BUILD)/src/web/assets.o: $(wildcard src/web/assets/*)
+
+$(FUZZ_BUILD)/libhcc.a: $(FUZZ_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
+                      $(FUZZ_BUILD)/libhcc.a | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ  $@")
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) $(WERROR) \
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libhcc.a $(ALL_LIBS)
+
+.PHONY: fuzz fuzz-ci fuzz-build
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	$(Q)bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-ci: $(FUZZ_BIN)
+	$(Q)bash tests/fuzz/run.sh $(FUZZ_BUILD) 30
+
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -11,6 +11,7 @@
 ** process exit: every failure is an HTTP status.
 */
 #include "web.h"
+#include "request.h"
 
 #include "../core/mem.h"
 #include "../core/str.h"
@@ -121,33 +122,6 @@ static struct db *thread_db(struct err *e) {
     web_tl_db = db;
   }
   return web_tl_db;
-}
-
-static void split_path(struct request *rq, const char *url) {
-  size_t n = strcspn(url, "?");
-  char *p;
-  if (n >= sizeof(rq->path)) {
-    n = sizeof(rq->path) - 1;
-  }
-  memcpy(rq->path, url, n);
-  rq->path[n] = '\0';
-  memcpy(rq->segbuf, rq->path, n + 1);
-  rq->n_seg = 0;
-  p = rq->segbuf;
-  while (*p == '/') {
-    p++;
-  }
-  while (*p && rq->n_seg < WEB_MAX_SEGMENTS) {
-    rq->seg[rq->n_seg++] = p;
-    p = strchr(p, '/');
-    if (p == NULL) {
-      break;
-    }
-    *p++ = '\0';
-  }
-  if (p != NULL && *p && rq->n_seg == WEB_MAX_SEGMENTS) {
-    rq->n_seg = WEB_MAX_SEGMENTS + 1; /* too deep: matches no route */
-  }
 }
 
 /* Does any key or value of one kind of request value (headers, query
@@ -319,7 +293,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
       rq->body_too_large = true; /* reported as 414 below */
       rq->path[0] = '\0';
     } else {
-      split_path(rq, url);
+      web_split_path(rq, url);
     }
     return MHD_YES;
   }
