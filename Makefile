@@ -118,7 +118,12 @@ FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 
-$(FUZZ_BUILD)/%.o: %.c | $(DEPS_OK)
+FUZZ_DEPS_OK  = $(FUZZ_BUILD)/.deps-ok
+$(FUZZ_DEPS_OK): | $(DEPS_OK)
+	$(Q)bash scripts/deps.sh fuzz
+	$(Q)mkdir -p $(FUZZ_BUILD) && touch $@
+
+$(FUZZ_BUILD)/%.o: %.c | $(FUZZ_DEPS_OK)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FZCC  $<")
 	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
@@ -133,7 +138,7 @@ $(FUZZ_BUILD)/libhcc.a: $(FUZZ_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
-                      $(FUZZ_BUILD)/libhcc.a | $(DEPS_OK)
+                      $(FUZZ_BUILD)/libhcc.a | $(FUZZ_DEPS_OK)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ  $@")
 	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) -Isrc $(FUZZ_CFLAGS) $(WERROR) \

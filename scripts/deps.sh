@@ -3,6 +3,8 @@
 #   scripts/deps.sh build   libraries and tools to build hccstudy
 #   scripts/deps.sh test    plus what the test layers use (R + survival,
 #                           haven, foreign and pandas for the exports)
+#   scripts/deps.sh fuzz    clang and libFuzzer for the harnesses of
+#                           tests/fuzz/ (make fuzz, make fuzz-ci)
 # Runs apt-get as root, or through sudo otherwise.  Idempotent and quiet when
 # everything is present.
 set -eu
@@ -11,8 +13,11 @@ what=${1:-build}
 build_pkgs="gcc make pkg-config libjansson-dev libgsl-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev libreadstat-dev libxml2-dev"
 test_pkgs="jq time curl openssl libxml2-utils unzip procps sqlite3 postgresql-15 postgresql-client-15 r-base-core r-cran-survival r-cran-matchit r-cran-rpact r-cran-haven r-cran-foreign python3-pandas r-cran-httr r-cran-jsonlite"
 
+fuzz_pkgs="clang libclang-rt-14-dev"
+
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$test_pkgs"
+[ "$what" = fuzz ] && pkgs="$fuzz_pkgs"
 
 missing=""
 for p in $pkgs; do
