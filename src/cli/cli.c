@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct cli_command *cli_find(const char *name, bool *ambiguous) {
@@ -197,4 +198,22 @@ void cli_warn_unknown_keys(const json_t *obj, const char *const *known,
               ctx, ctx[0] ? "." : "", key);
     }
   }
+}
+
+int cli_parse_freeze(const char *s, int64_t *id, struct err *e) {
+  char *end = NULL;
+  long long v;
+  *id = 0;
+  if (s == NULL) {
+    return APP_OK;
+  }
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || v < 1) {
+    return ERR_FIELD(e, APP_EINVAL, "--freeze",
+                     "--freeze: expected a freeze id (1, 2, ...), not '%s'",
+                     s);
+  }
+  *id = v;
+  return APP_OK;
 }

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../core/buf.h"
 #include "../core/err.h"
@@ -61,6 +62,10 @@ int cli_done(struct cli *c, struct err *e);
 ** option must have been taken already (pass its value, or NULL).  Caller
 ** json_decref()s the result. */
 int cli_read_json(const char *input_path, json_t **out, struct err *e);
+
+/* Parse a --freeze ID value (NULL: absent, *id 0 = the live data).
+** APP_EINVAL naming "--freeze" unless it is a whole number >= 1. */
+int cli_parse_freeze(const char *s, int64_t *id, struct err *e);
 
 /* Read a whole file ("-" for standard input) into b, at most max bytes. */
 int cli_read_file(const char *path, struct buf *b, size_t max, struct err *e);

@@ -236,25 +236,6 @@ static int export_out_file(const char *path, struct err *e) {
   return APP_OK;
 }
 
-/* Parse --freeze ID (absent: 0, the live data). */
-static int export_freeze_opt(const char *s, int64_t *id, struct err *e) {
-  char *end = NULL;
-  long long v;
-  *id = 0;
-  if (s == NULL) {
-    return APP_OK;
-  }
-  errno = 0;
-  v = strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < 1) {
-    return ERR_FIELD(e, APP_EINVAL, "--freeze",
-                     "--freeze: expected a freeze id (1, 2, ...), not '%s'",
-                     s);
-  }
-  *id = v;
-  return APP_OK;
-}
-
 /* export --format FMT [--freeze ID] --out DIR-or-FILE. */
 static int export_files(struct cli *c, const char *format, const char *out) {
   struct err e;
@@ -269,7 +250,7 @@ static int export_files(struct cli *c, const char *format, const char *out) {
   err_clear(&e);
   fmt = EXPORT_CSV;
   if ((!all && export_format_parse(format, &fmt, &e) != APP_OK) ||
-      export_freeze_opt(cli_opt(c, "--freeze"), &freeze, &e) != APP_OK) {
+      cli_parse_freeze(cli_opt(c, "--freeze"), &freeze, &e) != APP_OK) {
     if (e.code == APP_EINVAL && strcmp(e.field, "--format") == 0) {
       err_clear(&e);
       ERR_FIELD(&e, APP_EINVAL, "--format",
@@ -335,7 +316,7 @@ static int export_frozen_json(struct cli *c, const char *fz,
   json_t *out;
   int rc;
   err_clear(&e);
-  if (export_freeze_opt(fz, &freeze, &e) != APP_OK ||
+  if (cli_parse_freeze(fz, &freeze, &e) != APP_OK ||
       cli_open_study(c, &db, &a, &e) != APP_OK) {
     db_close(db);
     return cli_fail(&e);

@@ -14,16 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One freeze as the JSON object store_freeze_list gives. */
-static json_t *freeze_json(const struct freeze_info *f) {
-  return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s}", "id",
-                   (json_int_t)f->id, "label", f->label, "created_utc",
-                   f->created_utc, "created_by", f->created_by, "audit_seq",
-                   (json_int_t)f->audit_seq, "chain_hash", f->chain_hash,
-                   "n_patients", (json_int_t)f->n_patients, "content_sha256",
-                   f->content_sha256);
-}
-
 static void freeze_print(const json_t *f) {
   printf("freeze %" JSON_INTEGER_FORMAT " \"%s\"\n"
          "  created     %s by %s\n"
@@ -85,7 +75,7 @@ static int freeze_one_cmd(struct cli *c, bool create, bool json) {
   if (rc != APP_OK) {
     return cli_fail(&e);
   }
-  o = freeze_json(&info);
+  o = store_freeze_json(&info);
   if (json) {
     cli_print_json(o);
   } else {

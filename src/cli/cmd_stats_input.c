@@ -29,24 +29,6 @@ void stats_input_take(struct cli *c, struct stats_input *in) {
   in->freeze = cli_opt(c, "--freeze");
 }
 
-/* The freeze id of text (1, 2, ...). */
-static int si_freeze_id(const char *s, int64_t *id, struct err *e) {
-  char *end = NULL;
-  long long v;
-  *id = 0;
-  if (s == NULL) {
-    return APP_OK;
-  }
-  errno = 0;
-  v = strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < 1) {
-    return ERR_FIELD(e, APP_EINVAL, "--freeze",
-                     "--freeze: expected a freeze id (1, 2, ...), not '%s'", s);
-  }
-  *id = v;
-  return APP_OK;
-}
-
 /* Log in to the study as cli_open_study does, from the options taken. */
 static int si_open(struct cli *c, const struct stats_input *in, struct db **db,
                    struct actor *a, struct err *e) {
@@ -85,7 +67,7 @@ int stats_input_load(struct cli *c, struct stats_input *in, struct err *e) {
     }
     return APP_OK;
   }
-  rc = si_freeze_id(in->freeze, &freeze, e);
+  rc = cli_parse_freeze(in->freeze, &freeze, e);
   if (rc != APP_OK) {
     return rc;
   }

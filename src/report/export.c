@@ -330,28 +330,16 @@ static int ex_close(struct ex_sink *sink, const char *tmp, const char *path,
   return rc;
 }
 
+static int ex_write_file(const char *out, const struct buf *b,
+                         struct buf *written, struct err *e);
+
 /* Write the bytes of b to dir/name (through name.tmp). */
 static int ex_write_buf(const char *dir, const char *name,
                         const struct buf *b, struct buf *written,
                         struct err *e) {
-  struct ex_sink sink;
-  char path[4096], tmp[4200];
-  int rc;
+  char path[4096];
   snprintf(path, sizeof(path), "%s/%s", dir, name);
-  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-  rc = ex_open(tmp, &sink, e);
-  if (rc != APP_OK) {
-    return rc;
-  }
-  if (b->len > 0 && ex_sink_write(b->data, b->len, &sink) < 0) {
-    rc = ERR_SET(e, APP_EIO, "cannot write %s: %s", tmp,
-                 strerror(sink.saved_errno));
-  }
-  rc = ex_close(&sink, tmp, path, rc, e);
-  if (rc == APP_OK && written != NULL) {
-    buf_appendf(written, "%s\n", path);
-  }
-  return rc;
+  return ex_write_file(path, b, written, e);
 }
 
 /* NAME: the lower-case dataset name. */
@@ -510,7 +498,7 @@ static int ex_write_set(const struct ds_set *set, enum export_format fmt,
   return rc;
 }
 
-/* Write the document made by fn to the file out (through out.tmp). */
+/* Write the bytes of b to the file out (through out.tmp). */
 static int ex_write_file(const char *out, const struct buf *b,
                          struct buf *written, struct err *e) {
   struct ex_sink sink;

@@ -292,6 +292,15 @@ int store_freeze_get(struct db *db, const struct actor *a, int64_t id,
   return APP_OK;
 }
 
+json_t *store_freeze_json(const struct freeze_info *f) {
+  return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s}", "id",
+                   (json_int_t)f->id, "label", f->label, "created_utc",
+                   f->created_utc, "created_by", f->created_by, "audit_seq",
+                   (json_int_t)f->audit_seq, "chain_hash", f->chain_hash,
+                   "n_patients", (json_int_t)f->n_patients, "content_sha256",
+                   f->content_sha256);
+}
+
 int store_freeze_list(struct db *db, const struct actor *a, json_t **out,
                       struct err *e) {
   struct db_stmt *st = NULL;
@@ -310,15 +319,7 @@ int store_freeze_list(struct db *db, const struct actor *a, json_t **out,
   while ((rc = db_step(st, e)) == DB_ROW) {
     struct freeze_info f;
     fz_row(st, &f);
-    rc = store_row_append(
-        arr,
-        json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s}", "id", (json_int_t)f.id,
-                  "label", f.label, "created_utc", f.created_utc,
-                  "created_by", f.created_by, "audit_seq",
-                  (json_int_t)f.audit_seq, "chain_hash", f.chain_hash,
-                  "n_patients", (json_int_t)f.n_patients, "content_sha256",
-                  f.content_sha256),
-        "freeze", e);
+    rc = store_row_append(arr, store_freeze_json(&f), "freeze", e);
     if (rc != DB_ROW) {
       break;
     }

@@ -41,6 +41,11 @@ int store_freeze_create(struct db *db, const struct actor *a,
 int store_freeze_get(struct db *db, const struct actor *a, int64_t id,
                      struct freeze_info *out, struct err *e);
 
+/* A freeze's header as JSON: {"id", "label", "created_utc", "created_by",
+** "audit_seq", "chain_hash", "n_patients", "content_sha256"} (NULL when
+** a text is not UTF-8). */
+json_t *store_freeze_json(const struct freeze_info *f);
+
 /* Every freeze, newest first: [{"id", "label", "created_utc",
 ** "created_by", "audit_seq", "chain_hash", "n_patients",
 ** "content_sha256"}]. */

@@ -53,16 +53,6 @@ int web_freeze_arg(struct request *rq, struct response *rs, int64_t *id) {
   return 0;
 }
 
-/* A freeze header as JSON (the members of store_freeze_list). */
-static json_t *freeze_json(const struct freeze_info *f) {
-  return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:s}", "id",
-                   (json_int_t)f->id, "label", f->label, "created_utc",
-                   f->created_utc, "created_by", f->created_by, "audit_seq",
-                   (json_int_t)f->audit_seq, "chain_hash", f->chain_hash,
-                   "n_patients", (json_int_t)f->n_patients, "content_sha256",
-                   f->content_sha256);
-}
-
 int api_freeze_list(struct request *rq, struct response *rs) {
   struct err e;
   json_t *list = NULL;
@@ -99,7 +89,7 @@ int api_freeze_get(struct request *rq, struct response *rs) {
     web_store_error(rs, &e);
     return 0;
   }
-  web_json(rs, 200, freeze_json(&f));
+  web_json(rs, 200, store_freeze_json(&f));
   return 0;
 }
 
@@ -120,7 +110,7 @@ int api_freeze_create(struct request *rq, struct response *rs) {
     web_store_error(rs, &e);
     return 0;
   }
-  web_json(rs, 201, freeze_json(&f));
+  web_json(rs, 201, store_freeze_json(&f));
   return 0;
 }
 

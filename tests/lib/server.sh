@@ -57,6 +57,18 @@ check() {
   fi
 }
 
+# tally FILE: one check per "ok ..." / "FAIL ..." line of a reader's
+# output (R or Python scripts that print their own checks).
+tally() {
+  local l
+  while IFS= read -r l; do
+    case $l in
+      ok\ *) pass=$((pass + 1)) ;;
+      FAIL*) fail=$((fail + 1)); echo "$l" ;;
+    esac
+  done <"$1"
+}
+
 server_demo() {
   db=$(test_db "$1")
   if ! "$bin" demo --db "$db" --patients "$2" >"$tmp/demo.log" 2>&1; then

@@ -69,15 +69,6 @@ ex --format define --out "$tmp/no/such/dir/define.xml" >/dev/null 2>"$tmp/bad.er
 [ $? -ne 0 ] && grep -q "no/such/dir" "$tmp/bad.err" && [ ! -e "$tmp/no" ]
 check "define to a missing directory: refused, the path named, nothing written" $?
 
-tally() { # tally FILE: one check per "ok"/"FAIL" line
-  local l
-  while IFS= read -r l; do
-    case $l in
-      ok\ *) pass=$((pass + 1)) ;;
-      FAIL*) fail=$((fail + 1)); echo "$l" ;;
-    esac
-  done <"$1"
-}
 Rscript "$here/adam/adam.R" "$tmp/adam" "$here/cdisc/adam.tsv" "$tmp/names.txt" \
   "$tmp/sdtm" >"$tmp/r.out" 2>"$tmp/r.err"
 check "R (haven, survival) on the ADaM export ran" $?

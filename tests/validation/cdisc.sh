@@ -76,15 +76,6 @@ n=$(($(wc -l <"$tmp/csv/dm.csv") - 1))
 m=$(jq '.casebooks | length' "$tmp/casebooks.json")
 [ "$n" -eq "$m" ]; check "csv: dm.csv one row a patient ($n, $m)" $?
 
-tally() { # tally FILE: one check per "ok"/"FAIL" line
-  local l
-  while IFS= read -r l; do
-    case $l in
-      ok\ *) pass=$((pass + 1)) ;;
-      FAIL*) fail=$((fail + 1)); echo "$l" ;;
-    esac
-  done <"$1"
-}
 set -- "$here/cdisc/terms.tsv,$here/cdisc/terms-adam.tsv" "$tmp/sdtm" "$here/cdisc/sdtm.tsv" \
   "$tmp/adam" "$here/cdisc/adam.tsv"
 Rscript "$here/cdisc/check.R" "$@" >"$tmp/check.out" 2>"$tmp/check.err"

@@ -62,15 +62,6 @@ check "XPT: SAS transport v5 library header" $?
 head -c 1000 "$out/adsl.xpt" | grep -q "SAS     ADSL    SASDATA"; check "XPT: member ADSL" $?
 
 # Every reader against the CSV.
-tally() { # tally FILE: one check per "ok"/"FAIL" line
-  local l
-  while IFS= read -r l; do
-    case $l in
-      ok\ *) pass=$((pass + 1)) ;;
-      FAIL*) fail=$((fail + 1)); echo "$l" ;;
-    esac
-  done <"$1"
-}
 Rscript "$here/exports/readers.R" "$out" >"$tmp/r.out" 2>"$tmp/r.err"
 check "R readers ran" $?
 nds=$(ls "$out"/*_dictionary.csv | wc -l)
