@@ -228,7 +228,9 @@ int cmd_audit(struct cli *c) {
   struct audit_check chk;
   struct anchor_check ac;
   struct seal_report sr;
-  const char *lim, *anchor, *pub;
+  const char *lim, *anchor, *pub, *log;
+  int64_t head_seq = 0;
+  char head_hash[65] = "", study_id[32] = "";
   bool json;
   long limit = 50;
   int rc;
@@ -250,6 +252,7 @@ int cmd_audit(struct cli *c) {
   lim = cli_opt(c, "--limit");
   anchor = cli_opt(c, "--anchor");
   pub = cli_opt(c, "--public-key");
+  log = cli_opt(c, "--log");
   json = cli_flag(c, "--json");
   if (anchor != NULL && access(anchor, R_OK) != 0) {
     ERR_FIELD(&e, APP_EINVAL, "--anchor", "--anchor: cannot read %s",
@@ -294,7 +297,24 @@ int cmd_audit(struct cli *c) {
   if (rc == APP_OK && anchor != NULL) {
     rc = cli_anchor_check(db, anchor, pub, &ac, &e);
   }
+  if (rc == APP_OK && log != NULL) {
+    struct protocol proto;
+    rc = audit_head(db, &head_seq, head_hash, &e);
+    if (rc == APP_OK) {
+      rc = store_protocol(db, &proto, &e);
+      snprintf(study_id, sizeof(study_id), "%s", proto.study_id);
+    }
+  }
   db_close(db);
+  if (rc == APP_OK && log != NULL) {
+    bool ok = chk.first_bad == 0 && sr.n_problems == 0 && ac.why[0] == '\0';
+    rc = anchor_log_verify(log, study_id, head_seq, head_hash, ok,
+                           chk.first_bad     ? chk.why
+                           : sr.n_problems   ? sr.first[0]
+                           : ac.why[0] != 0  ? ac.why
+                                             : NULL,
+                           &e);
+  }
   if (rc != APP_OK) {
     return cli_fail(&e);
   }

@@ -15,6 +15,8 @@ const struct cli_command cli_commands[] = {
    "        checkpoint of FILE (a checkpoint file or an anchor log): a\n"
    "        tail cut off or history rewritten before the newest checkpoint\n"
    "        is reported (exit 1)\n"
+   "  verify --log FILE      also append the result to the anchor log FILE\n"
+   "        (a line of type hccstudy-verify; checkpoint checks skip it)\n"
    "  keygen --out FILE      a new Ed25519 key pair: FILE (secret, mode\n"
    "                         0600) and FILE.pub; keep FILE off the database\n"
    "  checkpoint --db DB [--key FILE] [--out FILE] [--log FILE] [--syslog]\n"

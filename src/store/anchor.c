@@ -20,6 +20,9 @@
 
 static const char secret_head[] = "hccstudy-ed25519-secret v1";
 static const char public_head[] = "hccstudy-ed25519-public v1";
+/* How a verification's line in the anchor log starts (anchor_log_verify
+** writes its members in this order). */
+static const char verify_head[] = "{\"type\":\"hccstudy-verify\"";
 
 void anchor_keygen(struct buf *secret, struct buf *public) {
   unsigned char pk[ANCHOR_PK_LEN], sk[ANCHOR_SK_LEN];
@@ -301,6 +304,9 @@ int anchor_check_db(struct db *db, const char *text, const char *what,
     buf1[len] = '\0';
     p += len + (nl != NULL);
     snprintf(where, sizeof(where), "%s line %d", what, line);
+    if (strncmp(buf1, verify_head, sizeof(verify_head) - 1) == 0) {
+      continue; /* a verification's result (anchor_verify_line) */
+    }
     rc = anchor_parse(buf1, where, &c, e);
     if (rc != APP_OK) {
       return rc;
@@ -348,5 +354,35 @@ int anchor_check_db(struct db *db, const char *text, const char *what,
       out->newest_seq = c.seq;
     }
   }
+  return rc;
+}
+
+int anchor_log_verify(const char *log, const char *study_id, int64_t seq,
+                      const char *chain_hash, bool intact,
+                      const char *problem, struct err *e) {
+  char now[CLOCK_STR_LEN];
+  json_t *o;
+  char *t;
+  struct buf b;
+  int fd, rc = APP_OK;
+  clock_now_utc(now);
+  o = json_pack("{s:s,s:i,s:s,s:I,s:s,s:s,s:b,s:s?}", "type",
+                "hccstudy-verify", "version", 1, "study_id", study_id, "seq",
+                (json_int_t)seq, "chain_hash", chain_hash, "time_utc", now,
+                "intact", intact, "problem", problem);
+  t = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(o);
+  buf_init(&b, 0);
+  buf_appendf(&b, "%s\n", t ? t : "{}");
+  free(t);
+  fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0 || write_all(fd, &b) != 0 || fsync(fd) != 0) {
+    rc = ERR_FIELD(e, APP_EIO, "--log", "--log: cannot append to %s: %s",
+                   log, strerror(errno));
+  }
+  if (fd >= 0) {
+    close(fd);
+  }
+  buf_reset(&b);
   return rc;
 }

@@ -74,6 +74,14 @@ bool anchor_signature_ok(const struct anchor_checkpoint *c,
 int anchor_write(const struct anchor_checkpoint *c, const char *out,
                  const char *log, bool to_syslog, struct err *e);
 
+/* Append the result of a verification to the anchor log log (a JSON line
+** of type "hccstudy-verify": study, the newest entry and chain hash
+** verified, the time, intact, and the first problem or null); checks of
+** the log skip such lines.  APP_EIO naming "--log". */
+int anchor_log_verify(const char *log, const char *study_id, int64_t seq,
+                      const char *chain_hash, bool intact,
+                      const char *problem, struct err *e);
+
 /* Result of checking a database against checkpoints. */
 struct anchor_check {
   int n_checkpoints;     /* checkpoints read */

@@ -70,6 +70,15 @@ if [ -z "${HCCSTUDY_TEST_PG:-}" ]; then
   check "audit verify on a read-only copy: intact, the file unchanged" $?
 fi
 
+# The result of a verification appended to the anchor log; checks of the
+# log skip such lines.
+cp anchor.log vlog.log
+verify --anchor vlog.log --public-key key.pub --log vlog.log; r=$?
+last=$(tail -n 1 vlog.log)
+[ $r = 0 ] && echo "$last" | jq -e '.type == "hccstudy-verify" and .intact == true and (.chain_hash | length) == 64 and .problem == null' >/dev/null
+check "verify --log: the result appended to the anchor log" $?
+verify --anchor vlog.log --public-key key.pub; check "the log with a verification line still checks" $?
+
 # Bad input: exit 2 naming the option, nothing written.
 while read -r name opt args; do
   # shellcheck disable=SC2086
