@@ -16,7 +16,6 @@
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
-#include <stdint.h>
 #include <string.h>
 
 void ds_init(struct ds *d, const struct ds_def *def) {
@@ -49,37 +48,14 @@ int ds_add_row(struct ds *d) {
   return d->n++;
 }
 
-/* Builders name columns thousands of times a dataset: a small cache per
-** thread maps (table, name pointer) to the index found last, confirmed by
-** one comparison (the pointer may be a buffer that now holds another
-** name), so that a lookup is usually one strcmp instead of a scan. */
-#define DS_NAME_CACHE 256
-static _Thread_local struct {
-  const struct ds_def *def;
-  const char *name;
-  int col;
-} ds_name_cache[DS_NAME_CACHE];
-
 int ds_col_index(const struct ds_def *def, const char *name) {
-  size_t slot = (((uintptr_t)name >> 3) ^ ((uintptr_t)def >> 4)) %
-                DS_NAME_CACHE;
   int c;
-  if (ds_name_cache[slot].def == def && ds_name_cache[slot].name == name &&
-      strcmp(def->cols[ds_name_cache[slot].col].name, name) == 0) {
-    return ds_name_cache[slot].col;
-  }
   for (c = 0; c < def->ncols; c++) {
     if (strcmp(def->cols[c].name, name) == 0) {
-      break;
+      return c;
     }
   }
-  if (c == def->ncols) {
-    return -1;
-  }
-  ds_name_cache[slot].def = def;
-  ds_name_cache[slot].name = name;
-  ds_name_cache[slot].col = c;
-  return c;
+  return -1;
 }
 
 static struct ds_cell *ds_cell(const struct ds *d, int row, int col) {

@@ -542,12 +542,38 @@ static int ex_odm(const struct frame_source *src, const char *out,
   return rc;
 }
 
+/* Write the datasets fmt holds (sdtm: the SDTM set, adam: the ADaM set,
+** the others both; sdtm and adam as XPORT) into directory dir, with its
+** manifest.json. */
+static int ex_write_dir(const struct frame_source *src, enum export_format fmt,
+                        const struct ds_set *sdtm, const struct ds_set *adam,
+                        const char *dir, struct buf *written, struct err *e) {
+  enum export_format ff =
+      fmt == EXPORT_SDTM || fmt == EXPORT_ADAM ? EXPORT_XPT : fmt;
+  int rows[4 * DS_SET_MAX], nrows = 0;
+  struct buf files;
+  int rc = APP_OK;
+  buf_init(&files, 0);
+  if (fmt != EXPORT_ADAM) {
+    rc = ex_write_set(sdtm, ff, dir, src, &files, rows, &nrows, e);
+  }
+  if (rc == APP_OK && fmt != EXPORT_SDTM) {
+    rc = ex_write_set(adam, ff, dir, src, &files, rows, &nrows, e);
+  }
+  if (rc == APP_OK) {
+    rc = ex_manifest(src, fmt, dir, &files, rows, &files, e);
+  }
+  if (written != NULL) {
+    buf_puts(written, buf_str(&files));
+  }
+  buf_reset(&files);
+  return rc;
+}
+
 int export_run(const struct frame_source *src, enum export_format fmt,
                const char *out, struct buf *written, struct err *e) {
   struct ds_set *sdtm = xcalloc(1, sizeof(*sdtm));
   struct ds_set *adam = xcalloc(1, sizeof(*adam));
-  struct buf files;
-  int rows[4 * DS_SET_MAX], nrows = 0;
   int rc = APP_OK;
   if (fmt == EXPORT_ODM) {
     xfree(sdtm);
@@ -560,7 +586,6 @@ int export_run(const struct frame_source *src, enum export_format fmt,
   if (rc == APP_OK && fmt != EXPORT_SDTM) {
     rc = adam_build(src, adam, e);
   }
-  buf_init(&files, 0);
   if (rc == APP_OK && fmt == EXPORT_DEFINE) {
     struct buf b;
     buf_init(&b, 0);
@@ -570,20 +595,8 @@ int export_run(const struct frame_source *src, enum export_format fmt,
     }
     buf_reset(&b);
   } else if (rc == APP_OK) {
-    enum export_format ff =
-        fmt == EXPORT_SDTM || fmt == EXPORT_ADAM ? EXPORT_XPT : fmt;
-    rc = ex_write_set(sdtm, ff, out, src, &files, rows, &nrows, e);
-    if (rc == APP_OK) {
-      rc = ex_write_set(adam, ff, out, src, &files, rows, &nrows, e);
-    }
-    if (rc == APP_OK) {
-      rc = ex_manifest(src, fmt, out, &files, rows, &files, e);
-    }
-    if (written != NULL) {
-      buf_puts(written, buf_str(&files));
-    }
+    rc = ex_write_dir(src, fmt, sdtm, adam, out, written, e);
   }
-  buf_reset(&files);
   ds_set_free(sdtm);
   ds_set_free(adam);
   xfree(sdtm);
@@ -618,27 +631,11 @@ int export_run_all(const struct frame_source *src, const char *out,
     rc = adam_build(src, adam, e);
   }
   for (k = 0; rc == APP_OK && k < sizeof(dirs) / sizeof(dirs[0]); k++) {
-    enum export_format fmt = dirs[k];
-    enum export_format ff =
-        fmt == EXPORT_SDTM || fmt == EXPORT_ADAM ? EXPORT_XPT : fmt;
-    struct buf files;
-    int rows[4 * DS_SET_MAX], nrows = 0;
-    snprintf(path, sizeof(path), "%s/%s", out, export_format_name(fmt));
+    snprintf(path, sizeof(path), "%s/%s", out, export_format_name(dirs[k]));
     rc = ex_mkdir(path, e);
-    buf_init(&files, 0);
-    if (rc == APP_OK && fmt != EXPORT_ADAM) {
-      rc = ex_write_set(sdtm, ff, path, src, &files, rows, &nrows, e);
-    }
-    if (rc == APP_OK && fmt != EXPORT_SDTM) {
-      rc = ex_write_set(adam, ff, path, src, &files, rows, &nrows, e);
-    }
     if (rc == APP_OK) {
-      rc = ex_manifest(src, fmt, path, &files, rows, &files, e);
+      rc = ex_write_dir(src, dirs[k], sdtm, adam, path, written, e);
     }
-    if (written != NULL) {
-      buf_puts(written, buf_str(&files));
-    }
-    buf_reset(&files);
   }
   if (rc == APP_OK) {
     struct buf b;

@@ -208,6 +208,20 @@ static int write_all(int fd, const struct buf *b) {
   return 0;
 }
 
+/* Append b to the anchor log (opened O_APPEND, synced). */
+static int append_line(const char *log, const struct buf *b, struct err *e) {
+  int rc = APP_OK;
+  int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0 || write_all(fd, b) != 0 || fsync(fd) != 0) {
+    rc = ERR_FIELD(e, APP_EIO, "--log", "--log: cannot append to %s: %s",
+                   log, strerror(errno));
+  }
+  if (fd >= 0) {
+    close(fd);
+  }
+  return rc;
+}
+
 int anchor_write(const struct anchor_checkpoint *c, const char *out,
                  const char *log, bool to_syslog, struct err *e) {
   struct buf b;
@@ -235,14 +249,7 @@ int anchor_write(const struct anchor_checkpoint *c, const char *out,
     }
   }
   if (rc == APP_OK && log != NULL) {
-    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0 || write_all(fd, &b) != 0 || fsync(fd) != 0) {
-      rc = ERR_FIELD(e, APP_EIO, "--log", "--log: cannot append to %s: %s",
-                     log, strerror(errno));
-    }
-    if (fd >= 0) {
-      close(fd);
-    }
+    rc = append_line(log, &b, e);
   }
   if (rc == APP_OK && to_syslog) {
     syslog(LOG_AUTHPRIV | LOG_NOTICE, "%.*s", (int)(b.len - 1), b.data);
@@ -364,7 +371,7 @@ int anchor_log_verify(const char *log, const char *study_id, int64_t seq,
   json_t *o;
   char *t;
   struct buf b;
-  int fd, rc = APP_OK;
+  int rc;
   clock_now_utc(now);
   o = json_pack("{s:s,s:i,s:s,s:I,s:s,s:s,s:b,s:s?}", "type",
                 "hccstudy-verify", "version", 1, "study_id", study_id, "seq",
@@ -375,14 +382,7 @@ int anchor_log_verify(const char *log, const char *study_id, int64_t seq,
   buf_init(&b, 0);
   buf_appendf(&b, "%s\n", t ? t : "{}");
   free(t);
-  fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0 || write_all(fd, &b) != 0 || fsync(fd) != 0) {
-    rc = ERR_FIELD(e, APP_EIO, "--log", "--log: cannot append to %s: %s",
-                   log, strerror(errno));
-  }
-  if (fd >= 0) {
-    close(fd);
-  }
+  rc = append_line(log, &b, e);
   buf_reset(&b);
   return rc;
 }

@@ -195,13 +195,7 @@ int store_seal_casebook(struct db *db, const struct actor *a,
     rc = store_seal(db, a, SEAL_RECORD, record_id, e);
   }
   if (rc == APP_OK) {
-    rc = store_seal_patient_rows(db, a, SEAL_DERIVED, patient_id, e);
-  }
-  if (rc == APP_OK) {
-    rc = store_seal_patient_rows(db, a, SEAL_QUERY, patient_id, e);
-  }
-  if (rc == APP_OK) {
-    rc = store_seal_patient_rows(db, a, SEAL_SIGNATURE, patient_id, e);
+    rc = store_seal(db, a, SEAL_DERIVED, patient_id, e);
   }
   return rc;
 }

@@ -56,10 +56,10 @@ int store_seal_patient_rows(struct db *db, const struct actor *a,
                             enum seal_table t, int64_t patient_id,
                             struct err *e);
 
-/* After a change to a casebook: seal the patient, record record_id (0:
-** none), and the patient's derived values, queries and signatures (which
-** a save may change: edit checks raise and close queries, signatures are
-** voided). */
+/* After a save: seal the patient, record record_id (0: none) and the
+** patient's derived values.  The queries that edit checks raise or close
+** and the signatures a save voids are sealed where they change
+** (workflow.c). */
 int store_seal_casebook(struct db *db, const struct actor *a,
                         int64_t patient_id, int64_t record_id,
                         struct err *e);

@@ -325,6 +325,28 @@ static int throttle_clear(struct db *db, const char *key, struct err *e) {
   return rc;
 }
 
+/* Look up username and, when verify, check password against its hash (or
+** the dummy hash, so that an unknown or inactive account costs the same):
+** *known, *active, and whether the password is the account's. */
+static int check_password(struct db *db, const char *username,
+                          const char *password, bool verify, struct actor *a,
+                          bool *known, int *active, bool *verified,
+                          struct err *e) {
+  char pw_hash[crypto_pwhash_STRBYTES];
+  int failed = 0;
+  int rc = find_user(db, username, a, pw_hash, active, &failed, e);
+  if (rc == APP_EDB) {
+    return rc;
+  }
+  *known = rc == APP_OK;
+  *verified = verify &&
+              crypto_pwhash_str_verify(*known && *active ? pw_hash
+                                                         : dummy_hash,
+                                       password, strlen(password)) == 0;
+  sodium_memzero(pw_hash, sizeof(pw_hash));
+  return APP_OK;
+}
+
 int store_login(struct db *db, const char *username, const char *password,
                 struct actor *out, struct err *e) {
   return store_login_from(db, username, password, NULL, out, e);
@@ -333,9 +355,8 @@ int store_login(struct db *db, const char *username, const char *password,
 int store_authenticate(struct db *db, const char *username,
                        const char *password, struct actor *out,
                        struct err *e) {
-  char pw_hash[crypto_pwhash_STRBYTES];
-  int active = 0, failed = 0, rc;
-  bool known, verified;
+  int active = 0, rc;
+  bool known = false, verified = false;
   struct actor a;
   if (store_sodium(e) != APP_OK) {
     return APP_EINTERNAL;
@@ -344,16 +365,11 @@ int store_authenticate(struct db *db, const char *username,
   if (!dummy_ok) {
     return ERR_SET(e, APP_EINTERNAL, "password hashing ran out of memory");
   }
-  username = username ? username : "";
-  password = password ? password : "";
-  rc = find_user(db, username, &a, pw_hash, &active, &failed, e);
-  if (rc == APP_EDB) {
+  rc = check_password(db, username ? username : "", password ? password : "",
+                      true, &a, &known, &active, &verified, e);
+  if (rc != APP_OK) {
     return rc;
   }
-  known = rc == APP_OK;
-  verified = crypto_pwhash_str_verify(known && active ? pw_hash : dummy_hash,
-                                      password, strlen(password)) == 0;
-  sodium_memzero(pw_hash, sizeof(pw_hash));
   if (!(known && active && verified)) {
     return ERR_SET(e, APP_EINVAL, "invalid username or password (or the "
                    "account is inactive)");
@@ -365,9 +381,8 @@ int store_authenticate(struct db *db, const char *username,
 int store_login_from(struct db *db, const char *username,
                      const char *password, const char *client,
                      struct actor *out, struct err *e) {
-  char pw_hash[crypto_pwhash_STRBYTES];
   char idtext[32], ukey[128], akey[96], why[128];
-  int active = 0, failed = 0, ufail = 0, afail = 0;
+  int active = 0, ufail = 0, afail = 0;
   int64_t now = login_now_ms(), uwait = 0, await = 0, wait, wait_s;
   bool known, verified, ok;
   int rc;
@@ -386,11 +401,6 @@ int store_login_from(struct db *db, const char *username,
   password = password ? password : "";
   snprintf(ukey, sizeof(ukey), "u:%.120s", username);
   snprintf(akey, sizeof(akey), "a:%.90s", client ? client : "");
-  rc = find_user(db, username, &a, pw_hash, &active, &failed, e);
-  if (rc == APP_EDB) {
-    return rc;
-  }
-  known = rc == APP_OK;
   rc = throttle_get(db, ukey, STORE_LOGIN_FREE_USER, now, &uwait, &ufail, e);
   if (rc == APP_OK && client != NULL && client[0] != '\0') {
     rc = throttle_get(db, akey, STORE_LOGIN_FREE_CLIENT, now, &await,
@@ -405,11 +415,10 @@ int store_login_from(struct db *db, const char *username,
   ** that guessing gains nothing); the others always cost one argon2id
   ** verification, against a dummy hash when the username is unknown or
   ** the account inactive, so that their time tells nothing either. */
-  verified = false;
-  if (wait == 0) {
-    verified = crypto_pwhash_str_verify(known && active ? pw_hash
-                                                        : dummy_hash,
-                                        password, strlen(password)) == 0;
+  rc = check_password(db, username, password, wait == 0, &a, &known, &active,
+                      &verified, e);
+  if (rc != APP_OK) {
+    return rc;
   }
   ok = wait == 0 && known && active && verified;
   if (db_begin_write(db, e) != APP_OK) {

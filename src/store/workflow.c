@@ -330,6 +330,9 @@ int workflow_sync_checks(struct db *db, const struct patient *pt,
         rc = audit_one(db, NULL, "close", "query", idtext, "status", "open",
                        "closed", "edit check no longer triggered", e);
       }
+      if (rc == APP_OK) {
+        rc = store_seal(db, NULL, SEAL_QUERY, qid, e);
+      }
     }
   }
   /* Open a query for each new finding. */
@@ -374,6 +377,9 @@ int workflow_sync_checks(struct db *db, const struct patient *pt,
                        json_string_value(json_object_get(f, "text")),
                        pt->code, e);
       }
+      if (rc == APP_OK) {
+        rc = store_seal(db, NULL, SEAL_QUERY, qid, e);
+      }
     }
   }
   json_decref(open_ids);
@@ -391,6 +397,9 @@ int workflow_void_signatures(struct db *db, const struct patient *pt,
   if (rc == APP_OK && db_changes(db) > 0) {
     rc = audit_one(db, NULL, "void", "signature", pt->code, NULL, "valid",
                    "void", "signed data changed", e);
+    if (rc == APP_OK) {
+      rc = store_seal_patient_rows(db, NULL, SEAL_SIGNATURE, pt->id, e);
+    }
   }
   return rc;
 }

@@ -21,7 +21,7 @@
 ** sites SA and SB, one patient SA-0001 (the import seed's records).
 ** FUZZ_VERBOSE=1 in the environment prints each request's status.
 */
-#include "fuzz.h"
+#include "fuzz_study.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -40,7 +40,6 @@
 #include "web/request.h"
 #include "web/web.h"
 
-#define FUZZ_PW "fuzz-password-123"
 #define FZ_MAX_KV 16
 
 struct fz_kv {
@@ -135,42 +134,16 @@ static void fz_session(const char *username, char *cookie, size_t n,
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   struct err e;
-  struct actor admin, coord, dm;
-  size_t plen;
-  int64_t id, n = 0;
-  json_t *seed, *problems;
+  struct actor coord, dm;
+  int64_t id = 0;
   (void)argc;
   (void)argv;
   err_clear(&e);
   snprintf(fz_url, sizeof(fz_url), "/tmp/hcc-fuzz-http-%d.db", (int)getpid());
-  db_remove_sqlite_files(fz_url);
-  if (db_open(fz_url, &fz_db, &e) != APP_OK ||
-      store_init(fz_db, fuzz_protocol(), protocol_default_text(&plen), "admin",
-                 FUZZ_PW, &e) != APP_OK ||
-      store_login(fz_db, "admin", FUZZ_PW, &admin, &e) != APP_OK ||
-      store_site_add(fz_db, &admin, "SA", "Site A", &id, &e) != APP_OK ||
-      store_site_add(fz_db, &admin, "SB", "Site B", &id, &e) != APP_OK ||
-      store_user_add(fz_db, &admin, "dm", "data_manager", NULL, FUZZ_PW, &e) !=
-          APP_OK ||
-      store_user_add(fz_db, &admin, "coord.a", "coordinator", "SA", FUZZ_PW,
-                     &e) != APP_OK ||
-      store_login(fz_db, "dm", FUZZ_PW, &dm, &e) != APP_OK ||
-      store_login(fz_db, "coord.a", FUZZ_PW, &coord, &e) != APP_OK) {
+  if (fuzz_study_open(fz_url, &fz_db, &dm, &coord, &e) != APP_OK) {
     fz_die("init", &e);
   }
   atexit(fz_cleanup);
-  seed = json_load_file("tests/fuzz/corpus/import/new-0.json", 0, NULL);
-  if (seed == NULL) { /* run from the repository's root (run.sh does) */
-    fprintf(stderr, "fuzz: tests/fuzz/corpus/import/new-0.json not found: "
-                    "no patient SA-0001\n");
-  }
-  problems = json_array();
-  if (seed != NULL &&
-      store_import(fz_db, &coord, seed, problems, &n, &e) != APP_OK) {
-    fz_die("seed patient", &e);
-  }
-  json_decref(seed);
-  json_decref(problems);
   fz_session("dm", fz_dm_cookie, sizeof(fz_dm_cookie), fz_dm_csrf);
   fz_session("coord.a", fz_co_cookie, sizeof(fz_co_cookie), fz_co_csrf);
   {

@@ -10,7 +10,7 @@
 ** run starts from the same study.  A refused import must list problems or
 ** carry a message.  Seeds: demo casebooks turned into import documents.
 */
-#include "fuzz.h"
+#include "fuzz_study.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -19,7 +19,6 @@
 #include "store/import.h"
 #include "store/store.h"
 
-#define FUZZ_PW "fuzz-password-123"
 
 static struct db *fz_db;
 static struct actor fz_dm;
@@ -37,42 +36,15 @@ static void fz_die(const char *what, const struct err *e) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   struct err e;
-  struct actor admin, coord;
-  size_t plen;
-  int64_t id, n = 0;
-  json_t *seed, *problems;
+  struct actor coord;
   (void)argc;
   (void)argv;
   err_clear(&e);
   snprintf(fz_url, sizeof(fz_url), "/tmp/hcc-fuzz-import-%d.db", (int)getpid());
-  db_remove_sqlite_files(fz_url);
-  if (db_open(fz_url, &fz_db, &e) != APP_OK ||
-      store_init(fz_db, fuzz_protocol(), protocol_default_text(&plen), "admin",
-                 FUZZ_PW, &e) != APP_OK ||
-      store_login(fz_db, "admin", FUZZ_PW, &admin, &e) != APP_OK ||
-      store_site_add(fz_db, &admin, "SA", "Site A", &id, &e) != APP_OK ||
-      store_site_add(fz_db, &admin, "SB", "Site B", &id, &e) != APP_OK ||
-      store_user_add(fz_db, &admin, "dm", "data_manager", NULL, FUZZ_PW, &e) !=
-          APP_OK ||
-      store_user_add(fz_db, &admin, "coord.a", "coordinator", "SA", FUZZ_PW,
-                     &e) != APP_OK ||
-      store_login(fz_db, "dm", FUZZ_PW, &fz_dm, &e) != APP_OK ||
-      store_login(fz_db, "coord.a", FUZZ_PW, &coord, &e) != APP_OK) {
+  if (fuzz_study_open(fz_url, &fz_db, &fz_dm, &coord, &e) != APP_OK) {
     fz_die("init", &e);
   }
   atexit(fz_cleanup);
-  seed = json_load_file("tests/fuzz/corpus/import/new-0.json", 0, NULL);
-  if (seed == NULL) { /* run from the repository's root (run.sh does) */
-    fprintf(stderr, "fuzz: tests/fuzz/corpus/import/new-0.json not found: "
-                    "no patient SA-0001\n");
-  }
-  problems = json_array();
-  if (seed != NULL &&
-      store_import(fz_db, &coord, seed, problems, &n, &e) != APP_OK) {
-    fz_die("seed patient", &e);
-  }
-  json_decref(seed);
-  json_decref(problems);
   return 0;
 }
 

@@ -69,6 +69,15 @@ tally() {
   done <"$1"
 }
 
+# near NAME A B TOL: one check that |A-B| <= TOL*max(1,|A|) (both present)
+near() {
+  awk -v a="$2" -v b="$3" -v t="$4" 'BEGIN {
+    if (a == "" || b == "" || a == "null" || b == "null") exit 1
+    d = a - b; if (d < 0) d = -d; m = a < 0 ? -a : a; if (m < 1) m = 1
+    exit !(d <= t * m) }'
+  check "$1 ($2 vs $3)" $?
+}
+
 server_demo() {
   db=$(test_db "$1")
   if ! "$bin" demo --db "$db" --patients "$2" >"$tmp/demo.log" 2>&1; then

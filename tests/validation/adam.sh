@@ -87,13 +87,6 @@ api "summary?freeze=$F" >"$tmp/summary.json"
 api "km?endpoint=pfs&freeze=$F" >"$tmp/km_pfs.json"
 api "km?endpoint=os&freeze=$F" >"$tmp/km_os.json"
 r() { awk -v k="$1" '$1 == "val" && $2 == k { print $3 }' "$tmp/r.out"; }
-near() { # near NAME A B TOL: |A-B| <= TOL*max(1,|A|)
-  awk -v a="$2" -v b="$3" -v t="$4" 'BEGIN {
-    if (a == "" || b == "" || a == "null" || b == "null") exit 1
-    d = a - b; if (d < 0) d = -d; m = a < 0 ? -a : a; if (m < 1) m = 1
-    exit !(d <= t * m) }'
-  check "$1 ($2 vs $3)" $?
-}
 same() { # same NAME A B: equal and not empty
   [ -n "$2" ] && [ "$2" = "$3" ]
   check "$1 ($2 vs $3)" $?

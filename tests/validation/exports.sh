@@ -85,13 +85,6 @@ api summary >"$tmp/summary.json"
 api 'km?endpoint=pfs' >"$tmp/km_pfs.json"
 api 'km?endpoint=os' >"$tmp/km_os.json"
 r() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/surv.out"; }
-near() { # near NAME A B TOL: |A-B| <= TOL*max(1,|A|)
-  awk -v a="$2" -v b="$3" -v t="$4" 'BEGIN {
-    if (a == "" || b == "" || a == "null" || b == "null") exit 1
-    d = a - b; if (d < 0) d = -d; m = a < 0 ? -a : a; if (m < 1) m = 1
-    exit !(d <= t * m) }'
-  check "$1 ($2 vs $3)" $?
-}
 for ep in pfs os; do
   near "$ep HR" "$(jq -r ".$ep.cox_crude.hr" "$tmp/summary.json")" "$(r ${ep}_hr)" 1e-6
   near "$ep coef" "$(jq -r ".$ep.cox_crude.coef" "$tmp/summary.json")" "$(r ${ep}_coef)" 1e-6
